@@ -63,15 +63,25 @@ describe('time zones and DST', () => {
 
   it('resolves newsroom places and IANA city names', () => {
     expect(draftOf(dispatch('01-01-2025 09:00 AM Tel Aviv Timing')).draft.timeZone).toBe('Asia/Jerusalem');
-    expect(draftOf(dispatch('01-01-2025 09:00 AM New York Timing')).draft.publishedAt).toBe('2025-01-01T14:00:00Z');
-    expect(draftOf(dispatch('01-07-2025 09:00 AM London Timing')).draft.publishedAt).toBe('2025-07-01T08:00:00Z');
-    expect(draftOf(dispatch('01-01-2025 09:00 AM Tehran Timing')).draft.publishedAt).toBe('2025-01-01T05:30:00Z');
+    expect(draftOf(dispatch('01-01-2025 09:00 AM New York Timing')).draft.publishedAt).toBe(
+      '2025-01-01T14:00:00Z',
+    );
+    expect(draftOf(dispatch('01-07-2025 09:00 AM London Timing')).draft.publishedAt).toBe(
+      '2025-07-01T08:00:00Z',
+    );
+    expect(draftOf(dispatch('01-01-2025 09:00 AM Tehran Timing')).draft.publishedAt).toBe(
+      '2025-01-01T05:30:00Z',
+    );
     expect(draftOf(dispatch('01-01-2025 09:00 AM Europe/Paris Timing')).draft.timeZone).toBe('Europe/Paris');
   });
 
   it('reads 12 AM as midnight and 12 PM as noon', () => {
-    expect(draftOf(dispatch('05-01-2025 12:15 AM London Timing')).draft.publishedAt).toBe('2025-01-05T00:15:00Z');
-    expect(draftOf(dispatch('05-01-2025 12:15 PM London Timing')).draft.publishedAt).toBe('2025-01-05T12:15:00Z');
+    expect(draftOf(dispatch('05-01-2025 12:15 AM London Timing')).draft.publishedAt).toBe(
+      '2025-01-05T00:15:00Z',
+    );
+    expect(draftOf(dispatch('05-01-2025 12:15 PM London Timing')).draft.publishedAt).toBe(
+      '2025-01-05T12:15:00Z',
+    );
   });
 
   it('moves a wall time in a spring-forward gap forward, and says so', () => {
@@ -95,13 +105,19 @@ describe('time zones and DST', () => {
   });
 
   it('uses the default zone for an unknown place when one is given', () => {
-    const result = parseText(dispatch('01-01-2025 09:00 AM Atlantis Timing'), { defaultTimeZone: 'Asia/Tokyo' });
+    const result = parseText(dispatch('01-01-2025 09:00 AM Atlantis Timing'), {
+      defaultTimeZone: 'Asia/Tokyo',
+    });
     expect(result.ok && result.draft.publishedAt).toBe('2025-01-01T00:00:00Z');
   });
 
   it('rejects impossible dates', () => {
-    expect(errorOf({ kind: 'text', text: dispatch('31-02-2025 09:00 AM London Timing') }).code).toBe('invalid_time');
-    expect(errorOf({ kind: 'text', text: dispatch('01-01-2025 13:00 PM London Timing') }).code).toBe('missing_dateline');
+    expect(errorOf({ kind: 'text', text: dispatch('31-02-2025 09:00 AM London Timing') }).code).toBe(
+      'invalid_time',
+    );
+    expect(errorOf({ kind: 'text', text: dispatch('01-01-2025 13:00 PM London Timing') }).code).toBe(
+      'missing_dateline',
+    );
   });
 });
 
@@ -113,14 +129,18 @@ describe('missing parts', () => {
   });
 
   it('names a missing title', () => {
-    expect(errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\n  \n' }).code).toBe('missing_title');
+    expect(errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\n  \n' }).code).toBe(
+      'missing_title',
+    );
   });
 
   it('names an empty body, including a body that only repeats the title', () => {
-    expect(errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\nTitle' }).code).toBe('empty_body');
-    expect(errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\nTitle\n\nTitle' }).code).toBe(
+    expect(errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\nTitle' }).code).toBe(
       'empty_body',
     );
+    expect(
+      errorOf({ kind: 'text', text: '27-11-2024 10:30 PM Jerusalem Timing\n\nTitle\n\nTitle' }).code,
+    ).toBe('empty_body');
   });
 
   it('rejects empty input', () => {
@@ -132,18 +152,24 @@ describe('bodies', () => {
   const head = '27-11-2024 10:30 PM Beirut Timing\n\nA title\n\n';
 
   it('turns HTML into text paragraphs', () => {
-    const { draft, diagnostics } = draftOf(`${head}<p>First <b>bold</b> paragraph.</p><p>Second &amp; last.</p>`);
+    const { draft, diagnostics } = draftOf(
+      `${head}<p>First <b>bold</b> paragraph.</p><p>Second &amp; last.</p>`,
+    );
     expect(draft.paragraphs).toEqual(['First bold paragraph.', 'Second & last.']);
     expect(diagnostics.map((d) => d.code)).toContain('html_converted');
   });
 
   it('keeps prose with a less-than sign as text', () => {
-    expect(draftOf(`${head}Inflation fell to < 3% in May.`).draft.paragraphs).toEqual(['Inflation fell to < 3% in May.']);
+    expect(draftOf(`${head}Inflation fell to < 3% in May.`).draft.paragraphs).toEqual([
+      'Inflation fell to < 3% in May.',
+    ]);
   });
 
   it('keeps Arabic text intact and tags its language', () => {
     const arabic = 'قالت المعارضة السورية إنها ستناقش المبادرة الأمريكية الروسية في إسطنبول.';
-    const { draft } = draftOf(`27-11-2024 10:30 PM Damascus Timing\n\nالمعارضة السورية تناقش المبادرة\n\n${arabic}`);
+    const { draft } = draftOf(
+      `27-11-2024 10:30 PM Damascus Timing\n\nالمعارضة السورية تناقش المبادرة\n\n${arabic}`,
+    );
     expect(draft.paragraphs).toEqual([arabic]);
     expect(draft.language).toBe('ar');
     expect(draft.timeZone).toBe('Asia/Damascus');
@@ -180,7 +206,12 @@ describe('JSON dispatches', () => {
   it('accepts publishedAt with an offset, shown in the place zone', () => {
     const result = parseDispatch({
       kind: 'json',
-      value: { ...base, publishedAt: '2024-11-27T22:30:00+02:00', place: 'Jerusalem', tags: ['syria', 'syria'] },
+      value: {
+        ...base,
+        publishedAt: '2024-11-27T22:30:00+02:00',
+        place: 'Jerusalem',
+        tags: ['syria', 'syria'],
+      },
     });
     expect(result.ok && result.draft).toMatchObject({
       publishedAt: '2024-11-27T20:30:00Z',
@@ -193,14 +224,22 @@ describe('JSON dispatches', () => {
   it('accepts a local time with a zone, and a body string with paragraphs', () => {
     const result = parseDispatch({
       kind: 'json',
-      value: { title: 'T', body: 'One.\n\nTwo.', localTime: '2024-07-01T10:00', timeZone: 'America/New_York' },
+      value: {
+        title: 'T',
+        body: 'One.\n\nTwo.',
+        localTime: '2024-07-01T10:00',
+        timeZone: 'America/New_York',
+      },
     });
     expect(result.ok && result.draft.publishedAt).toBe('2024-07-01T14:00:00Z');
     expect(result.ok && result.draft.paragraphs).toEqual(['One.', 'Two.']);
   });
 
   it('accepts a raw-format dateline field', () => {
-    const result = parseDispatch({ kind: 'json', value: { ...base, dateline: '27-11-2024 10:30 PM Jerusalem Timing' } });
+    const result = parseDispatch({
+      kind: 'json',
+      value: { ...base, dateline: '27-11-2024 10:30 PM Jerusalem Timing' },
+    });
     expect(result.ok && result.draft.publishedAt).toBe('2024-11-27T20:30:00Z');
   });
 
@@ -208,7 +247,12 @@ describe('JSON dispatches', () => {
     const raw = draftOf(sample).draft;
     const json = parseDispatch({
       kind: 'json',
-      value: { title: raw.title, body: raw.paragraphs, publishedAt: '2024-11-27T20:30:00Z', place: 'Jerusalem' },
+      value: {
+        title: raw.title,
+        body: raw.paragraphs,
+        publishedAt: '2024-11-27T20:30:00Z',
+        place: 'Jerusalem',
+      },
     });
     expect(json.ok && json.draft.id).toBe(raw.id);
   });
@@ -221,8 +265,14 @@ describe('JSON dispatches', () => {
     [{ title: 'x', body: 'y', publishedAt: 'yesterday' }, 'invalid_time'],
     [{ title: 'x', body: 'y', localTime: '2024-01-01T10:00' }, 'invalid_time'],
     [{ title: 'x', body: 'y', localTime: '2024-01-01T10:00', place: 'Atlantis' }, 'unknown_place'],
-    [{ title: 'x', body: 'y', publishedAt: '2024-01-01T00:00:00Z', timeZone: 'Mars/Olympus' }, 'invalid_field'],
-    [{ title: 'x', body: 'y', publishedAt: '2024-01-01T00:00:00Z', url: 'javascript:alert(1)' }, 'invalid_field'],
+    [
+      { title: 'x', body: 'y', publishedAt: '2024-01-01T00:00:00Z', timeZone: 'Mars/Olympus' },
+      'invalid_field',
+    ],
+    [
+      { title: 'x', body: 'y', publishedAt: '2024-01-01T00:00:00Z', url: 'javascript:alert(1)' },
+      'invalid_field',
+    ],
     [{ title: 'x', body: 'y', publishedAt: '2024-01-01T00:00:00Z', tags: 'syria' }, 'invalid_field'],
     [['not', 'an', 'object'], 'malformed'],
   ])('rejects %j with %s', (value, code) => {
