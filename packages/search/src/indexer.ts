@@ -40,7 +40,7 @@ export interface IndexState {
 export interface IndexerOptions extends EncodeOptions {
   store: BlobStore;
   keepVersions?: number;
-  /** Rebase-and-retry rounds after a lost compare-and-swap before giving up (default 5). */
+  /** Rebase-and-retry rounds after a lost compare-and-swap before giving up (default 8). */
   maxPublishAttempts?: number;
   now?: () => Date;
   /** Called after every in-memory change and publication. */
@@ -162,7 +162,7 @@ export class Indexer {
 
   private async publishNow(): Promise<{ version: number; attempts: number } | null> {
     if (this.unpublished.size === 0 && !this.forcePublish) return null;
-    const maxAttempts = this.options.maxPublishAttempts ?? 5;
+    const maxAttempts = this.options.maxPublishAttempts ?? 8;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const base = await this.sync();
       const outcome = await publishIndex(this.options.store, base.index, base, {
@@ -177,7 +177,9 @@ export class Indexer {
         this.notify();
         return { version: outcome.manifest.version, attempts: attempt };
       }
-      // Another writer won: the next sync() loads its snapshot and re-applies our changes.
+      // Another writer won: the next sync() loads its snapshot and re-applies our changes. The
+      // jittered backoff keeps a writer that must reload from being starved by one that need not.
+      await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
     }
     throw new PublishConflictError(`lost the manifest compare-and-swap ${maxAttempts} times in a row`);
   }
@@ -235,7 +237,12 @@ export class Indexer {
 
 /** Applies one change through the index's version map; true when it changed the index. */
 export function applyChange(index: ArchiveIndex, change: ArticleChange): boolean {
-  return change.kind === 'upsert' ? index.applyUpsert(change.article) : index.applyRemove(change.id, change.version);
+  if (change.kind === 'upsert') return index.applyUpsert(change.article);
+  // applyRemove also accepts a repeat of the same tombstone; only a real change counts here.
+  const before = index.versionOf(change.id);
+  const wasLive = index.has(change.id);
+  if (!index.applyRemove(change.id, change.version)) return false;
+  return wasLive || before === undefined || before < change.version;
 }
 
 /** Structural checks a decoder may not make; a failing change is reported as a poison record. */
@@ -254,4 +261,8 @@ function validateChange(change: ArticleChange): Error | null {
     return new Error(`unknown change kind for ${change.id}`);
   }
   return null;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
