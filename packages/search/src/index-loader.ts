@@ -96,7 +96,7 @@ export class IndexLoader {
    * without a round trip through the blob store. Older states than the one served are ignored.
    */
   offer(state: IndexState): void {
-    if (!isNewer(state, this.loaded) && state.index !== this.loaded.index) return;
+    if (!isNewer(state, this.loaded)) return;
     this.loaded = {
       index: state.index,
       version: state.version,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeArticle, remove, upsert } from '../../../test/fixtures/lifecycle-articles';
 import { FaultyBlobStore } from '../../../test/fixtures/faulty-blob-store';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
-import type { ArchiveIndex } from './archive-index';
+import { ArchiveIndex } from './archive-index';
 import { type ChangeItem, Indexer } from './indexer';
 import { SNAPSHOT_PREFIX } from './snapshot-manifest';
 import { loadPublished, readManifest, rollback } from './snapshot-publisher';
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 let seq = 0;
 const item = (change: ChangeItem['change']): ChangeItem => ({ recordId: `r${++seq}`, change });
-const published = async () => (await loadPublished(fs, () => null as unknown as ArchiveIndex)).index;
+const published = async () => (await loadPublished(fs, () => ArchiveIndex.empty())).index;
 const ids = (index: ArchiveIndex, candidates: string[]) => candidates.filter((id) => index.has(id));
 
 describe('Indexer.applyChangeBatch', () => {
@@ -58,7 +58,7 @@ describe('Indexer.applyChangeBatch', () => {
       const indexer = new Indexer({ store });
       // One record per batch: the hardest interleaving for a stateful consumer.
       for (const change of order) await indexer.applyChangeBatch([item(change as ChangeItem['change'])]);
-      const index = (await loadPublished(store, () => null as unknown as ArchiveIndex)).index;
+      const index = (await loadPublished(store, () => ArchiveIndex.empty())).index;
       expect(ids(index, ['a1', 'b1', 'c1'])).toEqual(['b1', 'c1']);
       expect([index.versionOf('a1'), index.versionOf('b1')]).toEqual([3, 2]);
     }
