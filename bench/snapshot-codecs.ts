@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Article } from '../packages/core/src/article';
 import { rebuildIndex } from '../packages/search/src/rebuild';
-import { decodeSnapshot, encodeSnapshot, type EncodeOptions } from '../packages/search/src/snapshot-codec';
+import { decodeSnapshot, type EncodeOptions, encodeSnapshot } from '../packages/search/src/snapshot-codec';
 
 const { values } = parseArgs({
   options: {
@@ -86,9 +86,12 @@ console.log('| codec | stored MB | ratio | compress ms | decompress ms |');
 console.log('|---|---:|---:|---:|---:|');
 for (const [name, enc, dec] of codecs) {
   let stored: Uint8Array = raw;
-  const compressMs = time(() => {
-    stored = enc(raw);
-  }, name === 'brotli q11' ? 1 : 3);
+  const compressMs = time(
+    () => {
+      stored = enc(raw);
+    },
+    name === 'brotli q11' ? 1 : 3,
+  );
   const decompressMs = time(() => dec(stored), 5);
   console.log(
     `| ${name} | ${(stored.byteLength / 1e6).toFixed(2)} | ${(stored.byteLength / raw.byteLength).toFixed(3)} | ` +
@@ -102,7 +105,9 @@ const variants: [string, EncodeOptions][] = [
   ['gzip -6', { compression: 'gzip' }],
   ['brotli q5 (default)', {}],
 ];
-console.log('\n| snapshot | stored MB | encode ms (serialize+compress) | load ms (verify+decompress+deserialize) |');
+console.log(
+  '\n| snapshot | stored MB | encode ms (serialize+compress) | load ms (verify+decompress+deserialize) |',
+);
 console.log('|---|---:|---:|---:|');
 for (const [name, options] of variants) {
   const e0 = performance.now();

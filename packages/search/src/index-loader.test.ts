@@ -19,7 +19,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const batch = (...changes: ReturnType<typeof upsert>[]) => changes.map((change, i) => ({ recordId: `${i}`, change }));
+const batch = (...changes: ReturnType<typeof upsert>[]) =>
+  changes.map((change, i) => ({ recordId: `${i}`, change }));
 
 describe('IndexLoader', () => {
   it('starts empty when nothing is published, then picks up new versions', async () => {
@@ -51,7 +52,11 @@ describe('IndexLoader', () => {
     const indexer = new Indexer({ store: fs });
     await indexer.applyChangeBatch(batch(upsert('a1')));
     const errors: unknown[] = [];
-    const loader = await IndexLoader.open({ store: fs, refreshIntervalMs: 0, onError: (e) => errors.push(e) });
+    const loader = await IndexLoader.open({
+      store: fs,
+      refreshIntervalMs: 0,
+      onError: (e) => errors.push(e),
+    });
     await indexer.applyChangeBatch(batch(upsert('a2')));
     // Truncate the new blob in place (what a torn write would look like) behind the manifest's back.
     const manifest = JSON.parse(new TextDecoder().decode((await fs.get('manifest.json')) ?? undefined));
@@ -88,7 +93,8 @@ describe('IndexLoader', () => {
     const served = loader.current().index;
     expect(await loader.refresh()).toBe(false); // its own publication: no reload
     expect(loader.current().index).toBe(served);
-    loader.offer({ ...indexer.state()!, version: 0, revision: 0, index: served });
+    const state = indexer.state();
+    if (state) loader.offer({ ...state, version: 0, revision: 0, index: served });
     expect(loader.current().version).toBe(1);
   });
 });

@@ -113,7 +113,9 @@ export class IndexLoader {
 
   private async check(): Promise<boolean> {
     const { store } = this.options;
-    const found = this.etag ? await store.readIfChanged(MANIFEST_KEY, this.etag) : await store.read(MANIFEST_KEY);
+    const found = this.etag
+      ? await store.readIfChanged(MANIFEST_KEY, this.etag)
+      : await store.read(MANIFEST_KEY);
     if (found === 'unchanged' || found === null) return false; // a vanished manifest keeps the index served
     const manifest = decodeManifest(found.bytes);
     if (manifest.version <= this.loaded.version) {
@@ -140,6 +142,9 @@ function fromManifest(index: ArchiveIndex, manifest: Manifest | null, since: num
   };
 }
 
-function isNewer(a: { version: number; revision: number }, b: { version: number; revision: number }): boolean {
+function isNewer(
+  a: { version: number; revision: number },
+  b: { version: number; revision: number },
+): boolean {
   return a.version > b.version || (a.version === b.version && a.revision > b.revision);
 }

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeArticle, remove, upsert } from '../../../test/fixtures/lifecycle-articles';
 import { FaultyBlobStore } from '../../../test/fixtures/faulty-blob-store';
+import { makeArticle, remove, upsert } from '../../../test/fixtures/lifecycle-articles';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
 import { ArchiveIndex } from './archive-index';
 import { type ChangeItem, Indexer } from './indexer';
@@ -51,8 +51,19 @@ describe('Indexer.applyChangeBatch', () => {
   });
 
   it('respects per-article order by version whatever the delivery order', async () => {
-    const changes = [upsert('a1'), upsert('a1', 2), remove('a1', 3), upsert('b1'), upsert('b1', 2), upsert('c1')];
-    const orders = [changes, [...changes].reverse(), [changes[2], changes[0], changes[4], changes[1], changes[5], changes[3]]];
+    const changes = [
+      upsert('a1'),
+      upsert('a1', 2),
+      remove('a1', 3),
+      upsert('b1'),
+      upsert('b1', 2),
+      upsert('c1'),
+    ];
+    const orders = [
+      changes,
+      [...changes].reverse(),
+      [changes[2], changes[0], changes[4], changes[1], changes[5], changes[3]],
+    ];
     for (const [n, order] of orders.entries()) {
       const store = new FsBlobStore(join(dir, `o${n}`), { durable: false });
       const indexer = new Indexer({ store });

@@ -1,9 +1,15 @@
-import type { ArticleChange } from '../../store/src/changes';
 import type { BlobStore } from '../../store/src/blob-store';
+import type { ArticleChange } from '../../store/src/changes';
 import { ArchiveIndex } from './archive-index';
 import type { EncodeOptions } from './snapshot-codec';
-import { MANIFEST_KEY, decodeManifest, type Manifest } from './snapshot-manifest';
-import { DEFAULT_KEEP_VERSIONS, loadPublished, loadSnapshotOf, maxIso, publishIndex } from './snapshot-publisher';
+import { decodeManifest, MANIFEST_KEY, type Manifest } from './snapshot-manifest';
+import {
+  DEFAULT_KEEP_VERSIONS,
+  loadPublished,
+  loadSnapshotOf,
+  maxIso,
+  publishIndex,
+} from './snapshot-publisher';
 
 /** One record of a change batch: decoded, or the error that made it undecodable. */
 export interface ChangeItem {
@@ -149,7 +155,9 @@ export class Indexer {
   }
 
   /** Runs `fn` with the freshly synced index under the indexer's lock; changes it reports are remembered. */
-  withIndex<T>(fn: (index: ArchiveIndex, remember: (change: ArticleChange) => void) => Promise<T>): Promise<T> {
+  withIndex<T>(
+    fn: (index: ArchiveIndex, remember: (change: ArticleChange) => void) => Promise<T>,
+  ): Promise<T> {
     return this.serialized(async () => {
       const base = await this.sync();
       const out = await fn(base.index, (change) => this.remember(change, null));
@@ -218,7 +226,8 @@ export class Indexer {
 
   private remember(change: ArticleChange, changedAt: string | null): void {
     const known = this.unpublished.get(change.id);
-    if (!known || known.change.version < change.version) this.unpublished.set(change.id, { change, changedAt });
+    if (!known || known.change.version < change.version)
+      this.unpublished.set(change.id, { change, changedAt });
     this.highWatermark = maxIso(this.highWatermark, changedAt);
     this.revision++;
   }
@@ -248,7 +257,8 @@ export function applyChange(index: ArchiveIndex, change: ArticleChange): boolean
 /** Structural checks a decoder may not make; a failing change is reported as a poison record. */
 function validateChange(change: ArticleChange): Error | null {
   if (typeof change.id !== 'string' || change.id.length === 0) return new Error('change without an id');
-  if (!Number.isInteger(change.version) || change.version < 1) return new Error(`bad version for ${change.id}`);
+  if (!Number.isInteger(change.version) || change.version < 1)
+    return new Error(`bad version for ${change.id}`);
   if (change.kind === 'upsert') {
     const { article } = change;
     if (!article || article.id !== change.id || article.version !== change.version) {

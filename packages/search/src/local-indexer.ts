@@ -1,6 +1,6 @@
 import type { Article } from '../../core/src/article';
-import type { ArticleChange } from '../../store/src/changes';
 import type { BlobStore } from '../../store/src/blob-store';
+import type { ArticleChange } from '../../store/src/changes';
 import { applyChange, type BatchResult, type ChangeItem, Indexer, type IndexState } from './indexer';
 import { rebuildIndex } from './rebuild';
 
@@ -150,7 +150,11 @@ export class LocalIndexer<R> {
     this.buffer = [];
     const items: ChangeItem[] = batch.map(({ record, id }) => {
       try {
-        return { recordId: id, change: this.options.decode(record), changedAt: this.options.changedAt?.(record) };
+        return {
+          recordId: id,
+          change: this.options.decode(record),
+          changedAt: this.options.changedAt?.(record),
+        };
       } catch (error) {
         return { recordId: id, change: error instanceof Error ? error : new Error(String(error)) };
       }

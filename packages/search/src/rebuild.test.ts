@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeArticle, remove, upsert } from '../../../test/fixtures/lifecycle-articles';
 import type { Article } from '../../core/src/article';
-import type { ArticleChange } from '../../store/src/changes';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
+import type { ArticleChange } from '../../store/src/changes';
 import { ArchiveIndex } from './archive-index';
 import { Indexer } from './indexer';
-import { publishRebuild, type RebuildItem, RebuildConflictError, rebuildIndex } from './rebuild';
+import { publishRebuild, RebuildConflictError, type RebuildItem, rebuildIndex } from './rebuild';
 import { loadPublished } from './snapshot-publisher';
 
 let dir: string;
@@ -31,10 +31,13 @@ function finalState(history: ArticleChange[]): RebuildItem[] {
 
 /** A history: per article, versions 1..n where some versions are takedowns. */
 const historyArb = fc
-  .uniqueArray(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 4 })), {
-    maxLength: 25,
-    selector: ([n]) => n,
-  })
+  .uniqueArray(
+    fc.tuple(fc.integer({ min: 0, max: 30 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 4 })),
+    {
+      maxLength: 25,
+      selector: ([n]) => n,
+    },
+  )
   .map((entries) =>
     entries.flatMap(([n, kinds]) =>
       kinds.map((isRemove, v) => (isRemove ? remove(`a${n}`, v + 1) : upsert(`a${n}`, v + 1))),
@@ -59,22 +62,33 @@ function observe(index: ArchiveIndex, ids: string[]) {
 describe('rebuild', () => {
   it('equals incremental indexing of any delivery (shuffled, redelivered, batched) of the same history', async () => {
     await fc.assert(
-      fc.asyncProperty(historyArb, fc.integer({ min: 1, max: 5 }), fc.infiniteStream(fc.nat()), async (history, batchSize, rnd) => {
-        // At-least-once delivery: every change once, some twice, shuffled across articles.
-        const delivered = [...history, ...history.filter((_, i) => i % 3 === 0)];
-        const order = delivered.map((c, i) => ({ c, k: rnd.next().value as number, i })).sort((a, b) => a.k - b.k || a.i - b.i);
-        const store = new FsBlobStore(join(dir, `s${Math.random().toString(36).slice(2)}`), { durable: false });
-        const indexer = new Indexer({ store });
-        for (let i = 0; i < order.length; i += batchSize) {
-          const batch = order.slice(i, i + batchSize).map(({ c }, j) => ({ recordId: `${i + j}`, change: c }));
-          await indexer.applyChangeBatch(batch, { publish: false });
-        }
-        await indexer.publish();
-        const incremental = (await loadPublished(store, () => ArchiveIndex.empty())).index;
-        const rebuilt = await rebuildIndex(finalState(history));
-        const ids = [...new Set(history.map((c) => c.id))];
-        expect(observe(incremental, ids)).toEqual(observe(rebuilt, ids));
-      }),
+      fc.asyncProperty(
+        historyArb,
+        fc.integer({ min: 1, max: 5 }),
+        fc.infiniteStream(fc.nat()),
+        async (history, batchSize, rnd) => {
+          // At-least-once delivery: every change once, some twice, shuffled across articles.
+          const delivered = [...history, ...history.filter((_, i) => i % 3 === 0)];
+          const order = delivered
+            .map((c, i) => ({ c, k: rnd.next().value as number, i }))
+            .sort((a, b) => a.k - b.k || a.i - b.i);
+          const store = new FsBlobStore(join(dir, `s${Math.random().toString(36).slice(2)}`), {
+            durable: false,
+          });
+          const indexer = new Indexer({ store });
+          for (let i = 0; i < order.length; i += batchSize) {
+            const batch = order
+              .slice(i, i + batchSize)
+              .map(({ c }, j) => ({ recordId: `${i + j}`, change: c }));
+            await indexer.applyChangeBatch(batch, { publish: false });
+          }
+          await indexer.publish();
+          const incremental = (await loadPublished(store, () => ArchiveIndex.empty())).index;
+          const rebuilt = await rebuildIndex(finalState(history));
+          const ids = [...new Set(history.map((c) => c.id))];
+          expect(observe(incremental, ids)).toEqual(observe(rebuilt, ids));
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -21,7 +21,9 @@ function isTombstone(item: RebuildItem): item is Tombstone {
  * Builds an index from a full scan. Tombstones are optional but worth passing: they record the
  * takedown version, so a late, redelivered upsert of a taken-down article cannot resurrect it.
  */
-export async function rebuildIndex(items: AsyncIterable<RebuildItem> | Iterable<RebuildItem>): Promise<ArchiveIndex> {
+export async function rebuildIndex(
+  items: AsyncIterable<RebuildItem> | Iterable<RebuildItem>,
+): Promise<ArchiveIndex> {
   const index = ArchiveIndex.empty();
   for await (const item of items) {
     if (isTombstone(item)) index.applyRemove(item.id, item.version);

@@ -37,7 +37,9 @@ describe('snapshot codec', () => {
   it('refuses a snapshot built with another index definition', async () => {
     const bytes = await encodeSnapshot(sample());
     const { header, payloadOffset } = readSnapshotHeader(bytes);
-    const foreign = new TextEncoder().encode(JSON.stringify({ ...header, definitionFingerprint: 'f'.repeat(64) }));
+    const foreign = new TextEncoder().encode(
+      JSON.stringify({ ...header, definitionFingerprint: 'f'.repeat(64) }),
+    );
     const forged = new Uint8Array(8 + foreign.length + bytes.length - payloadOffset);
     forged.set(bytes.subarray(0, 4));
     new DataView(forged.buffer).setUint32(4, foreign.length);

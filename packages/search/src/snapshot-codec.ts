@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { brotliCompress, brotliDecompress, constants as zlibConstants, gunzip, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from 'node:zlib';
 import type { Article } from '../../core/src/article';
 import { ArchiveIndex } from './archive-index';
 
@@ -82,7 +82,8 @@ export function readSnapshotHeader(bytes: Uint8Array): { header: SnapshotHeader;
   } catch {
     throw new SnapshotFormatError('unreadable snapshot header');
   }
-  if (header.format !== 1) throw new SnapshotFormatError(`unsupported snapshot format ${String(header.format)}`);
+  if (header.format !== 1)
+    throw new SnapshotFormatError(`unsupported snapshot format ${String(header.format)}`);
   return { header, payloadOffset: 8 + headerLength };
 }
 
@@ -103,7 +104,8 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<ArchiveIndex> {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (checksum mismatch)');
   }
   const raw = await decompress(stored, header.compression);
-  if (raw.byteLength !== header.rawBytes) throw new SnapshotFormatError('snapshot payload has the wrong length');
+  if (raw.byteLength !== header.rawBytes)
+    throw new SnapshotFormatError('snapshot payload has the wrong length');
   return ArchiveIndex.deserialize(raw);
 }
 

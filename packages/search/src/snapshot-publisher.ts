@@ -41,7 +41,8 @@ export async function readManifest(store: BlobStore): Promise<{ manifest: Manife
 /** Fetches and decodes the snapshot a manifest names. */
 export async function loadSnapshotOf(store: BlobStore, manifest: Manifest): Promise<ArchiveIndex> {
   const bytes = await store.get(manifest.snapshotKey);
-  if (!bytes) throw new SnapshotMissingError(`snapshot ${manifest.snapshotKey} named by the manifest is missing`);
+  if (!bytes)
+    throw new SnapshotMissingError(`snapshot ${manifest.snapshotKey} named by the manifest is missing`);
   return decodeSnapshot(bytes);
 }
 
@@ -50,7 +51,10 @@ export async function loadSnapshotOf(store: BlobStore, manifest: Manifest): Prom
  * the snapshot vanished between reading the manifest and fetching it (pruned by a newer
  * publication), which only happens when several publications overtook this reader.
  */
-export async function loadPublished(store: BlobStore, emptyIndex: () => ArchiveIndex): Promise<PublishedIndex> {
+export async function loadPublished(
+  store: BlobStore,
+  emptyIndex: () => ArchiveIndex,
+): Promise<PublishedIndex> {
   for (let attempt = 0; ; attempt++) {
     const current = await readManifest(store);
     if (!current) return { index: emptyIndex(), manifest: null, etag: null };
@@ -135,7 +139,9 @@ export async function rollback(
       : manifest.previous.find((ref) => ref.version === options.toVersion);
   if (!target) {
     const kept = manifest.previous.map((ref) => ref.version).join(', ') || 'none';
-    throw new Error(`cannot roll back to ${options.toVersion ?? 'the previous version'}; kept versions: ${kept}`);
+    throw new Error(
+      `cannot roll back to ${options.toVersion ?? 'the previous version'}; kept versions: ${kept}`,
+    );
   }
   const bytes = await store.get(target.snapshotKey);
   if (!bytes) throw new SnapshotMissingError(`snapshot ${target.snapshotKey} is gone`);

@@ -55,7 +55,10 @@ describe('FsBlobStore', () => {
   it('breaks a lock left by a dead process', async () => {
     await store.put('p.json', bytes('x'));
     // 2^22 + 1 is above the largest pid_max Linux allows, so no process can have it.
-    await writeFile(join(dir, 'p.json.lock'), JSON.stringify({ pid: 4_194_305, host: (await import('node:os')).hostname(), token: 't' }));
+    await writeFile(
+      join(dir, 'p.json.lock'),
+      JSON.stringify({ pid: 4_194_305, host: (await import('node:os')).hostname(), token: 't' }),
+    );
     const etag = contentEtag(bytes('x'));
     expect(await store.writeIfMatch('p.json', bytes('y'), etag)).toBeTruthy();
     expect(await readdir(dir)).toEqual(['p.json']);
@@ -63,7 +66,10 @@ describe('FsBlobStore', () => {
 
   it('times out on a live, fresh lock instead of breaking it', async () => {
     const impatient = new FsBlobStore(dir, { lockTimeoutMs: 50 });
-    await writeFile(join(dir, 'p.json.lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), token: 't' }));
+    await writeFile(
+      join(dir, 'p.json.lock'),
+      JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), token: 't' }),
+    );
     await expect(impatient.writeIfMatch('p.json', bytes('y'), null)).rejects.toThrow(/timed out/);
   });
 

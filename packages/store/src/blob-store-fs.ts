@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, link } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { BlobStore, VersionedBlob } from './blob-store';
 
@@ -216,7 +216,11 @@ async function releaseLock(lock: HeldLock): Promise<void> {
 function parseLock(text: string): LockBody | null {
   try {
     const parsed = JSON.parse(text) as Partial<LockBody>;
-    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.token === 'string') {
+    if (
+      typeof parsed.pid === 'number' &&
+      typeof parsed.host === 'string' &&
+      typeof parsed.token === 'string'
+    ) {
       return parsed as LockBody;
     }
   } catch {

@@ -16,7 +16,7 @@ let conflictNext = false;
 let server: Server;
 let client: S3Client;
 
-function s3Error(status: number, code: string): string {
+function s3Error(code: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
 }
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
       return send(200, `<ListBucketResult><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
     }
     if (req.method === 'GET') {
-      if (!current) return send(404, s3Error(404, 'NoSuchKey'));
+      if (!current) return send(404, s3Error('NoSuchKey'));
       if (req.headers['if-none-match'] === current.etag) return send(304);
       res.writeHead(200, { etag: current.etag, 'content-length': current.body.length });
       return res.end(current.body);
@@ -48,13 +48,13 @@ beforeAll(async () => {
     if (req.method === 'PUT') {
       if (conflictNext) {
         conflictNext = false;
-        return send(409, s3Error(409, 'ConditionalRequestConflict'));
+        return send(409, s3Error('ConditionalRequestConflict'));
       }
       const ifMatch = req.headers['if-match'];
       const ifNoneMatch = req.headers['if-none-match'];
-      if (ifNoneMatch === '*' && current) return send(412, s3Error(412, 'PreconditionFailed'));
-      if (ifMatch !== undefined && !current) return send(404, s3Error(404, 'NoSuchKey'));
-      if (ifMatch !== undefined && ifMatch !== current?.etag) return send(412, s3Error(412, 'PreconditionFailed'));
+      if (ifNoneMatch === '*' && current) return send(412, s3Error('PreconditionFailed'));
+      if (ifMatch !== undefined && !current) return send(404, s3Error('NoSuchKey'));
+      if (ifMatch !== undefined && ifMatch !== current?.etag) return send(412, s3Error('PreconditionFailed'));
       const body = Buffer.concat(chunks);
       const etag = `"${createHash('md5').update(body).digest('hex')}"`;
       objects.set(key, { body, etag });
@@ -64,7 +64,7 @@ beforeAll(async () => {
       objects.delete(key);
       return send(204);
     }
-    send(400, s3Error(400, 'BadRequest'));
+    send(400, s3Error('BadRequest'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
