@@ -2,7 +2,7 @@ import type { Article } from '../../core/src/article';
 import type { BlobStore } from '../../store/src/blob-store';
 import { ArchiveIndex } from './archive-index';
 import type { Manifest } from './snapshot-manifest';
-import { type PublishOptions, publishIndex, readManifest } from './snapshot-publisher';
+import { maxIso, type PublishOptions, publishIndex, readManifest } from './snapshot-publisher';
 
 /** A taken-down article as a full scan reports it: only its id and tombstone version. */
 export interface Tombstone {
@@ -53,12 +53,19 @@ export async function publishRebuild(
   const maxAttempts = typeof scan === 'function' ? (options.maxAttempts ?? 3) : 1;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const base = await readManifest(store);
-    const index = await rebuildIndex(typeof scan === 'function' ? scan() : scan);
+    let highWatermark: string | null = null;
+    const tracked = async function* (items: AsyncIterable<RebuildItem>) {
+      for await (const item of items) {
+        if (!isTombstone(item)) highWatermark = maxIso(highWatermark, item.updatedAt);
+        yield item;
+      }
+    };
+    const index = await rebuildIndex(tracked(typeof scan === 'function' ? scan() : scan));
     const outcome = await publishIndex(
       store,
       index,
       { manifest: base?.manifest ?? null, etag: base?.etag ?? null },
-      options,
+      { highWatermark, ...options },
     );
     if (outcome !== 'conflict') return { manifest: outcome.manifest, index, attempts: attempt };
   }
