@@ -34,7 +34,7 @@ export interface EncodeOptions {
 
 /** Chosen by measurement on a 20k-article index; see docs/INDEX-LIFECYCLE.md. */
 export const DEFAULT_COMPRESSION: SnapshotCompression = 'br';
-export const DEFAULT_BROTLI_QUALITY = 5;
+export const DEFAULT_BROTLI_QUALITY = 4;
 
 const MAGIC = new Uint8Array([0x41, 0x58, 0x53, 0x4e]); // "AXSN"
 const brotliCompressAsync = promisify(brotliCompress);
