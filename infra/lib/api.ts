@@ -15,6 +15,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface ArchiveApiProps {
+  /** API name shown in the console (`archive-<stage>`). */
+  readonly name: string;
   readonly ingest: IFunction;
   readonly search: IFunction;
   readonly articles: IFunction;
@@ -57,6 +59,7 @@ export class ArchiveApi extends Construct {
     super(scope, id);
 
     this.api = new HttpApi(this, 'Http', {
+      apiName: props.name,
       description: 'Dispatch archive: ingest, articles and search',
       createDefaultStage: false,
       // Browsers may read (search box, article pages); writes come from newsroom tooling, not

@@ -150,6 +150,7 @@ export class ArchiveStack extends Stack {
     );
 
     this.api = new ArchiveApi(this, 'Api', {
+      name: `archive-${settings.stage}`,
       ingest,
       search,
       articles,

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
 /** Repository root (two levels above `infra/lib`). */
@@ -68,6 +68,8 @@ export function nodejsBundlingOptions(): BundlingOptions {
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     externalModules: [...LAMBDA_BUNDLE.externalModules],
     banner: LAMBDA_BUNDLE.banner,
+    // Warnings and errors only: no per-file size report on every synth.
+    logLevel: LogLevel.WARNING,
   };
 }
 

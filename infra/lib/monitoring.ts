@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -30,13 +30,8 @@ export class ArchiveAlarms extends Construct {
     super(scope, id);
 
     this.topic = new Topic(this, 'Topic', { displayName: 'Dispatch archive alarms', enforceSSL: true });
-    Validations.of(this.topic).acknowledge({
-      id: 'AwsSolutions-SNS2',
-      reason:
-        'The topic carries only CloudWatch alarm state changes (alarm name, metric, threshold), no ' +
-        'customer data. CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key, ' +
-        'and a customer-managed key for alarm names is not proportionate; SSL is enforced in transit.',
-    });
+    // No KMS key on the topic: it carries only alarm state changes (names, thresholds), no customer
+    // data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key.
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
 
