@@ -23,7 +23,8 @@ export const ENV = {
 
 /**
  * Stream mapping of the indexer. Every indexer invocation rewrites the index snapshot, so records are
- * batched generously: up to 1,000 records or 5 seconds, whichever comes first. A batch import (up to
+ * batched generously: up to 1,000 records or 5 seconds (the default `indexerBatchWindowSeconds`),
+ * whichever comes first. A batch import (up to
  * 500 dispatches per request) then costs one or two snapshot writes instead of hundreds, while a lone
  * dispatch still becomes searchable within ~5 s plus the snapshot write and the search function's
  * freshness check. Failed records are bisected to isolate the poison one, retried 5 times, and records
@@ -32,7 +33,6 @@ export const ENV = {
  */
 export const INDEXER_STREAM = {
   batchSize: 1000,
-  maxBatchingWindow: Duration.seconds(5),
   retryAttempts: 5,
   maxRecordAge: Duration.hours(6),
   /**
@@ -131,7 +131,7 @@ export class ArchiveStack extends Stack {
       new DynamoEventSource(storage.articles, {
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: INDEXER_STREAM.batchSize,
-        maxBatchingWindow: INDEXER_STREAM.maxBatchingWindow,
+        maxBatchingWindow: Duration.seconds(settings.indexerBatchWindowSeconds),
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts: INDEXER_STREAM.retryAttempts,

@@ -18,6 +18,11 @@ export interface ArchiveSettings {
   readonly apiBurstLimit: number;
   /** How long API Gateway caches an authorizer decision per Authorization header (revocation delay). */
   readonly authorizerCacheSeconds: number;
+  /**
+   * Longest the indexer stream mapping waits to fill a batch, in seconds (0-300). Every indexer run
+   * rewrites the snapshot, so large archives want a longer window (see docs/DEPLOY.md, costs).
+   */
+  readonly indexerBatchWindowSeconds: number;
   /** Objects under `index/snapshots/` older than this are expired by the bucket lifecycle. */
   readonly snapshotRetentionDays: number;
   /** Retention of every log group of the stack. */
@@ -35,6 +40,7 @@ export const DEFAULT_SETTINGS: ArchiveSettings = {
   apiRateLimit: 100,
   apiBurstLimit: 200,
   authorizerCacheSeconds: 300,
+  indexerBatchWindowSeconds: 5,
   snapshotRetentionDays: 30,
   logRetention: RetentionDays.ONE_MONTH,
   searchP99AlarmMs: 1000,
@@ -79,6 +85,13 @@ export function settingsFromContext(node: Node): ArchiveSettings {
     apiRateLimit: positiveInt(node, 'apiRateLimit', d.apiRateLimit, 1, 10000),
     apiBurstLimit: positiveInt(node, 'apiBurstLimit', d.apiBurstLimit, 1, 5000),
     authorizerCacheSeconds: positiveInt(node, 'authorizerCacheSeconds', d.authorizerCacheSeconds, 0, 3600),
+    indexerBatchWindowSeconds: positiveInt(
+      node,
+      'indexerBatchWindowSeconds',
+      d.indexerBatchWindowSeconds,
+      0,
+      300,
+    ),
     snapshotRetentionDays: positiveInt(node, 'snapshotRetentionDays', d.snapshotRetentionDays, 1, 3650),
     logRetention: retentionDays as RetentionDays,
     searchP99AlarmMs: positiveInt(node, 'searchP99AlarmMs', d.searchP99AlarmMs, 10, 30000),

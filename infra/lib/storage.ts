@@ -91,6 +91,9 @@ export class ArchiveStorage extends Construct {
       serverAccessLogsPrefix: 'index-bucket/',
       lifecycleRules: [
         {
+          // Backstop against unbounded growth (every indexer run writes a full snapshot). CAUTION: an
+          // archive with no writes for this many days would see its CURRENT snapshot expire too; the
+          // indexer must republish (or re-copy) the live snapshot before then. See docs/DEPLOY.md.
           id: 'expire-old-snapshots',
           prefix: `${INDEX_PREFIX}snapshots/`,
           expiration: Duration.days(props.snapshotRetentionDays),
