@@ -16,7 +16,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { entryPath, type FunctionName, nodejsBundlingOptions, PROJECT_ROOT } from './bundling';
 
 export interface ArchiveFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup'> {
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'role'> {
   /** Which `functions/<name>.ts` entry to deploy. */
   readonly function: FunctionName;
   /** Retention of the function's own log group. */
