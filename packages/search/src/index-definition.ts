@@ -1,6 +1,6 @@
 import type { Options, SearchOptions } from 'minisearch';
-import { type Analyzer, createAnalyzer, tokenize } from './analysis';
-import { LUCENE_STOP_WORDS } from './stop-words';
+import { type Analyzer, createAnalyzer } from './analysis';
+import { NLTK_STOP_WORDS } from './stop-words';
 
 /**
  * THE index definition: fields, boosts, stored fields, tokenizer and term processing, used by the
@@ -26,19 +26,21 @@ export const SEARCH_FIELDS = ['title', 'body'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 /**
- * Title matches count double: titles are short, deliberate summaries. A general default (Lucene/ES
- * users commonly boost titles 2–3×); Cranfield is flat between 1.5 and 3 (docs/SEARCH.md).
+ * No extra title weight. MiniSearch scores each field with its own BM25 (own IDF and length
+ * normalisation) and adds them up, so a title word already counts in both fields and the short
+ * title field saturates quickly; an extra boost over-weights titles (measured: nDCG@10 0.402 at 1,
+ * 0.380 at 2 on Cranfield, docs/SEARCH.md).
  */
-export const FIELD_BOOSTS: Record<SearchField, number> = { title: 2, body: 1 };
+export const FIELD_BOOSTS: Record<SearchField, number> = { title: 1, body: 1 };
 
 /**
- * BM25 parameters: textbook k1 = 1.2 and b = 0.75 (Robertson/Zaragoza; Lucene's defaults), and
- * MiniSearch's BM25+ lower bound d = 0.5. Not tuned to any collection.
+ * BM25 parameters: textbook k1 = 1.2 and b = 0.75 (Robertson/Zaragoza; Lucene's defaults) and plain
+ * BM25 (d = 0, MiniSearch's BM25+ lower bound off). Nearby values move nDCG@10 by < 0.01.
  */
-export const BM25_PARAMS = { k: 1.2, b: 0.75, d: 0.5 } as const;
+export const BM25_PARAMS = { k: 1.2, b: 0.75, d: 0 } as const;
 
-/** The production analysis chain: Unicode words, folding, possessives, Lucene stop set, Porter. */
-export const ANALYZER: Analyzer = createAnalyzer({ stopWords: LUCENE_STOP_WORDS, stem: true });
+/** The production analysis chain: Unicode words, folding, possessives, NLTK stop set, Porter. */
+export const ANALYZER: Analyzer = createAnalyzer({ stopWords: NLTK_STOP_WORDS, stem: true });
 
 /** Default search options (also applied to every sub-query the engine builds). */
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
@@ -53,8 +55,10 @@ export function miniSearchOptions(analyzer: Analyzer = ANALYZER): Options<Indexe
     fields: [...SEARCH_FIELDS],
     // Nothing stored inside MiniSearch: per-article metadata and text live in ArchiveIndex.
     storeFields: [],
-    tokenize,
-    processTerm: (word) => analyzer.term(word) ?? null,
+    // Analysis happens in `tokenize` so that MiniSearch's field length (it counts the distinct
+    // tokens it is given) is the number of distinct index terms, not of raw spellings.
+    tokenize: (text) => analyzer.terms(text),
+    processTerm: (term) => term,
     searchOptions: DEFAULT_SEARCH_OPTIONS,
     // Vacuuming runs asynchronously on timers; the index is mutated by one writer and snapshotted
     // whole, so we keep it synchronous and predictable (stale postings are cleaned lazily on read).

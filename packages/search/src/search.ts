@@ -1,13 +1,16 @@
 import type { ArchiveIndex, IndexedArticle } from './archive-index';
 import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { FacetCounter, type Facets } from './facets';
+import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
 import { type FilterInput, type Filters, passes, resolveFilters } from './filters';
 import { ANALYZER } from './index-definition';
+import { documentFrequency } from './minisearch-internals';
+import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
 import type { QueryMode } from './query/ast';
-import { type ExecutionContext, executePlan } from './query/execute';
+import { type ExecutionContext, executePlan, executeWeighted, type Matches } from './query/execute';
 import { DEFAULT_LIMIT, DID_YOU_MEAN_BELOW, MAX_LIMIT } from './query/limits';
 import { parseQuery } from './query/parser';
-import { planQuery } from './query/plan';
+import { type Plan, planQuery } from './query/plan';
 import { bestSnippet, highlightAll } from './snippet';
 import { didYouMean } from './suggest';
 
@@ -146,6 +149,45 @@ function listByDate(
   return { total, page, hasMore, facets: facets.result() } satisfies Collected;
 }
 
+/** Natural mode: re-runs the query expanded by RM3 pseudo-relevance feedback (feedback.ts). */
+function withFeedback(
+  index: ArchiveIndex,
+  ctx: ExecutionContext,
+  plan: Plan,
+  matches: Matches,
+  keep: (shortId: number) => boolean,
+): Matches {
+  const terms = sequenceTerms(plan);
+  if (terms.length === 0 || matches.size === 0) return matches;
+  const top = [...matches]
+    .map(([shortId, m]) => ({ doc: index.documentByShortId(shortId) as IndexedArticle, score: m.score }))
+    .sort((a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id))
+    .slice(0, FEEDBACK_DOCS)
+    .map(({ doc, score }) => ({ score, texts: [doc.title, doc.body] }));
+  return executeWeighted(ctx, expandQuery(terms, top, ANALYZER), FEEDBACK_FIELDS, keep);
+}
+
+/** Adds the proximity bonus to the best RERANK_DEPTH hits (see proximity.ts). */
+function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
+  const pairs = queryPairs(sequenceTerms(plan));
+  if (pairs.length === 0 || hits.length === 0) return;
+  hits.sort(comparator('relevance'));
+  const n = index.size;
+  const idfCache = new Map<string, number>();
+  const idf = (term: string): number => {
+    let v = idfCache.get(term);
+    if (v === undefined) {
+      const df = Math.min(documentFrequency(index.engine, term), n);
+      v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      idfCache.set(term, v);
+    }
+    return v;
+  };
+  for (const hit of hits.slice(0, RERANK_DEPTH)) {
+    hit.score += proximityBonus([hit.doc.title, hit.doc.body], pairs, idf, ANALYZER);
+  }
+}
+
 function searchText(
   index: ArchiveIndex,
   q: string,
@@ -168,12 +210,15 @@ function searchText(
     const doc = index.documentByShortId(shortId);
     return doc !== undefined && passes(filters, doc, index.timeOf(doc.id) as number);
   };
+  let matches = executePlan(ctx, plan, keep);
+  if (mode === 'natural') matches = withFeedback(index, ctx, plan, matches, keep);
   const hits: Hit[] = [];
-  for (const [shortId, m] of executePlan(ctx, plan, keep)) {
+  for (const [shortId, m] of matches) {
     const doc = index.documentByShortId(shortId) as IndexedArticle;
     facets.add(doc);
     hits.push({ doc, time: index.timeOf(doc.id) as number, score: m.score, terms: m.terms });
   }
+  if (sort === 'relevance') rerankByProximity(index, plan, hits);
   const remaining = after ? hits.filter((h) => isAfter(sort, h, after)) : hits;
   remaining.sort(comparator(sort));
   return {

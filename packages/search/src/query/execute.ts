@@ -173,3 +173,16 @@ export function executePlan(ctx: ExecutionContext, plan: Plan, keep: (shortId: n
   for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
   return verify(ctx, matches, pending);
 }
+
+/** Runs a weighted OR of exact index terms (the expanded query of feedback.ts), filtered by `keep`. */
+export function executeWeighted(
+  ctx: ExecutionContext,
+  weights: Map<string, number>,
+  fields: SearchField[],
+  keep: (shortId: number) => boolean,
+): Matches {
+  const out: Matches = new Map();
+  for (const [term, weight] of weights) union(out, leaf(ctx, term, fields, 0, weight));
+  for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
+  return out;
+}
