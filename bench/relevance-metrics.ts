@@ -19,8 +19,8 @@ export function parseCranfieldQrels(tsv: string): Qrels {
     if (!qid || !docid || rel === undefined) continue;
     const code = Number(rel);
     if (!(code >= 1 && code <= 4)) continue;
-    let judged = qrels.get(qid);
-    if (!judged) qrels.set(qid, (judged = new Map()));
+    const judged = qrels.get(qid) ?? new Map<string, number>();
+    qrels.set(qid, judged);
     judged.set(docid, 5 - code);
   }
   return qrels;
@@ -101,7 +101,9 @@ export function formatTrecRun(
 ): string {
   const lines: string[] = [];
   for (const { qid, ranked } of rows) {
-    ranked.forEach((r, i) => lines.push(`${qid} Q0 ${r.id} ${i + 1} ${r.score.toFixed(6)} ${tag}`));
+    ranked.forEach((r, i) => {
+      lines.push(`${qid} Q0 ${r.id} ${i + 1} ${r.score.toFixed(6)} ${tag}`);
+    });
   }
   return `${lines.join('\n')}\n`;
 }
