@@ -69,18 +69,28 @@ export function documentFrequency(ms: AnyMiniSearch, term: string): number {
   return frequency(ms, internals(ms)._index.get(term));
 }
 
+/** Posting-list sizes summed over fields: O(fields), may count not-yet-vacuumed documents. */
+function approximateFrequency(postings: FieldPostings): number {
+  let n = 0;
+  for (const docs of postings.values()) n += docs.size;
+  return n;
+}
+
 /**
- * Index terms starting with `prefix`, the `limit` most frequent first (ties: shorter, then
- * alphabetical). Walking the radix-tree subtree is cheap next to scoring every expansion.
+ * Index terms starting with `prefix` that pass `accept`, the `limit` most frequent first (ties:
+ * shorter, then alphabetical). Walking the radix-tree subtree is cheap next to scoring every
+ * expansion; frequencies are approximate (posting sizes) to keep the walk O(terms).
  */
 export function prefixTerms(
   ms: AnyMiniSearch,
   prefix: string,
   limit: number,
+  accept: (term: string) => boolean = () => true,
 ): { term: string; df: number }[] {
   const found: { term: string; df: number }[] = [];
   for (const [term, postings] of internals(ms)._index.atPrefix(prefix)) {
-    const df = frequency(ms, postings);
+    if (!accept(term)) continue;
+    const df = approximateFrequency(postings);
     if (df > 0) found.push({ term, df });
   }
   found.sort((a, b) => b.df - a.df || a.term.length - b.term.length || (a.term < b.term ? -1 : 1));

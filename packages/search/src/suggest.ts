@@ -1,12 +1,12 @@
 import { fold, tokenize } from './analysis';
 import type { ArchiveIndex } from './archive-index';
 import { ANALYZER } from './index-definition';
-import { documentFrequency, fuzzyTerms, prefixTerms, someDocumentWith } from './minisearch-internals';
+import { documentFrequency, fuzzyTerms, someDocumentWith } from './minisearch-internals';
+import { expandPrefix } from './query/execute';
 import type { QueryMode, QueryNode, TermNode } from './query/ast';
 import { QueryError } from './query/errors';
 import {
   DEFAULT_SUGGEST_LIMIT,
-  MAX_PREFIX_EXPANSIONS,
   MAX_SUGGEST_LIMIT,
   MAX_SUGGEST_QUERY_LENGTH,
   MIN_SUGGEST_PREFIX,
@@ -111,18 +111,14 @@ export function suggest(index: ArchiveIndex, q: string, limit = DEFAULT_SUGGEST_
   const typed = fold(match[1] as string);
   if ([...typed].length < MIN_SUGGEST_PREFIX) return { query: q, suggestions: [] };
   const head = q.slice(0, match.index);
-  const stem = ANALYZER.stem(typed);
-  let shared = 0;
-  while (shared < typed.length && typed[shared] === stem[shared]) shared++;
-  const lookup = shared >= MIN_SUGGEST_PREFIX ? typed.slice(0, shared) : typed;
   const seen = new Set<string>();
   const suggestions: Suggestion[] = [];
-  for (const { term, df } of prefixTerms(index.engine, lookup, MAX_PREFIX_EXPANSIONS)) {
+  for (const { term } of expandPrefix(index.engine, typed)) {
     if (suggestions.length >= n) break;
     const word = surfaceForm(index, term, typed);
     if (!word || seen.has(word)) continue;
     seen.add(word);
-    suggestions.push({ text: head + word, count: df });
+    suggestions.push({ text: head + word, count: documentFrequency(index.engine, term) });
   }
   return { query: q, suggestions };
 }

@@ -2,7 +2,7 @@ import type MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis';
 import type { SearchField } from '../index-definition';
 import { executeRaw, prefixTerms } from '../minisearch-internals';
-import { MAX_PREFIX_EXPANSIONS } from './limits';
+import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
 
 /** A matching document: BM25 sum and the index terms it matched (for highlighting). */
@@ -48,6 +48,29 @@ function leaf(
   const out: Matches = new Map();
   for (const [id, r] of raw) out.set(id, { score: r.score, terms: new Set(Object.keys(r.match)) });
   return out;
+}
+
+/** How many characters a stem may be shorter than the word it came from (Porter: `-ational`). */
+const MAX_STEM_CUT = 4;
+
+/**
+ * Index terms a typed prefix stands for, with MiniSearch's prefix weighting, the
+ * MAX_PREFIX_EXPANSIONS most frequent kept. Index terms are stems, so a typed prefix can be longer
+ * than the stem of the words it begins (`negotiat*` → `negoti`): terms that the typed text extends
+ * count as exact matches, terms that extend it as prefix matches.
+ */
+export function expandPrefix(
+  // biome-ignore lint/suspicious/noExplicitAny: the document type is irrelevant here.
+  miniSearch: MiniSearch<any>,
+  typed: string,
+): { term: string; weight: number }[] {
+  const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
+  const accept = (term: string) => term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length);
+  return prefixTerms(miniSearch, key, MAX_PREFIX_EXPANSIONS, accept).map(({ term }) => {
+    const distance = Math.max(0, term.length - typed.length);
+    const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+    return { term, weight };
+  });
 }
 
 function union(into: Matches, other: Matches): Matches {
@@ -126,9 +149,7 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
       return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
     case 'prefix': {
       const out: Matches = new Map();
-      for (const { term } of prefixTerms(ctx.miniSearch, plan.prefix, MAX_PREFIX_EXPANSIONS)) {
-        const distance = term.length - plan.prefix.length;
-        const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+      for (const { term, weight } of expandPrefix(ctx.miniSearch, plan.prefix)) {
         union(out, leaf(ctx, term, plan.fields, 0, weight));
       }
       return out;

@@ -8,7 +8,6 @@ import {
   MAX_PREFIX_TERMS,
   MAX_QUERY_TERMS,
   MIN_FUZZY_TERM_LENGTH,
-  MIN_PREFIX_LENGTH,
 } from './limits';
 
 /**
@@ -17,6 +16,7 @@ import {
  */
 export type Plan =
   | { kind: 'term'; term: string; fields: SearchField[]; fuzzy: number }
+  /** `prefix` is the folded (unstemmed) typed text; see expandPrefix in execute.ts. */
   | { kind: 'prefix'; prefix: string; fields: SearchField[] }
   | { kind: 'phrase'; terms: string[]; fields: SearchField[] }
   | { kind: 'and'; children: Plan[]; negated: Plan[] }
@@ -53,12 +53,6 @@ function spend(budget: Budget, kind: keyof Budget, node: { start: number }): voi
   }
 }
 
-function commonPrefix(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return a.slice(0, i);
-}
-
 function planPhrase(
   text: string,
   field: SearchField | null,
@@ -89,11 +83,7 @@ function planTerm(node: TermNode, mode: QueryMode, analyzer: Analyzer, budget: B
     if (node.prefix) {
       spend(budget, 'terms', node);
       spend(budget, 'prefixes', node);
-      // Index terms are stems: `initiat*` must also reach `initi` (the stem of "initiative"), so
-      // look up the part the typed word and its stem share, when that is still long enough.
-      const shared = commonPrefix(folded, analyzer.stem(folded));
-      const prefix = shared.length >= MIN_PREFIX_LENGTH ? shared : folded;
-      return { kind: 'prefix', prefix, fields };
+      return { kind: 'prefix', prefix: folded, fields };
     }
     const term = analyzer.term(words[0] as string);
     if (term === null) return null;
