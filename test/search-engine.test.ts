@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../packages/core/src/article';
 import { ArchiveIndex } from '../packages/search/src/archive-index';
 import { QueryError } from '../packages/search/src/query/errors';
-import { SearchRequestError } from '../packages/search/src/search-error';
 import type { SearchRequest } from '../packages/search/src/search';
+import { SearchRequestError } from '../packages/search/src/search-error';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),
@@ -71,7 +71,10 @@ describe('search engine: query language', () => {
     expect(ids(index, { q: 'Kerry Amman' }).sort()).toEqual(['kerry-visit-amman', SAMPLE].sort());
     expect(ids(index, { q: 'Kerry refugees' })).toEqual(['kerry-visit-amman']);
     expect(ids(index, { q: 'Kerry -refugees' })).toEqual([SAMPLE]);
-    expect(ids(index, { q: 'refugees OR inflation' }).sort()).toEqual(['economy-report', 'kerry-visit-amman']);
+    expect(ids(index, { q: 'refugees OR inflation' }).sort()).toEqual([
+      'economy-report',
+      'kerry-visit-amman',
+    ]);
   });
 
   it('scopes words to fields', () => {
@@ -83,7 +86,9 @@ describe('search engine: query language', () => {
   it('matches prefixes and fuzzy words, and marks what matched', () => {
     const prefix = index.query({ q: 'negotiat*' });
     expect(prefix.results.map((r) => r.id)).toContain('negotiations-stall');
-    expect(prefix.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain('<mark>negotiated</mark>');
+    expect(prefix.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain(
+      '<mark>negotiated</mark>',
+    );
     const fuzzy = index.query({ q: 'Genevva~1' });
     expect(fuzzy.results[0]?.snippet).toContain('<mark>Geneva</mark>');
     const stemmed = index.query({ q: 'negotiations' });
@@ -102,7 +107,9 @@ describe('search engine: query language', () => {
 
   it('escapes HTML in snippets and titles', () => {
     const res = index.query({ q: 'markup' });
-    expect(res.results[0]?.snippet).toContain('&lt;b&gt;bold&lt;/b&gt; <mark>markup</mark> &amp; &quot;quotes&quot;');
+    expect(res.results[0]?.snippet).toContain(
+      '&lt;b&gt;bold&lt;/b&gt; <mark>markup</mark> &amp; &quot;quotes&quot;',
+    );
     expect(res.results[0]?.titleHighlighted).toContain('&lt;script&gt;');
     expect(res.results[0]?.titleHighlighted).not.toContain('<script>');
   });
@@ -119,7 +126,9 @@ describe('search engine: query language', () => {
 
   it('natural mode matches any word, ranked by BM25', () => {
     const res = index.query({ q: 'refugees inflation unknownword', mode: 'natural' });
-    expect(res.results.map((r) => r.id)).toEqual(expect.arrayContaining(['economy-report', 'kerry-visit-amman']));
+    expect(res.results.map((r) => r.id)).toEqual(
+      expect.arrayContaining(['economy-report', 'kerry-visit-amman']),
+    );
   });
 
   it('offers didYouMean from the index vocabulary', () => {
@@ -242,7 +251,9 @@ describe('ArchiveIndex life cycle', () => {
     expect(copy.indexVersion).toBe(index.indexVersion);
     const json = JSON.parse(new TextDecoder().decode(index.serialize()));
     json.definition = 0;
-    expect(() => ArchiveIndex.deserialize(new TextEncoder().encode(JSON.stringify(json)))).toThrow(/definition/);
+    expect(() => ArchiveIndex.deserialize(new TextEncoder().encode(JSON.stringify(json)))).toThrow(
+      /definition/,
+    );
   });
 
   it('reflects replacements and removals', () => {

@@ -25,7 +25,14 @@ describe('analysis', () => {
   });
 
   it('splits on punctuation and hyphens but keeps inner apostrophes', () => {
-    expect(tokenize('US-Russia peace, (Geneva 2); can’t')).toEqual(['US', 'Russia', 'peace', 'Geneva', '2', 'can’t']);
+    expect(tokenize('US-Russia peace, (Geneva 2); can’t')).toEqual([
+      'US',
+      'Russia',
+      'peace',
+      'Geneva',
+      '2',
+      'can’t',
+    ]);
   });
 
   it('removes stop words and stems with Porter', () => {

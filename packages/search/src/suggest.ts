@@ -2,9 +2,9 @@ import { fold, tokenize } from './analysis';
 import type { ArchiveIndex } from './archive-index';
 import { ANALYZER } from './index-definition';
 import { documentFrequency, fuzzyTerms, someDocumentWith } from './minisearch-internals';
-import { expandPrefix } from './query/execute';
 import type { QueryMode, QueryNode, TermNode } from './query/ast';
 import { QueryError } from './query/errors';
+import { expandPrefix } from './query/execute';
 import {
   DEFAULT_SUGGEST_LIMIT,
   MAX_SUGGEST_LIMIT,

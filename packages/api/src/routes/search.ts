@@ -41,7 +41,10 @@ const SearchParams = z.object({
 });
 
 const SuggestParams = z.object({
-  q: z.string().optional().transform((v) => v ?? ''),
+  q: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
   limit: positiveInt(1, MAX_SUGGEST_LIMIT, DEFAULT_SUGGEST_LIMIT),
 });
 
@@ -80,7 +83,8 @@ function engineError(c: Context, error: unknown) {
       400,
     );
   }
-  if (error instanceof SearchRequestError) return c.json(errorBody(error.code, error.message, error.details), 400);
+  if (error instanceof SearchRequestError)
+    return c.json(errorBody(error.code, error.message, error.details), 400);
   throw error;
 }
 

@@ -65,7 +65,8 @@ export function expandPrefix(
   typed: string,
 ): { term: string; weight: number }[] {
   const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
-  const accept = (term: string) => term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length);
+  const accept = (term: string) =>
+    term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length);
   return prefixTerms(miniSearch, key, MAX_PREFIX_EXPANSIONS, accept).map(({ term }) => {
     const distance = Math.max(0, term.length - typed.length);
     const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
