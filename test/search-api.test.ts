@@ -30,44 +30,53 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-async function get(path: string) {
+/** The parts of the JSON answers the assertions read. */
+interface Body {
+  results: { id: string; publishedAt: string; snippet: string }[];
+  facets: { month: unknown[]; place: unknown[] };
+  nextCursor: string | null;
+  error: { code: string; details: { reason?: string; position?: number } };
+  suggestions: { text: string }[];
+}
+
+async function get(path: string): Promise<{ status: number; body: Body }> {
   const res = await fetch(`${base}${path}`);
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Body };
 }
 
 describe('GET /search over HTTP', () => {
   it('answers the acceptance checks', async () => {
     const geneva = await get('/search?q=Geneva');
     expect(geneva.status).toBe(200);
-    expect(geneva.body.results[0].id).toBe(SAMPLE);
-    expect(geneva.body.results[0].snippet).toContain('<mark>Geneva</mark>');
+    expect(geneva.body.results[0]?.id).toBe(SAMPLE);
+    expect(geneva.body.results[0]?.snippet).toContain('<mark>Geneva</mark>');
     expect(Object.keys(geneva.body).sort()).toEqual(
       ['facets', 'indexVersion', 'nextCursor', 'query', 'results', 'tookMs', 'total'].sort(),
     );
 
     const phrase = await get(`/search?q=${encodeURIComponent('"peace initiative"')}`);
-    expect(phrase.body.results.map((r: any) => r.id)).toContain(SAMPLE);
+    expect(phrase.body.results.map((r) => r.id)).toContain(SAMPLE);
     const reversed = await get(`/search?q=${encodeURIComponent('"initiative peace"')}`);
-    expect(reversed.body.results.map((r: any) => r.id)).not.toContain(SAMPLE);
+    expect(reversed.body.results.map((r) => r.id)).not.toContain(SAMPLE);
 
     const nov = await get('/search?q=Kerry&from=2024-11-01&to=2024-11-30');
-    expect(nov.body.results.map((r: any) => r.id)).toContain(SAMPLE);
+    expect(nov.body.results.map((r) => r.id)).toContain(SAMPLE);
     const later = await get('/search?q=Kerry&from=2025-01-01');
-    expect(later.body.results.map((r: any) => r.id)).not.toContain(SAMPLE);
+    expect(later.body.results.map((r) => r.id)).not.toContain(SAMPLE);
 
     const syria = await get('/search?q=syria');
-    expect(syria.body.results.map((r: any) => r.id)).toContain(SAMPLE);
+    expect(syria.body.results.map((r) => r.id)).toContain(SAMPLE);
     expect(syria.body.facets.month).toContainEqual({ value: '2024-11', count: 1 });
     expect(syria.body.facets.place).toContainEqual({ value: 'Jerusalem', count: 1 });
   });
 
   it('takes repeatable tags, sort and limit, and pages with nextCursor', async () => {
     const tagged = await get('/search?tag=diplomacy&tag=jordan');
-    expect(tagged.body.results.map((r: any) => r.id)).toEqual(['kerry-visit-amman']);
+    expect(tagged.body.results.map((r) => r.id)).toEqual(['kerry-visit-amman']);
     const first = await get('/search?sort=oldest&limit=3');
     expect(first.body.results).toHaveLength(3);
-    const second = await get(`/search?sort=oldest&limit=3&cursor=${first.body.nextCursor}`);
-    const all = [...first.body.results, ...second.body.results].map((r: any) => r.publishedAt);
+    const second = await get(`/search?sort=oldest&limit=3&cursor=${first.body.nextCursor ?? ''}`);
+    const all = [...first.body.results, ...second.body.results].map((r) => r.publishedAt);
     expect(all).toEqual([...all].sort());
   });
 
@@ -115,7 +124,7 @@ describe('GET /suggest over HTTP', () => {
   it('completes the last word', async () => {
     const res = await get('/suggest?q=Syr');
     expect(res.status).toBe(200);
-    expect(res.body.suggestions.map((s: any) => s.text)).toContain('syria');
+    expect(res.body.suggestions.map((s) => s.text)).toContain('syria');
     const bad = await get('/suggest?q=syr&limit=100');
     expect(bad.status).toBe(400);
   });
