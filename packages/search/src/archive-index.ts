@@ -1,11 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
-import {
-  INDEX_DEFINITION_VERSION,
-  INDEX_OPTIONS,
-  type IndexedFields,
-  type SearchField,
-} from './index-definition';
+import { decodeArchiveIndex, encodeArchiveIndex } from './archive-index-codec';
+import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
 import { externalId } from './minisearch-internals';
 import { runSearch, type SearchRequest, type SearchResponse } from './search';
 import { type SuggestResponse, suggest } from './suggest';
@@ -87,7 +83,7 @@ export class ArchiveIndex {
   applyUpsert(article: Article): boolean {
     const seen = this.versions.get(article.id);
     if (seen !== undefined && seen >= article.version) return false;
-    if (this.docs.has(article.id)) this.miniSearch.discard(article.id);
+    this.removeFromIndex(article.id);
     const doc = toIndexedArticle(article);
     this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
     this.store(doc);
@@ -100,11 +96,7 @@ export class ArchiveIndex {
   applyRemove(id: string, version: number): boolean {
     const seen = this.versions.get(id);
     if (seen !== undefined && seen > version) return false;
-    if (this.docs.has(id)) {
-      this.miniSearch.discard(id);
-      this.docs.delete(id);
-      this.times.delete(id);
-    }
+    this.removeFromIndex(id);
     this.versions.set(id, Math.max(seen ?? 0, version));
     this.changed();
     return true;
@@ -169,6 +161,19 @@ export class ArchiveIndex {
     return this.dateOrder;
   }
 
+  /**
+   * Removes an article's postings exactly (`remove` with the indexed text, which we keep) rather
+   * than `discard`, which leaves its term statistics behind until a vacuum: scores after a
+   * replacement then equal those of a fresh build, and snapshots carry no stale postings.
+   */
+  private removeFromIndex(id: string): void {
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    this.docs.delete(id);
+    this.times.delete(id);
+  }
+
   private store(doc: IndexedArticle): void {
     this.docs.set(doc.id, doc);
     this.times.set(doc.id, Date.parse(doc.publishedAt));
@@ -179,35 +184,27 @@ export class ArchiveIndex {
     this.dateOrder = null;
   }
 
+  /** The snapshot payload (archive-index-codec.ts); compression is the snapshot codec's job. */
   serialize(): Uint8Array {
-    const json = JSON.stringify({
-      definition: INDEX_DEFINITION_VERSION,
+    const tombstones = [...this.versions].filter(([id]) => !this.docs.has(id));
+    return encodeArchiveIndex({
+      miniSearch: this.miniSearch,
+      docs: this.docs.values(),
+      tombstones,
       generation: this.generation,
-      index: this.miniSearch.toJSON(),
-      docs: [...this.docs.values()],
-      versions: [...this.versions.entries()],
     });
-    return new TextEncoder().encode(json);
   }
 
   /** Loads a serialised index; refuses one built with another index definition. */
   static deserialize(bytes: Uint8Array): ArchiveIndex {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
-      definition?: number;
-      generation?: number;
-      index: unknown;
-      docs: IndexedArticle[];
-      versions: [string, number][];
-    };
-    if (parsed.definition !== INDEX_DEFINITION_VERSION) {
-      throw new Error(
-        `index snapshot was built with index definition ${String(parsed.definition)}, this code uses ${INDEX_DEFINITION_VERSION}; rebuild it`,
-      );
+    const parts = decodeArchiveIndex(bytes);
+    const index = new ArchiveIndex(parts.miniSearch);
+    for (const doc of parts.docs) {
+      index.store(doc);
+      index.versions.set(doc.id, doc.version);
     }
-    const index = new ArchiveIndex(MiniSearch.loadJS<IndexedFields>(parsed.index as never, INDEX_OPTIONS));
-    for (const doc of parsed.docs) index.store(doc);
-    for (const [id, v] of parsed.versions) index.versions.set(id, v);
-    index.generation = parsed.generation ?? 0;
+    for (const [id, version] of parts.tombstones) index.versions.set(id, version);
+    index.generation = parts.generation;
     return index;
   }
 }

@@ -31,6 +31,31 @@ interface Internals {
   executeQuery(query: Query, options?: object): Map<number, RawMatch>;
 }
 
+/**
+ * MiniSearch's whole private state, as the snapshot codec (minisearch-codec.ts) reads and restores
+ * it. Kept here so that this module stays the one description of MiniSearch's internals.
+ */
+export interface MiniSearchState {
+  _index: {
+    set(term: string, data: FieldPostings): unknown;
+    [Symbol.iterator](): Iterator<[string, FieldPostings]>;
+  };
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _idToShortId: Map<unknown, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, Record<string, unknown> | undefined>;
+  _dirtCount: number;
+}
+
+/** The private state of a MiniSearch instance (for the snapshot codec only). */
+export function stateOf(ms: AnyMiniSearch): MiniSearchState {
+  return ms as unknown as MiniSearchState;
+}
+
 function internals(ms: MiniSearch<never> | MiniSearch<unknown>): Internals {
   return ms as unknown as Internals;
 }
