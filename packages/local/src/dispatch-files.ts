@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DispatchInput } from '../../core/src/parse-dispatch';
@@ -38,7 +38,10 @@ export function parseFieldMapping(spec: string | undefined): FieldMapping {
 }
 
 /** Renames fields per the mapping; fields not mentioned are kept (the parser ignores unknown ones). */
-export function applyFieldMapping(record: Record<string, unknown>, mapping: FieldMapping): Record<string, unknown> {
+export function applyFieldMapping(
+  record: Record<string, unknown>,
+  mapping: FieldMapping,
+): Record<string, unknown> {
   const entries = Object.entries(mapping);
   if (entries.length === 0) return record;
   const mapped: Record<string, unknown> = { ...record };
@@ -112,7 +115,10 @@ async function* readJsonFile(file: string, mapping: FieldMapping): AsyncGenerato
 }
 
 async function* readJsonLinesFile(file: string, mapping: FieldMapping): AsyncGenerator<SourcedDispatch> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
@@ -134,9 +140,14 @@ function recordOf(value: unknown, mapping: FieldMapping): Pick<SourcedDispatch, 
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     return { input: { kind: 'json', value: applyFieldMapping(value as Record<string, unknown>, mapping) } };
   }
-  return { error: { code: 'malformed', message: 'a record is a JSON object or a string holding a raw dispatch' } };
+  return {
+    error: { code: 'malformed', message: 'a record is a JSON object or a string holding a raw dispatch' },
+  };
 }
 
 function malformed(error: unknown): { code: string; message: string } {
-  return { code: 'malformed', message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  return {
+    code: 'malformed',
+    message: `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+  };
 }

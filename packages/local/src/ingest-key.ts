@@ -16,7 +16,10 @@ export const INGEST_KEY_FILE = 'ingest-key';
  * The local ingest key: `ARCHIVE_INGEST_KEY` when set, else `<dataDir>/ingest-key`, else a new
  * key saved there (mode 0600) so it survives restarts. In-memory runtimes get a fresh key.
  */
-export async function resolveLocalIngestKey(dataDir: string | null, fromEnv?: string): Promise<LocalIngestKey> {
+export async function resolveLocalIngestKey(
+  dataDir: string | null,
+  fromEnv?: string,
+): Promise<LocalIngestKey> {
   if (fromEnv?.trim()) return { key: fromEnv.trim(), source: 'env', file: null };
   if (!dataDir) return { key: generateIngestKey(), source: 'generated', file: null };
   const file = join(dataDir, INGEST_KEY_FILE);

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import type { DynamoClients } from '../../store/src/dynamo-client';
 import type { ArticleRepository } from '../../store/src/article-repository';
+import type { DynamoClients } from '../../store/src/dynamo-client';
 import type { ChangeListener } from './change-feed';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */

@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type AppDeps, createApp, type Logger } from '../../api/src/app';
-import { ingestMany, summarize, type IngestSummary } from '../../api/src/ingest-service';
+import { type IngestSummary, ingestMany, summarize } from '../../api/src/ingest-service';
 import { DynamoArticleRepository } from '../../store/src/article-repository';
 import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
 import { hashIngestKey, KeyStore, sameKeyHash } from '../../store/src/key-store';
-import { type LocalDynamo, startLocalDynamo } from '../../store/src/local-dynamo';
+import { DataDirInUseError, startLocalDynamo } from '../../store/src/local-dynamo';
 import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
@@ -68,7 +68,14 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
-  const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {});
+  const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
+    throw error instanceof DataDirInUseError
+      ? new Error(
+          `cannot open the archive: ${error.message}. Stop that process, or import through the running server with --url.`,
+          { cause: error },
+        )
+      : error;
+  });
   const clients = createDynamoClients({ endpoint: localDynamo.endpoint });
   const cleanup: (() => Promise<void>)[] = [];
   try {
@@ -100,7 +107,8 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       articles: { repository },
       // The local key, or any key created with `archive keys create`.
       authorize: async (bearer) =>
-        bearer !== undefined && (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer))),
+        bearer !== undefined &&
+        (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer))),
       extraRoutes: (app) => {
         for (const plugin of plugins) plugin.routes?.(app);
       },
@@ -126,10 +134,14 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       examples,
       async listen(port = 0, hostname = '127.0.0.1') {
         if (server) throw new Error('already listening');
-        const started = await new Promise<{ server: ServerType; info: AddressInfo }>((resolvePromise, reject) => {
-          const s = serve({ fetch: app.fetch, port, hostname }, (info) => resolvePromise({ server: s, info }));
-          s.once('error', reject);
-        });
+        const started = await new Promise<{ server: ServerType; info: AddressInfo }>(
+          (resolvePromise, reject) => {
+            const s = serve({ fetch: app.fetch, port, hostname }, (info) =>
+              resolvePromise({ server: s, info }),
+            );
+            s.once('error', reject);
+          },
+        );
         server = started.server;
         const shownHost = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
         return `http://${shownHost}:${started.info.port}`;
@@ -163,9 +175,7 @@ async function ensureTablesOrExplain(
   } catch (error) {
     if (!dataDir) throw error;
     throw new Error(
-      `cannot open the archive in ${dataDir} (is another \`npm start\` or \`archive import\` using it? ` +
-        'stop it, or import through the running server with --url): ' +
-        (error instanceof Error ? error.message : String(error)),
+      `cannot open the archive in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -25,18 +25,25 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
   let path: string | undefined;
+  let lockFile: string | null = null;
   if (options.dataDir) {
     path = join(options.dataDir, 'dynamo');
     await mkdir(path, { recursive: true });
+    lockFile = await acquireLock(join(options.dataDir, LOCK_FILE));
   }
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    if (lockFile) await rm(lockFile, { force: true });
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | null = null;
   return {
@@ -46,8 +53,48 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
         // The SDK keeps sockets alive; without this the close would wait for them to time out.
         server.closeIdleConnections?.();
         server.close((error) => (error ? reject(error) : resolve()));
-      });
+      }).finally(() => (lockFile ? rm(lockFile, { force: true }) : undefined));
       return closed;
     },
   };
+}
+
+const LOCK_FILE = 'archive.lock';
+
+/** Thrown when another live process (or this one) already has the data dir open. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
+/**
+ * Takes `<dataDir>/archive.lock` (holding our pid). LevelDB's own lock gives an opaque failure
+ * deep inside dynalite, so we check first and say plainly who holds the directory. A lock
+ * left by a process that no longer runs is taken over.
+ */
+async function acquireLock(file: string): Promise<string> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number.parseInt(await readFile(file, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+      throw new DataDirInUseError(
+        `the data dir ${join(file, '..')} is in use by process ${holder}${holder === process.pid ? ' (this one)' : ''}`,
+      );
+    }
+    await rm(file, { force: true });
+  }
+  throw new DataDirInUseError(`could not lock ${file}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

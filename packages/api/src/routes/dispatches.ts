@@ -103,8 +103,8 @@ function limitMiddleware(type: 'text' | 'json') {
   const maxSize = bodyLimitFor(type);
   return bodyLimit({
     maxSize,
-    onError: () => {
-      throw new ApiError(
+    onError: (c) => {
+      const error = new ApiError(
         413,
         'too_large',
         type === 'text'
@@ -112,6 +112,8 @@ function limitMiddleware(type: 'text' | 'json') {
           : `a request body is at most ${maxSize} bytes (a single dispatch at most ${bodyLimitFor('text')})`,
         { limit: maxSize },
       );
+      // The unread rest of the body is still on the socket: close it so no client reuses it.
+      return c.json(error.toBody(), 413, { Connection: 'close' });
     },
   });
 }
