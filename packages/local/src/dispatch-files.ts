@@ -37,17 +37,40 @@ export function parseFieldMapping(spec: string | undefined): FieldMapping {
   return mapping;
 }
 
-/** Renames fields per the mapping; fields not mentioned are kept (the parser ignores unknown ones). */
+/**
+ * Common names of dispatch fields in other corpora, used when a record lacks the field and no
+ * explicit mapping names it (so `date`-stamped corpora such as Reuters-21578 import as they are).
+ */
+export const DEFAULT_FIELD_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  title: ['headline'],
+  body: ['text', 'content'],
+  publishedAt: ['date', 'published', 'published_at', 'pubDate', 'datetime'],
+  tags: ['topics', 'keywords'],
+  url: ['link'],
+};
+
+const TIME_FIELDS = ['publishedAt', 'localTime', 'dateline'];
+
+/**
+ * Renames fields per the mapping, then fills missing dispatch fields from
+ * {@link DEFAULT_FIELD_ALIASES}. Other fields are kept (the parser ignores unknown ones).
+ */
 export function applyFieldMapping(
   record: Record<string, unknown>,
   mapping: FieldMapping,
 ): Record<string, unknown> {
   const entries = Object.entries(mapping);
-  if (entries.length === 0) return record;
+  const mappedSources = new Set(Object.values(mapping));
   const mapped: Record<string, unknown> = { ...record };
-  for (const [, source] of entries) delete mapped[source];
+  for (const source of mappedSources) delete mapped[source];
   for (const [target, source] of entries) {
     if (source in record) mapped[target] = record[source];
+  }
+  for (const [target, aliases] of Object.entries(DEFAULT_FIELD_ALIASES)) {
+    if (target in mapping || mapped[target] !== undefined) continue;
+    if (target === 'publishedAt' && TIME_FIELDS.some((field) => mapped[field] !== undefined)) continue;
+    const alias = aliases.find((name) => mapped[name] !== undefined);
+    if (alias) mapped[target] = mapped[alias];
   }
   return mapped;
 }

@@ -6,6 +6,9 @@ import { readLocalEnv } from './config';
 import { defaultPlugins } from './plugins';
 import { createLocalRuntime } from './runtime';
 
+// The SDK's Node-version notice is noise when running locally.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const env = readLocalEnv();
   const runtime = await createLocalRuntime({

@@ -1,0 +1,28 @@
+/**
+ * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown) and `GET /health`.
+ * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
+ * function trusts the request (see docs/DEPLOY.md).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../packages/api/src/app';
+import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
+import { readStoreFunctionConfig } from '../packages/api/src/function-config';
+import { DynamoArticleRepository } from '../packages/store/src/article-repository';
+import { createDynamoClients } from '../packages/store/src/dynamo-client';
+
+const config = readStoreFunctionConfig();
+const logger = new Logger({
+  serviceName: 'archive-articles',
+  logLevel: config.LOG_LEVEL.toUpperCase() as 'INFO',
+});
+const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
+const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+
+export const handler = handle(
+  createApp({
+    articles: { repository },
+    authorize: trustApiGatewayAuthorizer,
+    logger: { error: (message, ...details) => logger.error(message, { details }) },
+  }),
+);
