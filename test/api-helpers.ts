@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
 
+// The SDK's Node-version notice is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export const SAMPLE = readFileSync(join(import.meta.dirname, 'fixtures/sample-dispatch.txt'), 'utf8');
 
 /** A fetch Response whose JSON is loosely typed, which is what assertions on bodies want. */

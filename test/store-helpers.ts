@@ -5,6 +5,9 @@ import { createDynamoClients, type DynamoClients } from '../packages/store/src/d
 import { type LocalDynamo, startLocalDynamo } from '../packages/store/src/local-dynamo';
 import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../packages/store/src/tables';
 
+// The SDK's Node-version notice is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** A draft built directly (tests of the store do not depend on the parser). */
 export function makeDraft(overrides: Partial<ArticleDraft> = {}): ArticleDraft {
   const base: Omit<ArticleDraft, 'contentHash'> = {
