@@ -69,15 +69,21 @@ describe('Lambda entries (functions/ingest.ts, functions/articles.ts)', () => {
 
   it('each function serves only its routes', async () => {
     expect(((await ingest(event('GET', '/health'), context)) as Result).statusCode).toBe(404);
-    expect(((await articles(event('POST', '/dispatches', SAMPLE, 'text/plain'), context)) as Result).statusCode).toBe(
-      404,
-    );
+    expect(
+      ((await articles(event('POST', '/dispatches', SAMPLE, 'text/plain'), context)) as Result).statusCode,
+    ).toBe(404);
   });
 
   it('maps bad input to 4xx', async () => {
-    const bad = (await ingest(event('POST', '/dispatches', '{"title":', 'application/json'), context)) as Result;
+    const bad = (await ingest(
+      event('POST', '/dispatches', '{"title":', 'application/json'),
+      context,
+    )) as Result;
     expect(bad.statusCode).toBe(400);
-    const unsupported = (await ingest(event('POST', '/dispatches', 'x', 'application/xml'), context)) as Result;
+    const unsupported = (await ingest(
+      event('POST', '/dispatches', 'x', 'application/xml'),
+      context,
+    )) as Result;
     expect(unsupported.statusCode).toBe(415);
   });
 });

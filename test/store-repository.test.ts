@@ -126,4 +126,18 @@ describe('DynamoArticleRepository', () => {
     for await (const change of repository.scanChanges()) if (change.id === 'dated-2') changes.push(change);
     expect(changes).toEqual([{ kind: 'remove', id: 'dated-2', version: 2 }]);
   });
+
+  it('scans id/version/liveness states and batch-gets live articles', async () => {
+    const ids = Array.from({ length: 130 }, (_, i) => `state-${i}`);
+    await Promise.all(ids.map((id) => repository.put(makeDraft({ id }))));
+    await repository.takeDown('state-7');
+    const states = new Map<string, { version: number; removed: boolean }>();
+    for await (const state of repository.scanStates()) states.set(state.id, state);
+    expect(states.get('state-7')).toEqual({ id: 'state-7', version: 2, removed: true });
+    expect(states.get('state-8')).toEqual({ id: 'state-8', version: 1, removed: false });
+
+    const loaded = await repository.getMany([...ids, 'no-such-id', 'state-8']);
+    expect(loaded).toHaveLength(129);
+    expect(loaded.map((a) => a.id)).not.toContain('state-7');
+  });
 });

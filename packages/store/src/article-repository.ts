@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -57,6 +58,17 @@ export interface ArticleRepository {
   /** Every item as a change: live articles as upserts, tombstones as removes (with their versions). */
   scanChanges(): AsyncIterable<ArticleChange>;
   listByDate(query: ListByDateQuery): Promise<ArticlePage>;
+  /** Id, version and liveness of every item, tombstones included (a cheap projected scan). */
+  scanStates(): AsyncIterable<ArticleState>;
+  /** The live articles among `ids` (unknown and taken-down ones omitted), in no particular order. */
+  getMany(ids: readonly string[]): Promise<Article[]>;
+}
+
+/** What the store holds for one id, without the content (for reconciling an index). */
+export interface ArticleState {
+  id: string;
+  version: number;
+  removed: boolean;
 }
 
 /** Too many concurrent writers raced on one article; the caller may retry. */
@@ -82,6 +94,8 @@ export interface DynamoArticleRepositoryOptions {
 }
 
 const MAX_WRITE_ATTEMPTS = 10;
+/** DynamoDB's BatchGetItem limit. */
+const BATCH_GET_SIZE = 100;
 const MAX_LIST_MONTHS = 12 * 200;
 
 /**
@@ -201,6 +215,43 @@ export class DynamoArticleRepository implements ArticleRepository {
           : { kind: 'remove', id: article.id, version: article.version };
       }
     }
+  }
+
+  async *scanStates(): AsyncIterable<ArticleState> {
+    const pages = paginateScan(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        ProjectionExpression: '#id, #v, #d',
+        ExpressionAttributeNames: { '#id': 'id', '#v': 'version', '#d': 'deletedAt' },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        yield { id: String(item.id), version: Number(item.version), removed: item.deletedAt !== undefined };
+      }
+    }
+  }
+
+  async getMany(ids: readonly string[]): Promise<Article[]> {
+    const articles: Article[] = [];
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_SIZE) {
+      let keys: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_SIZE).map((id) => ({ id }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const result = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) {
+          const { article, deletedAt } = decodeItem(item);
+          if (deletedAt === null) articles.push(article);
+        }
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return articles;
   }
 
   async listByDate(query: ListByDateQuery): Promise<ArticlePage> {
