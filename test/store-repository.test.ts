@@ -140,4 +140,19 @@ describe('DynamoArticleRepository', () => {
     expect(loaded).toHaveLength(129);
     expect(loaded.map((a) => a.id)).not.toContain('state-7');
   });
+
+  it('putMany: one batched read, duplicates in a batch still store one item, per-item outcomes', async () => {
+    const fresh = makeDraft({ id: uniqueId() });
+    const gone = makeDraft({ id: uniqueId() });
+    await repository.put(gone);
+    await repository.takeDown(gone.id);
+    const before = await repository.count();
+    const settled = await repository.putMany([...Array(20).fill(fresh), gone]);
+    const statuses = settled.map((s) => (s.status === 'fulfilled' ? s.value.status : 'rejected'));
+    expect(statuses.filter((s) => s === 'created')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'unchanged')).toHaveLength(19);
+    expect(statuses[20]).toBe('taken_down');
+    expect(await repository.count()).toBe(before + 1);
+    expect(await repository.get(fresh.id)).toMatchObject({ version: 1 });
+  });
 });

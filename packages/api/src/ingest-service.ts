@@ -1,4 +1,4 @@
-import type { Article } from '../../core/src/article';
+import type { Article, ArticleDraft } from '../../core/src/article';
 import type { Diagnostic } from '../../core/src/diagnostics';
 import { DispatchValidationError } from '../../core/src/errors';
 import {
@@ -7,9 +7,13 @@ import {
   type ParseResult,
   parseDispatch,
 } from '../../core/src/parse-dispatch';
-import { type ArticleRepository, ConcurrentWriteError } from '../../store/src/article-repository';
+import {
+  type ArticleRepository,
+  ConcurrentWriteError,
+  type PutOutcome,
+} from '../../store/src/article-repository';
 import { type ErrorBody, statusOfValidationError, validationErrorBody } from './errors';
-import { BATCH_WRITE_CONCURRENCY, MAX_DISPATCH_BYTES } from './limits';
+import { MAX_DISPATCH_BYTES } from './limits';
 
 export type ParseFn = (input: DispatchInput, options?: ParseOptions) => ParseResult;
 
@@ -31,11 +35,42 @@ export type IngestResult =
     }
   | { status: 'failed'; id?: string; httpStatus: 400 | 409 | 413 | 422; error: ErrorBody };
 
+type Prepared = { ok: true; draft: ArticleDraft; diagnostics: Diagnostic[] } | IngestFailure;
+type IngestFailure = Extract<IngestResult, { status: 'failed' }>;
+
 /**
  * Parses one dispatch and stores it. Every problem with the input comes back as a `failed`
  * result (never thrown), so batches can report it per item; only store outages throw.
  */
 export async function ingestOne(input: DispatchInput, context: IngestContext): Promise<IngestResult> {
+  const prepared = prepare(input, context);
+  if (!('ok' in prepared)) return prepared;
+  const settled = await context.repository
+    .put(prepared.draft, { restore: context.restore ?? false })
+    .then((value): PromiseSettledResult<PutOutcome> => ({ status: 'fulfilled', value }))
+    .catch((reason: unknown): PromiseSettledResult<PutOutcome> => ({ status: 'rejected', reason }));
+  return resultOf(prepared, settled);
+}
+
+/**
+ * Ingests many dispatches: parses them all, then stores the valid ones with the repository's
+ * batched `putMany` (one batched read for the batch instead of one read per item).
+ * Results keep the input order.
+ */
+export async function ingestMany(inputs: DispatchInput[], context: IngestContext): Promise<IngestResult[]> {
+  const prepared = inputs.map((input) => prepare(input, context));
+  const valid = prepared.filter((p): p is Extract<Prepared, { ok: true }> => 'ok' in p);
+  const settled = await context.repository.putMany(
+    valid.map((p) => p.draft),
+    { restore: context.restore ?? false },
+  );
+  let next = 0;
+  return prepared.map((p) =>
+    'ok' in p ? resultOf(p, settled[next++] as PromiseSettledResult<PutOutcome>) : p,
+  );
+}
+
+function prepare(input: DispatchInput, context: IngestContext): Prepared {
   const size = input.kind === 'text' ? Buffer.byteLength(input.text) : jsonSize(input.value);
   if (size > MAX_DISPATCH_BYTES) {
     return {
@@ -48,29 +83,21 @@ export async function ingestOne(input: DispatchInput, context: IngestContext): P
       },
     };
   }
-  const parse = context.parse ?? parseDispatch;
-  const parsed = safeParse(parse, input, context.parseOptions);
+  const parsed = safeParse(context.parse ?? parseDispatch, input, context.parseOptions);
   if (!parsed.ok) {
     const httpStatus = statusOfValidationError(parsed.error) as 400 | 413 | 422;
     return { status: 'failed', httpStatus, error: validationErrorBody(parsed.error) };
   }
-  const { draft, diagnostics } = parsed;
-  try {
-    const outcome = await context.repository.put(draft, { restore: context.restore ?? false });
-    if (outcome.status === 'taken_down') {
-      return {
-        status: 'failed',
-        id: outcome.id,
-        httpStatus: 409,
-        error: {
-          code: 'taken_down',
-          message: `article ${outcome.id} was taken down at ${outcome.deletedAt}; upload again with ?restore=true to restore it`,
-          details: { id: outcome.id, deletedAt: outcome.deletedAt },
-        },
-      };
-    }
-    return { status: outcome.status, id: outcome.article.id, article: outcome.article, diagnostics };
-  } catch (error) {
+  return { ok: true, draft: parsed.draft, diagnostics: parsed.diagnostics };
+}
+
+function resultOf(
+  prepared: { draft: ArticleDraft; diagnostics: Diagnostic[] },
+  settled: PromiseSettledResult<PutOutcome>,
+): IngestResult {
+  const { draft, diagnostics } = prepared;
+  if (settled.status === 'rejected') {
+    const error = settled.reason;
     if (error instanceof ConcurrentWriteError) {
       return {
         status: 'failed',
@@ -81,20 +108,20 @@ export async function ingestOne(input: DispatchInput, context: IngestContext): P
     }
     throw error;
   }
-}
-
-/** Ingests many dispatches with bounded concurrency; results keep the input order. */
-export async function ingestMany(inputs: DispatchInput[], context: IngestContext): Promise<IngestResult[]> {
-  const results: IngestResult[] = new Array(inputs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await ingestOne(inputs[index] as DispatchInput, context);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(BATCH_WRITE_CONCURRENCY, inputs.length) }, worker));
-  return results;
+  const outcome = settled.value;
+  if (outcome.status === 'taken_down') {
+    return {
+      status: 'failed',
+      id: outcome.id,
+      httpStatus: 409,
+      error: {
+        code: 'taken_down',
+        message: `article ${outcome.id} was taken down at ${outcome.deletedAt}; upload again with ?restore=true to restore it`,
+        details: { id: outcome.id, deletedAt: outcome.deletedAt },
+      },
+    };
+  }
+  return { status: outcome.status, id: outcome.article.id, article: outcome.article, diagnostics };
 }
 
 export interface IngestSummary {

@@ -10,7 +10,5 @@ export const MAX_DISPATCH_BYTES = 256 * 1024;
 /** A batch request (JSON array or NDJSON) body: core's batch limits (5 MiB, 500 items). */
 export const MAX_BATCH_BYTES = BATCH_LIMITS.maxBytes;
 export const MAX_BATCH_ITEMS = BATCH_LIMITS.maxItems;
-/** Articles written concurrently while processing one batch. */
-export const BATCH_WRITE_CONCURRENCY = 8;
 /** Longest article id accepted in a path (core ids are far shorter; DynamoDB keys max 2 KB). */
 export const MAX_ID_LENGTH = 256;

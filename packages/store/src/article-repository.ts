@@ -48,6 +48,12 @@ export interface ArticlePage {
 /** The article store as the API, the runtime and the indexer see it. */
 export interface ArticleRepository {
   put(draft: ArticleDraft, options?: PutOptions): Promise<PutOutcome>;
+  /**
+   * Puts many drafts: one batched read of the current items, then the conditional writes with
+   * bounded concurrency. Each entry settles like `put` (rejected with {@link ConcurrentWriteError}
+   * after too many races; other rejections are store failures).
+   */
+  putMany(drafts: readonly ArticleDraft[], options?: PutOptions): Promise<PromiseSettledResult<PutOutcome>[]>;
   /** The live article, or null when unknown or taken down. */
   get(id: string): Promise<Article | null>;
   takeDown(id: string): Promise<TakeDownOutcome>;
@@ -96,6 +102,8 @@ export interface DynamoArticleRepositoryOptions {
 const MAX_WRITE_ATTEMPTS = 10;
 /** DynamoDB's BatchGetItem limit. */
 const BATCH_GET_SIZE = 100;
+/** Conditional writes in flight per `putMany`. */
+const WRITE_CONCURRENCY = 8;
 const MAX_LIST_MONTHS = 12 * 200;
 
 /**
@@ -119,9 +127,44 @@ export class DynamoArticleRepository implements ArticleRepository {
     this.now = options.now ?? (() => new Date());
   }
 
-  async put(draft: ArticleDraft, options: PutOptions = {}): Promise<PutOutcome> {
+  put(draft: ArticleDraft, options: PutOptions = {}): Promise<PutOutcome> {
+    return this.putKnowing(draft, options, undefined);
+  }
+
+  async putMany(
+    drafts: readonly ArticleDraft[],
+    options: PutOptions = {},
+  ): Promise<PromiseSettledResult<PutOutcome>[]> {
+    const current = await this.readItems(drafts.map((draft) => draft.id));
+    const results: PromiseSettledResult<PutOutcome>[] = new Array(drafts.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < drafts.length) {
+        const index = next++;
+        const draft = drafts[index] as ArticleDraft;
+        try {
+          const value = await this.putKnowing(draft, options, current.get(draft.id) ?? null);
+          results[index] = { status: 'fulfilled', value };
+        } catch (reason) {
+          results[index] = { status: 'rejected', reason };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, drafts.length) }, worker));
+    return results;
+  }
+
+  /**
+   * The put loop. `known` is the item as already read (null: absent); undefined means read it.
+   * After a lost race the item is always re-read.
+   */
+  private async putKnowing(
+    draft: ArticleDraft,
+    options: PutOptions,
+    known: ArticleItem | null | undefined,
+  ): Promise<PutOutcome> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const current = await this.readItem(draft.id);
+      const current = attempt === 0 && known !== undefined ? known : await this.readItem(draft.id);
       const stored = current ? decodeItem(current) : null;
       const nowIso = this.now().toISOString();
 
@@ -235,6 +278,16 @@ export class DynamoArticleRepository implements ArticleRepository {
 
   async getMany(ids: readonly string[]): Promise<Article[]> {
     const articles: Article[] = [];
+    for (const item of (await this.readItems(ids)).values()) {
+      const { article, deletedAt } = decodeItem(item);
+      if (deletedAt === null) articles.push(article);
+    }
+    return articles;
+  }
+
+  /** Strongly consistent batched read; the map holds the items that exist. */
+  private async readItems(ids: readonly string[]): Promise<Map<string, ArticleItem>> {
+    const items = new Map<string, ArticleItem>();
     const unique = [...new Set(ids)];
     for (let start = 0; start < unique.length; start += BATCH_GET_SIZE) {
       let keys: Record<string, unknown>[] = unique.slice(start, start + BATCH_GET_SIZE).map((id) => ({ id }));
@@ -245,13 +298,12 @@ export class DynamoArticleRepository implements ArticleRepository {
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of result.Responses?.[this.tableName] ?? []) {
-          const { article, deletedAt } = decodeItem(item);
-          if (deletedAt === null) articles.push(article);
+          items.set(String(item.id), item as ArticleItem);
         }
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
       }
     }
-    return articles;
+    return items;
   }
 
   async listByDate(query: ListByDateQuery): Promise<ArticlePage> {
