@@ -27,6 +27,8 @@ export interface AppDeps {
   healthRoute?: boolean;
   /** Extra `GET /health` fields. */
   health?: () => Promise<Record<string, unknown>>;
+  /** How long `GET /health` reuses an article count (default 5000 ms; 0 counts on every probe). */
+  healthCountTtlMs?: number;
   logger?: Logger;
 }
 
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
     registerHealthRoute(app, {
       repository,
       extra: deps.health,
+      countTtlMs: deps.healthCountTtlMs,
       logError: (message, error) => logger.error(message, error),
     });
   }
