@@ -53,7 +53,8 @@ describe('archive import (local data dir)', () => {
     expect(first.out).toMatch(/created\s+5/);
     expect(first.out).toMatch(/failed\s+0/);
 
-    const again = await cli('import', examples, join(import.meta.dirname, 'fixtures'), '--data-dir', dataDir);
+    const sample = join(import.meta.dirname, 'fixtures/sample-dispatch.txt');
+    const again = await cli('import', examples, sample, '--data-dir', dataDir);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/unchanged\s+6/);
   });

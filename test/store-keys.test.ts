@@ -33,5 +33,9 @@ describe('KeyStore', () => {
     expect(revoked.revokedAt).not.toBeNull();
     expect(await keys.verify(key)).toBe(false);
     expect(await keys.verify(other.key)).toBe(true);
+
+    await expect(keys.revoke('nobody')).rejects.toThrow(/no key matches/);
+    expect((await keys.revoke('wire')).revokedAt).not.toBeNull();
+    expect(await keys.verify(other.key)).toBe(false);
   });
 });

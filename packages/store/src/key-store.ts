@@ -74,16 +74,30 @@ export class KeyStore {
     return { key, record };
   }
 
-  /** Revokes the one key whose hash starts with `hashPrefix` (at least 6 hex characters). */
-  async revoke(hashPrefix: string): Promise<IngestKeyRecord> {
-    const prefix = hashPrefix.trim().toLowerCase();
-    if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_REVOKE_PREFIX) {
-      throw new KeyStoreError(`give at least ${MIN_REVOKE_PREFIX} hex characters of the key hash`);
+  /**
+   * Revokes one key, chosen by the first characters of its hash (at least 6 hex characters, as
+   * `list` shows them) or by its exact name when that names exactly one active key.
+   */
+  async revoke(selector: string): Promise<IngestKeyRecord> {
+    const wanted = selector.trim();
+    const prefix = wanted.toLowerCase();
+    const keys = await this.list();
+    const byHash =
+      /^[0-9a-f]+$/.test(prefix) && prefix.length >= MIN_REVOKE_PREFIX
+        ? keys.filter((k) => k.keyHash.startsWith(prefix))
+        : [];
+    const matches = byHash.length > 0 ? byHash : keys.filter((k) => k.name === wanted && !k.revokedAt);
+    if (matches.length === 0) {
+      throw new KeyStoreError(
+        `no key matches "${wanted}": give its name or at least ${MIN_REVOKE_PREFIX} hex characters of its hash`,
+      );
     }
-    const matches = (await this.list()).filter((k) => k.keyHash.startsWith(prefix));
-    if (matches.length === 0) throw new KeyStoreError(`no key hash starts with ${prefix}`);
-    if (matches.length > 1)
-      throw new KeyStoreError(`${matches.length} key hashes start with ${prefix}; give more`);
+    if (matches.length > 1) {
+      const hashes = matches.map((k) => k.keyHash.slice(0, 12)).join(', ');
+      throw new KeyStoreError(
+        `${matches.length} keys match "${wanted}" (${hashes}); give a longer hash prefix`,
+      );
+    }
     const match = matches[0] as IngestKeyRecord;
     if (match.revokedAt) return match;
     const revokedAt = this.now().toISOString();

@@ -39,11 +39,14 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keys
     .command('revoke')
-    .argument('<hash-prefix>', 'the first characters (at least 6) of the key hash, as `keys list` shows it')
+    .argument(
+      '<name-or-hash-prefix>',
+      'the key name, or the first characters (at least 6) of its hash as `keys list` shows it',
+    )
     .description('revoke a key')
-    .action(async (prefix: string) => {
+    .action(async (selector: string) => {
       await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
-        const record = await store.revoke(prefix);
+        const record = await store.revoke(selector);
         io.out(`revoked ${record.keyHash.slice(0, 12)} "${record.name}" at ${record.revokedAt}\n`);
       });
     });
