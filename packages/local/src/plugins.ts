@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { ArticleRepository } from '../../store/src/article-repository';
 import type { DynamoClients } from '../../store/src/dynamo-client';
 import type { ChangeListener } from './change-feed';
+import { searchPlugin } from './search-plugin';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
 export interface LocalPluginContext {
@@ -30,10 +31,7 @@ export interface LocalPlugin {
   start(context: LocalPluginContext): Promise<LocalPluginInstance>;
 }
 
-/**
- * The plugins `npm start` and the CLI's local import run with. Empty until the search work
- * registers its indexer and routes here, so both entry points get them at once.
- */
+/** The plugins `npm start`, the CLI's local import and the tests run with: search. */
 export function defaultPlugins(): LocalPlugin[] {
-  return [];
+  return [searchPlugin()];
 }
