@@ -193,3 +193,43 @@ describe('Indexer.applyChangeBatch', () => {
     expect(ids(await published(), ['a5', 'a6', 'a9'])).toEqual(['a5', 'a9']);
   });
 });
+
+describe('Indexer.publish beside changes', () => {
+  /** A store whose snapshot writes wait until the test opens the gate. */
+  function gatedStore() {
+    let open: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let writing = false;
+    const store = Object.create(fs) as FsBlobStore;
+    store.put = async (key, bytes) => {
+      writing = true;
+      await gate;
+      return fs.put(key, bytes);
+    };
+    return { store, open, isWriting: () => writing };
+  }
+
+  it('applies batches while a snapshot is being written, and publishes them next time', async () => {
+    const { store, open, isWriting } = gatedStore();
+    const indexer = new Indexer({ store });
+    await indexer.applyChangeBatch([item(upsert('a1'))], { publish: false });
+    const first = indexer.publish();
+    while (!isWriting()) await new Promise((r) => setTimeout(r, 1));
+
+    // The snapshot write is stuck at the gate; a batch must not wait for it.
+    const during = await indexer.applyChangeBatch([item(upsert('a2'))], { publish: false });
+    expect(during.applied).toBe(1);
+    expect(indexer.state()?.index.has('a2')).toBe(true);
+
+    open();
+    expect((await first)?.version).toBe(1);
+    expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1']);
+    expect(indexer.state()?.unpublished).toBe(1);
+
+    expect((await indexer.publish())?.version).toBe(2);
+    expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1', 'a2']);
+    expect(indexer.state()?.unpublished).toBe(0);
+  });
+});

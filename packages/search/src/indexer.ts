@@ -119,11 +119,58 @@ export class Indexer {
     });
   }
 
-  /** Publishes changes applied with `publish: false`; a no-op when there are none. */
+  /**
+   * Publishes changes applied with `publish: false`; a no-op when there are none.
+   *
+   * Only serialising the index holds the indexer's lock; compressing, writing the blob and the
+   * manifest swap run outside it, so changes keep being applied (and handed to search) while a
+   * snapshot is written — a local server stays responsive while it persists a large index.
+   * Publications run one after another, each holding every change applied before it started.
+   */
   publish(): Promise<{ version: number; attempts: number } | null> {
+    const next = this.publishing.catch(() => null).then(() => this.publishBesideChanges());
+    this.publishing = next;
+    return next;
+  }
+
+  private publishing: Promise<unknown> = Promise.resolve();
+  /** True while a snapshot is written outside the lock: sync() then keeps the base it has. */
+  private writingOutsideLock = false;
+
+  private async publishBesideChanges(): Promise<{ version: number; attempts: number } | null> {
+    const prepared = await this.serialized(async () => {
+      const base = await this.sync();
+      if (this.unpublished.size === 0 && !this.forcePublish) return null;
+      return {
+        snapshot: { raw: base.index.serialize(), articleCount: base.index.size },
+        base: { manifest: base.manifest, etag: base.etag },
+        entries: new Map(this.unpublished),
+        highWatermark: this.highWatermark,
+      };
+    });
+    if (!prepared) return null;
+    this.writingOutsideLock = true;
+    let outcome: Awaited<ReturnType<typeof publishIndex>>;
+    try {
+      outcome = await publishIndex(this.options.store, prepared.snapshot, prepared.base, {
+        ...this.options,
+        keepVersions: this.options.keepVersions ?? DEFAULT_KEEP_VERSIONS,
+        highWatermark: prepared.highWatermark,
+      });
+    } finally {
+      this.writingOutsideLock = false;
+    }
     return this.serialized(async () => {
-      await this.sync();
-      return this.publishNow();
+      // Another writer won the swap: rebase and publish under the lock, as a batch would.
+      if (outcome === 'conflict' || !this.base) return this.publishNow();
+      this.base = { index: this.base.index, ...outcome };
+      // Forget only what the snapshot holds; changes applied meanwhile stay unpublished.
+      for (const [id, entry] of prepared.entries) {
+        if (this.unpublished.get(id) === entry) this.unpublished.delete(id);
+      }
+      this.forcePublish = false;
+      this.notify();
+      return { version: outcome.manifest.version, attempts: 1 };
     });
   }
 
@@ -195,6 +242,10 @@ export class Indexer {
   /** Makes `this.base` the latest publication, re-applying unpublished changes on a reload. */
   private async sync(): Promise<Base> {
     const { store } = this.options;
+    // Our own swap is in flight: the manifest is about to change under us, and reloading what we
+    // are publishing would only cost time. A publication by another writer is still caught: our
+    // swap then fails and the rebase happens under the lock.
+    if (this.writingOutsideLock && this.base) return this.base;
     if (this.base?.etag) {
       const check = await store.readIfChanged(MANIFEST_KEY, this.base.etag);
       if (check === 'unchanged') return this.base;

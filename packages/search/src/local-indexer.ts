@@ -172,14 +172,28 @@ export class LocalIndexer<R> {
     }
   }
 
+  /**
+   * Snapshots are for restarts (reconciliation covers a crash), so they may lag: the interval
+   * grows to ten times the last publication's duration, keeping a large index's serialisation
+   * (synchronous, about 20 ms per 1,000 articles) to a tenth of the time while changes stream in.
+   */
   private schedulePersist(): void {
     if (this.persistTimer || this.closed) return;
+    const interval = Math.max(this.options.persistIntervalMs ?? 2000, 10 * this.lastPublishMs);
     this.persistTimer = setTimeout(() => {
       this.persistTimer = undefined;
-      this.indexer.publish().catch((error: unknown) => this.options.onError?.(error));
-    }, this.options.persistIntervalMs ?? 2000);
+      const started = performance.now();
+      this.indexer
+        .publish()
+        .then(() => {
+          this.lastPublishMs = performance.now() - started;
+        })
+        .catch((error: unknown) => this.options.onError?.(error));
+    }, interval);
     this.persistTimer.unref();
   }
+
+  private lastPublishMs = 0;
 }
 
 /** Every live article and tombstone of the store, loading full articles in chunks. */

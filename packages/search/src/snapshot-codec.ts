@@ -46,16 +46,26 @@ export class SnapshotFormatError extends Error {
   override readonly name = 'SnapshotFormatError';
 }
 
+/** An index already serialised (`ArchiveIndex.serialize`), so it can be encoded off the index's lock. */
+export interface SerializedIndex {
+  raw: Uint8Array;
+  articleCount: number;
+}
+
 /** Serialises and compresses an index into a snapshot file. Compression runs off the main thread. */
-export async function encodeSnapshot(index: ArchiveIndex, options: EncodeOptions = {}): Promise<Uint8Array> {
+export async function encodeSnapshot(
+  index: ArchiveIndex | SerializedIndex,
+  options: EncodeOptions = {},
+): Promise<Uint8Array> {
   const compression = options.compression ?? DEFAULT_COMPRESSION;
-  const raw = index.serialize();
+  const { raw, articleCount } =
+    index instanceof ArchiveIndex ? { raw: index.serialize(), articleCount: index.size } : index;
   const stored = await compress(raw, compression, options.brotliQuality ?? DEFAULT_BROTLI_QUALITY);
   const header: SnapshotHeader = {
     format: 1,
     compression,
     definitionFingerprint: indexDefinitionFingerprint(),
-    articleCount: index.size,
+    articleCount,
     rawBytes: raw.byteLength,
     storedBytes: stored.byteLength,
     sha256: sha256(stored),

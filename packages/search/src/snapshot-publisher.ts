@@ -1,6 +1,12 @@
 import type { BlobStore } from '../../store/src/blob-store';
-import type { ArchiveIndex } from './archive-index';
-import { decodeSnapshot, type EncodeOptions, encodeSnapshot, readSnapshotHeader } from './snapshot-codec';
+import { ArchiveIndex } from './archive-index';
+import {
+  decodeSnapshot,
+  type EncodeOptions,
+  encodeSnapshot,
+  readSnapshotHeader,
+  type SerializedIndex,
+} from './snapshot-codec';
 import {
   decodeManifest,
   encodeManifest,
@@ -74,7 +80,7 @@ export async function loadPublished(
  */
 export async function publishIndex(
   store: BlobStore,
-  index: ArchiveIndex,
+  index: ArchiveIndex | SerializedIndex,
   base: { manifest: Manifest | null; etag: string | null },
   options: PublishOptions = {},
 ): Promise<{ manifest: Manifest; etag: string } | 'conflict'> {
@@ -88,7 +94,7 @@ export async function publishIndex(
     version,
     snapshotKey,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
-    articleCount: index.size,
+    articleCount: index instanceof ArchiveIndex ? index.size : index.articleCount,
     definitionFingerprint: readSnapshotHeader(bytes).header.definitionFingerprint,
     highWatermark: maxIso(options.highWatermark ?? null, base.manifest?.highWatermark ?? null),
     previous: base.manifest ? [refOf(base.manifest), ...base.manifest.previous].slice(0, keep - 1) : [],
