@@ -1,5 +1,6 @@
 import { DateTime, type FixedOffsetZone, IANAZone } from 'luxon';
 import type { Diagnostic } from './diagnostics';
+import { isValidTimeZone } from './time-zones';
 
 export interface WallTime {
   year: number;
@@ -40,8 +41,8 @@ const DAY_MS = 86_400_000;
 export function resolveWallTime(wall: WallTime, timeZone: string): ResolvedTime | null {
   const asUtc = DateTime.fromObject({ ...wall, second: wall.second ?? 0 }, { zone: 'UTC' });
   if (!asUtc.isValid) return null;
+  if (!isValidTimeZone(timeZone)) return null;
   const zone = IANAZone.create(timeZone);
-  if (!zone.isValid) return null;
   const wallMs = asUtc.toMillis();
 
   // Any instant for this wall time uses one of the offsets in force within a day of it.

@@ -116,8 +116,12 @@ function jsonTime(json: JsonDispatch, options: ParseOptions): DispatchTime {
   );
 }
 
-/** Script-based language guess for dispatches that name none: good enough to pick the analyser. */
-function guessLanguage(text: string): string {
+/**
+ * Script-based language guess for dispatches that name none: good enough to pick the analyser.
+ * The first 1,000 characters decide; scanning whole bodies cost more than the rest of parsing.
+ */
+function guessLanguage(fullText: string): string {
+  const text = fullText.slice(0, 1000);
   const arabic = text.match(/\p{Script=Arabic}/gu)?.length ?? 0;
   const hebrew = text.match(/\p{Script=Hebrew}/gu)?.length ?? 0;
   const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;

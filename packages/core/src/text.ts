@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 
 /**
  * Text as compared, never as stored: NFC, curly quotes folded to straight ones, every run of
@@ -27,20 +27,23 @@ export function looksLikeHtml(text: string): boolean {
   return HTML_TAG.test(text) || HTML_ENTITY.test(text);
 }
 
+/** Compiled once: html-to-text's `convert` recompiles its selectors on every call. */
+const convertHtml = compile({
+  wordwrap: false,
+  preserveNewlines: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    { selector: 'table', format: 'dataTable' },
+  ],
+});
+
 /** Turns an HTML body into plain text with blank lines between blocks (html-to-text). */
 export function htmlToText(html: string): string {
-  return convert(html, {
-    wordwrap: false,
-    preserveNewlines: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'h1', options: { uppercase: false } },
-      { selector: 'h2', options: { uppercase: false } },
-      { selector: 'h3', options: { uppercase: false } },
-      { selector: 'table', format: 'dataTable' },
-    ],
-  });
+  return convertHtml(html);
 }
 
 /**

@@ -69,9 +69,20 @@ function placeKey(place: string): string {
   return place.normalize('NFKC').replace(/[’‘`]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** True when `zone` is an IANA zone name this runtime knows. */
+const zoneValidity = new Map<string, boolean>();
+
+/**
+ * True when `zone` is an IANA zone name this runtime knows. Memoised: luxon checks by building an
+ * `Intl.DateTimeFormat`, which dominated parsing time in bulk imports. Bounded by the number of
+ * distinct strings asked about, which is small in practice (zones and places).
+ */
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 10_000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 /**
