@@ -1,0 +1,63 @@
+/**
+ * The configuration of every Lambda entry, as zod schemas over `process.env`. Each entry reads its
+ * schema once at module load and fails the cold start with one message naming every bad variable.
+ *
+ * Kept apart from the entries (which open clients and load the index when imported) so the infra
+ * tests can check, without side effects, that the stack gives each function exactly the variables
+ * its schema reads.
+ */
+import { z } from 'zod';
+import { storeFunctionConfigSchema } from '../packages/api/src/function-config';
+
+/** Where the index snapshots live (names shared with the CDK stack and the local runtime). */
+const indexBucketFields = {
+  /** An S3 bucket name; `file:///dir` selects a local directory (bundled-handler tests, bench). */
+  ARCHIVE_INDEX_BUCKET: z.string({ error: 'must be set to the index bucket name' }).min(1),
+  ARCHIVE_INDEX_PREFIX: z.string().min(1).default('index/'),
+  /** Only for an S3-compatible endpoint (MinIO, LocalStack); unset on AWS. */
+  S3_ENDPOINT: z.url().optional(),
+};
+
+export const FUNCTION_CONFIG = {
+  ingest: storeFunctionConfigSchema,
+  articles: storeFunctionConfigSchema,
+  search: z.object({
+    ...indexBucketFields,
+    /** Least time between two freshness checks of the snapshot manifest (a conditional GET, 304 when unchanged). */
+    ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  }),
+  indexer: z.object(indexBucketFields),
+  authorizer: z.object({
+    ARCHIVE_KEYS_TABLE_NAME: z.string({ error: 'must be set to the ingest key table name' }).min(1),
+    /** Only for running against dynalite / DynamoDB Local; unset on AWS. */
+    DYNAMODB_ENDPOINT: z.url().optional(),
+  }),
+} as const;
+
+export type FunctionConfigName = keyof typeof FUNCTION_CONFIG;
+export type FunctionConfig<N extends FunctionConfigName> = z.infer<(typeof FUNCTION_CONFIG)[N]>;
+
+/** Variables only local runs and tests set; the stack never does (on AWS the SDK finds the endpoints). */
+export const LOCAL_ONLY_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT'];
+
+/**
+ * Variables read by the runtime or libraries rather than by the entry's own code: Node.js
+ * (`NODE_OPTIONS`) and Powertools Logger (`POWERTOOLS_SERVICE_NAME`, `LOG_LEVEL`).
+ */
+export const RUNTIME_VARIABLES: readonly string[] = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
+
+/**
+ * Validates a function's environment.
+ *
+ * @throws Error naming the function and every bad variable, e.g.
+ *   `invalid configuration of the search function: ARCHIVE_INDEX_BUCKET: must be set to the index bucket name`
+ */
+export function readFunctionConfig<N extends FunctionConfigName>(
+  name: N,
+  env: NodeJS.ProcessEnv = process.env,
+): FunctionConfig<N> {
+  const result = FUNCTION_CONFIG[name].safeParse(env);
+  if (result.success) return result.data as FunctionConfig<N>;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid configuration of the ${name} function: ${problems.join('; ')}`);
+}
