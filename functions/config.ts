@@ -46,6 +46,19 @@ export const LOCAL_ONLY_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'S3
  */
 export const RUNTIME_VARIABLES: readonly string[] = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
 
+/** Every variable a function's schema reads (required, defaulted and optional ones). */
+export function configVariables(name: FunctionConfigName): string[] {
+  return Object.keys(FUNCTION_CONFIG[name].shape);
+}
+
+/** The variables a function cannot start without (no default, not optional). */
+export function requiredVariables(name: FunctionConfigName): string[] {
+  const shape: Record<string, z.ZodType> = FUNCTION_CONFIG[name].shape;
+  return Object.entries(shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
 /**
  * Validates a function's environment.
  *
