@@ -13,7 +13,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { readFunctionConfig } from './config';
+import { authorizerConfigSchema } from './authorizer-config';
+import { readConfig } from './read-config';
 
 /** What the integration sees in `requestContext.authorizer.lambda` for an authorised request. */
 export interface IngestKeyContext {
@@ -25,7 +26,7 @@ export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
 >;
 
 // Read once at start: a missing table name is a deployment error, so the cold start fails loudly.
-const config = readFunctionConfig('authorizer');
+const config = readConfig('authorizer', authorizerConfigSchema);
 const KEYS_TABLE = config.ARCHIVE_KEYS_TABLE_NAME;
 
 const logger = new Logger({ serviceName: 'archive-authorizer' });

@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { storeFunctionConfigSchema } from '../packages/api/src/function-config';
+import { authorizerConfigSchema } from './authorizer-config';
+import { type EnvSchema, readConfig } from './read-config';
 
 /** Where the index snapshots live (names shared with the CDK stack and the local runtime). */
 const indexBucketFields = {
@@ -27,15 +29,11 @@ export const FUNCTION_CONFIG = {
     ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   }),
   indexer: z.object(indexBucketFields),
-  authorizer: z.object({
-    ARCHIVE_KEYS_TABLE_NAME: z.string({ error: 'must be set to the ingest key table name' }).min(1),
-    /** Only for running against dynalite / DynamoDB Local; unset on AWS. */
-    DYNAMODB_ENDPOINT: z.url().optional(),
-  }),
+  authorizer: authorizerConfigSchema,
 } as const;
 
 export type FunctionConfigName = keyof typeof FUNCTION_CONFIG;
-export type FunctionConfig<N extends FunctionConfigName> = z.infer<(typeof FUNCTION_CONFIG)[N]>;
+export type FunctionConfig<N extends FunctionConfigName> = z.output<(typeof FUNCTION_CONFIG)[N]>;
 
 /** Variables only local runs and tests set; the stack never does (on AWS the SDK finds the endpoints). */
 export const LOCAL_ONLY_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT'];
@@ -53,24 +51,17 @@ export function configVariables(name: FunctionConfigName): string[] {
 
 /** The variables a function cannot start without (no default, not optional). */
 export function requiredVariables(name: FunctionConfigName): string[] {
-  const shape: Record<string, z.ZodType> = FUNCTION_CONFIG[name].shape;
+  const shape: Record<string, { safeParse(input: unknown): { success: boolean } }> =
+    FUNCTION_CONFIG[name].shape;
   return Object.entries(shape)
     .filter(([, field]) => !field.safeParse(undefined).success)
     .map(([key]) => key);
 }
 
-/**
- * Validates a function's environment.
- *
- * @throws Error naming the function and every bad variable, e.g.
- *   `invalid configuration of the search function: ARCHIVE_INDEX_BUCKET: must be set to the index bucket name`
- */
+/** Validates a function's environment (see `readConfig`). */
 export function readFunctionConfig<N extends FunctionConfigName>(
   name: N,
   env: NodeJS.ProcessEnv = process.env,
 ): FunctionConfig<N> {
-  const result = FUNCTION_CONFIG[name].safeParse(env);
-  if (result.success) return result.data as FunctionConfig<N>;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid configuration of the ${name} function: ${problems.join('; ')}`);
+  return readConfig(name, FUNCTION_CONFIG[name] as EnvSchema<FunctionConfig<N>>, env);
 }
