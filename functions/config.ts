@@ -6,7 +6,7 @@
  * tests can check, without side effects, that the stack gives each function exactly the variables
  * its schema reads.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { storeFunctionConfigSchema } from '../packages/api/src/function-config';
 import { authorizerConfigSchema } from './authorizer-config';
 import { type EnvSchema, readConfig } from './read-config';
