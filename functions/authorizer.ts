@@ -13,6 +13,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
+import { authorizerConfigSchema } from './authorizer-config';
+import { readConfig } from './read-config';
 
 /** What the integration sees in `requestContext.authorizer.lambda` for an authorised request. */
 export interface IngestKeyContext {
@@ -23,18 +25,12 @@ export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
   IngestKeyContext | Record<string, never>
 >;
 
-/** Read once at start: a missing table name is a deployment error, so fail the cold start loudly. */
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set to the ingest key table name`);
-  return value;
-}
-
-const KEYS_TABLE = requiredEnv('ARCHIVE_KEYS_TABLE_NAME');
-const DYNAMODB_ENDPOINT = process.env.DYNAMODB_ENDPOINT || undefined;
+// Read once at start: a missing table name is a deployment error, so the cold start fails loudly.
+const config = readConfig('authorizer', authorizerConfigSchema);
+const KEYS_TABLE = config.ARCHIVE_KEYS_TABLE_NAME;
 
 const logger = new Logger({ serviceName: 'archive-authorizer' });
-const dynamodb = new DynamoDBClient(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {});
+const dynamodb = new DynamoDBClient(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {});
 
 /** Keys are long random tokens; anything outside these bounds cannot be one, so skip the lookup. */
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{16,512})$/i;

@@ -9,45 +9,24 @@
  * the same `{ batchItemFailures: [{ itemIdentifier }] }`.
  */
 
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { type ChangeItem, Indexer } from '../packages/search/src/indexer';
-import type { BlobStore } from '../packages/store/src/blob-store';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
-import { S3BlobStore } from '../packages/store/src/blob-store-s3';
+import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
 import { decodeChangeRecord } from '../packages/store/src/stream-records';
+import { readFunctionConfig } from './config';
 
-const config = z
-  .object({
-    /** The snapshot bucket; `file:///path` selects a local directory (bundled-handler tests). */
-    ARCHIVE_INDEX_BUCKET: z.string().min(1, 'ARCHIVE_INDEX_BUCKET is required'),
-    ARCHIVE_INDEX_PREFIX: z.string().default('index/'),
-    S3_ENDPOINT: z.string().url().optional(),
-  })
-  .parse(process.env);
-
+const config = readFunctionConfig('indexer');
 const logger = new Logger({ serviceName: 'archive-indexer' });
 
-function blobStoreFromConfig(): BlobStore {
-  if (config.ARCHIVE_INDEX_BUCKET.startsWith('file://')) {
-    return new FsBlobStore(join(fileURLToPath(config.ARCHIVE_INDEX_BUCKET), config.ARCHIVE_INDEX_PREFIX));
-  }
-  const client = new S3Client(
-    config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {},
-  );
-  return new S3BlobStore({
-    client,
+// Module scope: the decoded snapshot stays cached between invocations of a warm container.
+const indexer = new Indexer({
+  store: indexBlobStore({
     bucket: config.ARCHIVE_INDEX_BUCKET,
     prefix: config.ARCHIVE_INDEX_PREFIX,
-  });
-}
-
-// Module scope: the decoded snapshot stays cached between invocations of a warm container.
-const indexer = new Indexer({ store: blobStoreFromConfig() });
+    s3Endpoint: config.S3_ENDPOINT,
+  }),
+});
 
 /** Turns stream records into indexer items; an undecodable record becomes an Error item. */
 export function toChangeItems(records: DynamoDBRecord[]): ChangeItem[] {

@@ -6,11 +6,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../packages/api/src/app';
 import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
-import { readStoreFunctionConfig } from '../packages/api/src/function-config';
 import { DynamoArticleRepository } from '../packages/store/src/article-repository';
 import { createDynamoClients } from '../packages/store/src/dynamo-client';
+import { readFunctionConfig } from './config';
 
-const config = readStoreFunctionConfig();
+const config = readFunctionConfig('ingest');
 const logger = new Logger({
   serviceName: 'archive-ingest',
   logLevel: config.LOG_LEVEL.toUpperCase() as 'INFO',

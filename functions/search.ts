@@ -1,16 +1,56 @@
-// PLACEHOLDER until main merges (the lead writes the search handler)
 /**
- * Stand-in entry so the CDK app can bundle and synthesise before the real handler lands; it answers
- * every invocation with a fixed 503 JSON body.
+ * Search Lambda: `GET /search`, `GET /suggest` and `GET /health`, answered from the in-memory index.
+ *
+ * The current snapshot is loaded during Lambda's init phase (top-level await, which the ESM bundle
+ * allows): init runs at full CPU whatever the memory size and is not billed against the request's
+ * timeout, and a request never meets a half-loaded index. With no snapshot published yet (empty
+ * bucket) the function serves an empty index. Afterwards `IndexLoader.current()` starts a
+ * conditional read of the manifest at most every `ARCHIVE_INDEX_REFRESH_MS` and swaps in a newer
+ * snapshot off the request path.
+ *
+ * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
+ * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
-export const handler = async (): Promise<{
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}> => ({
-  statusCode: 503,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({
-    error: { code: 'not_deployed', message: 'The search function is not implemented yet' },
-  }),
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../packages/api/src/app';
+import { registerSearchRoutes } from '../packages/api/src/routes/search';
+import { indexHealth } from '../packages/search/src/index-health';
+import { IndexLoader } from '../packages/search/src/index-loader';
+import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
+import { readFunctionConfig } from './config';
+
+const config = readFunctionConfig('search');
+const logger = new Logger({ serviceName: 'archive-search' });
+const store = indexBlobStore({
+  bucket: config.ARCHIVE_INDEX_BUCKET,
+  prefix: config.ARCHIVE_INDEX_PREFIX,
+  s3Endpoint: config.S3_ENDPOINT,
 });
+
+// Started first so the snapshot download overlaps building the app below.
+const opening = IndexLoader.open({
+  store,
+  refreshIntervalMs: config.ARCHIVE_INDEX_REFRESH_MS,
+  // A failed freshness check keeps the current index served; the next request tries again.
+  onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
+});
+
+const app = createApp({
+  extraRoutes: (routes) => registerSearchRoutes(routes, () => loader.current().index),
+  // No article count from the table: search has no table access (least privilege), and the index's
+  // own size and age say what /health needs to say about search.
+  health: async () => ({ index: indexHealth(loader.current(), Date.now()) }),
+  logger: { error: (message, ...details) => logger.error(message, { details }) },
+});
+
+const loader = await opening;
+logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()) });
+
+export const handler = handle(app);
+
+function errorDetails(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
+}

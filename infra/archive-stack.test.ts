@@ -3,6 +3,14 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  configVariables,
+  LOCAL_ONLY_VARIABLES,
+  RUNTIME_VARIABLES,
+  readFunctionConfig,
+  requiredVariables,
+} from '../functions/config';
+import { ARTICLE_TABLE_SCHEMA } from '../packages/store/src/tables';
 import { FUNCTION_ENTRIES, type FunctionName } from './lib/bundling';
 import { DEFAULT_SETTINGS, settingsFromContext } from './lib/config';
 import { logicalId, roleStatements, type Synthesised, synthesise } from './test-support';
@@ -16,12 +24,20 @@ beforeAll(() => {
   s = synthesise();
 }, 240_000); // generous: two shared cores under load take minutes, an idle laptop ~10 s
 
+const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
 const resourcesOfType = (type: string) => s.template.findResources(type);
 const functionProps = (fn: FunctionName) =>
   s.template.toJSON().Resources[logicalId(s, s.stack.functions[fn])].Properties;
 
 describe('storage', () => {
   it('article table: pk id, on-demand, PITR, KMS (AWS-managed) encryption, stream with both images', () => {
+    // The date index the store queries, by the store's own names (a drift is an error on AWS only).
+    const { dateIndex } = ARTICLE_TABLE_SCHEMA;
+    expect(dateIndex).toEqual({
+      name: 'byPublishedMonth',
+      partitionKey: 'publishedMonth',
+      sortKey: 'publishedSort',
+    });
     s.template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: {
@@ -32,10 +48,10 @@ describe('storage', () => {
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
         GlobalSecondaryIndexes: [
           {
-            IndexName: 'byPublished',
+            IndexName: dateIndex.name,
             KeySchema: [
-              { AttributeName: 'publishedMonth', KeyType: 'HASH' },
-              { AttributeName: 'publishedKey', KeyType: 'RANGE' },
+              { AttributeName: dateIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: dateIndex.sortKey, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },
@@ -43,7 +59,7 @@ describe('storage', () => {
         AttributeDefinitions: Match.arrayWith([
           { AttributeName: 'id', AttributeType: 'S' },
           { AttributeName: 'publishedMonth', AttributeType: 'S' },
-          { AttributeName: 'publishedKey', AttributeType: 'S' },
+          { AttributeName: 'publishedSort', AttributeType: 'S' },
         ]),
       },
     });
@@ -64,7 +80,7 @@ describe('storage', () => {
     s.template.resourceCountIs('AWS::DynamoDB::Table', 2);
   });
 
-  it('snapshot bucket: private, versioned, encrypted, access-logged, lifecycle for old snapshots', () => {
+  it('snapshot bucket: private, versioned, encrypted, access-logged, expires noncurrent versions only', () => {
     const bucketId = logicalId(s, s.stack.storage.indexBucket);
     const logBucketId = logicalId(s, s.stack.storage.accessLogBucket);
     s.template.hasResource('AWS::S3::Bucket', {
@@ -82,17 +98,25 @@ describe('storage', () => {
         },
         LoggingConfiguration: { DestinationBucketName: { Ref: logBucketId } },
         LifecycleConfiguration: {
-          Rules: Match.arrayWith([
-            Match.objectLike({
-              Prefix: 'index/snapshots/',
-              ExpirationInDays: DEFAULT_SETTINGS.snapshotRetentionDays,
+          Rules: [
+            {
+              Id: 'expire-noncurrent-versions',
+              NoncurrentVersionExpiration: { NoncurrentDays: DEFAULT_SETTINGS.noncurrentVersionDays },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+              ExpiredObjectDeleteMarker: true,
               Status: 'Enabled',
-            }),
-            Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 7 }, Status: 'Enabled' }),
-          ]),
+            },
+          ],
         },
       },
     });
+    // The live snapshot may be arbitrarily old: no rule may expire CURRENT objects of the index bucket.
+    const indexBucket = s.template.toJSON().Resources[bucketId];
+    for (const rule of indexBucket.Properties.LifecycleConfiguration.Rules) {
+      expect(rule.ExpirationInDays).toBeUndefined();
+      expect(rule.ExpirationDate).toBeUndefined();
+      expect(rule.Transitions).toBeUndefined();
+    }
     // enforceSSL on both buckets: a Deny for aws:SecureTransport=false.
     for (const id of [bucketId, logBucketId]) {
       s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
@@ -108,8 +132,6 @@ describe('storage', () => {
 });
 
 describe('functions', () => {
-  const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
-
   it.each(names)(
     '%s: Node.js 22 on arm64, ESM bundle, source maps, JSON logs into its own log group',
     (fn) => {
@@ -133,18 +155,43 @@ describe('functions', () => {
     expect(functionProps('search').MemorySize).toBe(1769);
   });
 
-  it('functions get their table, keys table and bucket names through the shared env names', () => {
-    expect(Object.keys(functionProps('ingest').Environment.Variables)).toEqual(
-      expect.arrayContaining(['ARCHIVE_TABLE_NAME', 'ARCHIVE_KEYS_TABLE_NAME']),
+  // A variable the entry requires but the stack does not set is a crash at every cold start; one the
+  // stack sets but no code reads is dead configuration (or a typo of a name that then falls back).
+  it.each(names)('%s gets exactly the environment its config schema reads, and it parses', (fn) => {
+    const variables: Record<string, unknown> = functionProps(fn).Environment.Variables;
+    const own = Object.keys(variables).filter((k) => !RUNTIME_VARIABLES.includes(k));
+    const readable = configVariables(fn).filter((k) => !LOCAL_ONLY_VARIABLES.includes(k));
+    const required = requiredVariables(fn);
+    expect(
+      own.filter((k) => !readable.includes(k)),
+      'set but never read',
+    ).toEqual([]);
+    expect(
+      required.filter((k) => !own.includes(k)),
+      'required but not set',
+    ).toEqual([]);
+    // Tokens (table and bucket names) resolve at deploy time; any non-empty name stands in for them.
+    const resolved = Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `deploy-time-${k}`]),
     );
-    expect(Object.keys(functionProps('search').Environment.Variables)).toEqual(
-      expect.arrayContaining(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX', 'ARCHIVE_TABLE_NAME']),
-    );
-    expect(Object.keys(functionProps('indexer').Environment.Variables)).toEqual(
-      expect.arrayContaining(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']),
-    );
+    expect(() => readFunctionConfig(fn, resolved)).not.toThrow();
+  });
+
+  it('binds the expected names: table for ingest/articles, keys table for the authorizer, bucket for search/indexer', () => {
+    const own = (fn: FunctionName) =>
+      Object.keys(functionProps(fn).Environment.Variables)
+        .filter((k) => !RUNTIME_VARIABLES.includes(k))
+        .sort();
+    expect(own('ingest')).toEqual(['ARCHIVE_TABLE_NAME']);
+    expect(own('articles')).toEqual(['ARCHIVE_TABLE_NAME']);
+    expect(own('search')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']);
+    expect(own('indexer')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']);
+    expect(own('authorizer')).toEqual(['ARCHIVE_KEYS_TABLE_NAME']);
     expect(functionProps('authorizer').Environment.Variables.ARCHIVE_KEYS_TABLE_NAME).toEqual({
       Ref: logicalId(s, s.stack.storage.keys),
+    });
+    expect(functionProps('search').Environment.Variables.ARCHIVE_INDEX_BUCKET).toEqual({
+      Ref: logicalId(s, s.stack.storage.indexBucket),
     });
   });
 
@@ -309,9 +356,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('search cannot write the table or the bucket', () => {
+  it('search cannot write the table or the bucket (it has no table access at all)', () => {
     const actions = actionsOf('search');
     expect(actions.filter((a) => writeItem.test(a) || bucketWrite.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
     expect(actions).toContain('s3:GetObject');
   });
 
@@ -351,7 +399,31 @@ describe('least privilege', () => {
         's3:PutObject',
       ]),
     );
-    expect(actions).not.toContain('s3:DeleteObject');
+    // It prunes old snapshots: DeleteObject on index/snapshots/* only, never the manifest, and never
+    // DeleteObjectVersion (which would bypass versioning and destroy data).
+    const bucketArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.indexBucket), 'Arn'] };
+    const deletes = roleStatements(s, 'indexer').statements.filter((st) =>
+      st.actions.some((a) => a.startsWith('s3:Delete')),
+    );
+    expect(deletes).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['s3:DeleteObject'],
+        resources: [{ 'Fn::Join': ['', [bucketArn, '/index/snapshots/*']] }],
+      },
+    ]);
+  });
+
+  it('only the indexer may delete objects, and no role may delete object versions', () => {
+    for (const fn of names) {
+      const actions = actionsOf(fn);
+      expect(actions.filter((a) => /^s3:DeleteObjectVersion/.test(a))).toEqual([]);
+      if (fn !== 'indexer')
+        expect(
+          actions.filter((a) => a.startsWith('s3:Delete')),
+          fn,
+        ).toEqual([]);
+    }
   });
 });
 
@@ -372,6 +444,10 @@ describe('settings from context', () => {
       /searchMemoryMb/,
     );
     expect(() => settingsFromContext(new App({ context: { stage: 'Prod Stage' } }).node)).toThrow(/stage/);
+    // The removed age-based snapshot expiry is refused, not silently ignored.
+    expect(() => settingsFromContext(new App({ context: { snapshotRetentionDays: 3 } }).node)).toThrow(
+      /noncurrentVersionDays/,
+    );
   });
 });
 

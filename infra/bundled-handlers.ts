@@ -3,7 +3,7 @@
  * options of `lib/bundling.ts`), load the bundle with Node's own ESM loader as the Lambda runtime
  * does (in a worker thread, see `coldStart`), and run it against dynalite.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,11 +16,15 @@ import { esbuildBuildOptions, type FunctionName, LAMBDA_BUNDLE, PROJECT_ROOT } f
  * Bundles land inside the repository so that their `@aws-sdk/*` imports (external, as on Lambda,
  * where the runtime provides the SDK) resolve from the project's node_modules.
  */
-const BUNDLE_ROOT = path.join(PROJECT_ROOT, '.tmp', 'bundles');
+export const BUNDLE_ROOT = path.join(PROJECT_ROOT, '.tmp', 'bundles');
 
-/** Bundles one function with the stack's esbuild options; returns the path of its `index.mjs`. */
-export async function bundleFunction(name: FunctionName): Promise<string> {
-  const outdir = path.join(BUNDLE_ROOT, name);
+/**
+ * Bundles one function with the stack's esbuild options; returns the path of its `index.mjs`.
+ *
+ * @param root directory receiving `<name>/index.mjs`; must lie inside the repository (see above)
+ */
+export async function bundleFunction(name: FunctionName, root: string = BUNDLE_ROOT): Promise<string> {
+  const outdir = path.join(root, name);
   await build(esbuildBuildOptions(name, outdir));
   return path.join(outdir, LAMBDA_BUNDLE.outFile);
 }
@@ -67,7 +71,10 @@ export async function coldStart<TEvent, TResult>(
 ): Promise<BundledHandler<TEvent, TResult>> {
   const runner = path.join(BUNDLE_ROOT, 'runner.mjs');
   mkdirSync(BUNDLE_ROOT, { recursive: true });
-  writeFileSync(runner, RUNNER);
+  // Written aside and renamed: test files running in parallel never load a half-written runner.
+  const temp = `${runner}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  writeFileSync(temp, RUNNER);
+  renameSync(temp, runner);
   const workerEnv: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...env })) {
     if (value !== undefined) workerEnv[key] = value;

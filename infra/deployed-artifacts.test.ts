@@ -1,9 +1,7 @@
 /**
- * Deployed artifacts work: each function is bundled with the stack's own esbuild options, loaded as
- * Lambda loads it, and invoked with realistic events against dynalite.
- *
- * Only the authorizer is real on this branch; the other entries are placeholders until their
- * branches merge (extend this file with ingest -> indexer -> search then).
+ * Deployed artifacts work, the key authorizer: bundled with the stack's own esbuild options, loaded
+ * as Lambda loads it, and invoked with API Gateway's REQUEST authorizer events against dynalite.
+ * The ingest -> indexer -> search -> articles path is in `deployed-pipeline.test.ts`.
  */
 
 import { createHash } from 'node:crypto';
@@ -137,7 +135,7 @@ describe('authorizer bundle', () => {
 
   it('fails the cold start with a clear message when the table name is missing', async () => {
     await expect(coldStart(bundle, { ...TEST_AWS_ENV, ARCHIVE_KEYS_TABLE_NAME: undefined })).rejects.toThrow(
-      /ARCHIVE_KEYS_TABLE_NAME must be set/,
+      /ARCHIVE_KEYS_TABLE_NAME: must be set to the ingest key table name/,
     );
   });
 });

@@ -31,8 +31,6 @@ export interface ArchiveFunctionProps
  * needs (a takedown is an UpdateItem tombstone, and the indexer learns about it from the stream).
  */
 export const TABLE_CAPABILITIES = {
-  /** Table metadata only (approximate item count for /health); reads no items. */
-  describe: ['dynamodb:DescribeTable'],
   /** Point reads of items by key. */
   get: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
   /** Queries on the table and its indexes (the `byPublished` listing). */
@@ -45,6 +43,15 @@ export type TableCapability = keyof typeof TABLE_CAPABILITIES;
 
 /** What a function may do with the objects under a bucket prefix. */
 export type BucketAccess = 'read' | 'read-write';
+
+export interface BindBucketOptions {
+  /**
+   * Also allow `s3:DeleteObject`, limited to keys under this prefix (which must lie inside the bound
+   * prefix): the indexer prunes superseded snapshots under `index/snapshots/` but must never be able
+   * to delete the manifest.
+   */
+  readonly deleteUnder?: string;
+}
 
 /**
  * A Lambda function of this project with the defaults fixed once: Node.js 22 on ARM64 (Graviton: ~20%
@@ -119,11 +126,18 @@ export class ArchiveFunction extends NodejsFunction {
   /**
    * Grants access to the objects under `prefix` in a bucket and publishes the bucket name in
    * `envName`. Explicit actions, never `s3:*` or `s3:GetObject*`: ListBucket (limited to the prefix,
-   * so a missing snapshot pointer reads as 404 instead of 403), GetObject, and for writers PutObject
-   * (which also covers S3 conditional writes, the compare-and-swap of the snapshot pointer). No
-   * DeleteObject: old snapshots are pruned by the bucket's lifecycle rules.
+   * so a missing snapshot pointer reads as 404 instead of 403), GetObject, for writers PutObject
+   * (which also covers S3 conditional writes, the compare-and-swap of the snapshot pointer), and
+   * DeleteObject only under `options.deleteUnder`. DeleteObject on a versioned bucket only hides
+   * the current version; DeleteObjectVersion, which would destroy data, is never granted.
    */
-  bindBucket(bucket: IBucket, envName: string, prefix: string, access: BucketAccess): this {
+  bindBucket(
+    bucket: IBucket,
+    envName: string,
+    prefix: string,
+    access: BucketAccess,
+    options: BindBucketOptions = {},
+  ): this {
     this.addEnvironment(envName, bucket.bucketName);
     this.addToRolePolicy(
       new PolicyStatement({
@@ -142,6 +156,25 @@ export class ArchiveFunction extends NodejsFunction {
         'bucket, which holds nothing but index snapshots and their pointer; snapshot keys are generated ' +
         'per version, so they cannot be listed individually in a policy.',
     );
+    const { deleteUnder } = options;
+    if (deleteUnder !== undefined) {
+      if (!deleteUnder.startsWith(prefix) || deleteUnder === prefix) {
+        throw new Error(`deleteUnder "${deleteUnder}" must be a sub-prefix of "${prefix}"`);
+      }
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:DeleteObject'],
+          resources: [bucket.arnForObjects(`${deleteUnder}*`)],
+        }),
+      );
+      this.acknowledgeOnRole(
+        `AwsSolutions-IAM5[Resource::${nagArn(bucket.bucketArn, this)}/${deleteUnder}*]`,
+        `s3:DeleteObject is limited to "${deleteUnder}", the immutable snapshot blobs the indexer prunes ` +
+          'after publishing (it keeps the last five publications); the snapshot pointer lies outside it. ' +
+          'The bucket is versioned and no role may delete object versions, so a deleted snapshot stays ' +
+          'restorable until the noncurrent-version lifecycle rule expires it.',
+      );
+    }
     return this;
   }
 }

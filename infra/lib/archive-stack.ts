@@ -3,6 +3,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SNAPSHOT_PREFIX } from '../../packages/search/src/snapshot-manifest';
 import { ArchiveApi } from './api';
 import { ArchiveFunction } from './archive-function';
 import { type ArchiveSettings, INDEX_PREFIX } from './config';
@@ -56,25 +57,23 @@ export class ArchiveStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     const storage = new ArchiveStorage(this, 'Storage', {
-      snapshotRetentionDays: settings.snapshotRetentionDays,
+      noncurrentVersionDays: settings.noncurrentVersionDays,
     });
     this.storage = storage;
     const common = { logRetention: settings.logRetention };
 
-    // API Gateway gives an integration at most 30 s; ingest takes batches of up to 5 MB.
+    // API Gateway gives an integration at most 30 s; ingest takes batches of up to 5 MB. No keys
+    // table: the API's authorizer checks the key before the function runs.
     const ingest = new ArchiveFunction(this, 'Ingest', {
       ...common,
       function: 'ingest',
       description: 'POST /dispatches: parse and store dispatches',
       memorySize: 1024,
       timeout: Duration.seconds(29),
-    })
-      .bindTable(storage.articles, ENV.table, 'get', 'write')
-      .bindTable(storage.keys, ENV.keysTable, 'get');
+    }).bindTable(storage.articles, ENV.table, 'get', 'write');
 
-    // Search reads the snapshot, never writes it, and reads no article items: results come from the
-    // index. DescribeTable (approximate item count, refreshed by DynamoDB about every 6 hours) lets
-    // GET /health report how far the index is behind the store without scanning.
+    // Search reads the snapshot, never writes it, and has no table access at all: results come from
+    // the index, and GET /health reports the index's version, size and age from its manifest.
     const search = new ArchiveFunction(this, 'Search', {
       ...common,
       function: 'search',
@@ -82,9 +81,7 @@ export class ArchiveStack extends Stack {
       memorySize: settings.searchMemoryMb,
       timeout: Duration.seconds(10),
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    })
-      .bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read')
-      .bindTable(storage.articles, ENV.table, 'describe');
+    }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read');
 
     // A takedown is an UpdateItem tombstone (new version), so no DeleteItem is granted.
     const articles = new ArchiveFunction(this, 'Articles', {
@@ -93,9 +90,7 @@ export class ArchiveStack extends Stack {
       description: 'GET and DELETE /articles/{id}',
       memorySize: 512,
       timeout: Duration.seconds(10),
-    })
-      .bindTable(storage.articles, ENV.table, 'get', 'write')
-      .bindTable(storage.keys, ENV.keysTable, 'get');
+    }).bindTable(storage.articles, ENV.table, 'get', 'write');
 
     const authorizer = new ArchiveFunction(this, 'Authorizer', {
       ...common,
@@ -113,7 +108,10 @@ export class ArchiveStack extends Stack {
       timeout: Duration.minutes(2),
       reservedConcurrentExecutions: INDEXER_STREAM.reservedConcurrency,
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write');
+    }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write', {
+      // It prunes snapshots older than the last five publications (snapshot-publisher.ts).
+      deleteUnder: `${INDEX_PREFIX}${SNAPSHOT_PREFIX}`,
+    });
 
     this.deadLetters = new Queue(this, 'IndexerDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,

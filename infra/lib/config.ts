@@ -23,8 +23,11 @@ export interface ArchiveSettings {
    * rewrites the snapshot, so large archives want a longer window (see docs/DEPLOY.md, costs).
    */
   readonly indexerBatchWindowSeconds: number;
-  /** Objects under `index/snapshots/` older than this are expired by the bucket lifecycle. */
-  readonly snapshotRetentionDays: number;
+  /**
+   * Days a superseded object version in the snapshot bucket (a snapshot the indexer pruned, an old
+   * manifest) is kept before the lifecycle deletes it: the window for restoring one by hand.
+   */
+  readonly noncurrentVersionDays: number;
   /** Retention of every log group of the stack. */
   readonly logRetention: RetentionDays;
   /** Search p99 duration above which the latency alarm fires, in milliseconds. */
@@ -41,7 +44,7 @@ export const DEFAULT_SETTINGS: ArchiveSettings = {
   apiBurstLimit: 200,
   authorizerCacheSeconds: 300,
   indexerBatchWindowSeconds: 5,
-  snapshotRetentionDays: 30,
+  noncurrentVersionDays: 7,
   logRetention: RetentionDays.ONE_MONTH,
   searchP99AlarmMs: 1000,
 };
@@ -77,6 +80,13 @@ export function settingsFromContext(node: Node): ArchiveSettings {
       `Context "logRetentionDays" must be a CloudWatch retention value (1, 3, 5, 7, 14, 30, ...)`,
     );
   }
+  if (node.tryGetContext('snapshotRetentionDays') !== undefined) {
+    // Removed: it expired snapshots by age, which could expire the live one. Fail rather than ignore it.
+    throw new Error(
+      'Context "snapshotRetentionDays" was removed: the indexer prunes old snapshots itself; ' +
+        'use "noncurrentVersionDays" for how long pruned snapshots stay restorable',
+    );
+  }
   const alarmEmail = node.tryGetContext('alarmEmail');
   return {
     stage,
@@ -92,7 +102,7 @@ export function settingsFromContext(node: Node): ArchiveSettings {
       0,
       300,
     ),
-    snapshotRetentionDays: positiveInt(node, 'snapshotRetentionDays', d.snapshotRetentionDays, 1, 3650),
+    noncurrentVersionDays: positiveInt(node, 'noncurrentVersionDays', d.noncurrentVersionDays, 1, 3650),
     logRetention: retentionDays as RetentionDays,
     searchP99AlarmMs: positiveInt(node, 'searchP99AlarmMs', d.searchP99AlarmMs, 10, 30000),
     ...(typeof alarmEmail === 'string' && alarmEmail !== '' ? { alarmEmail } : {}),

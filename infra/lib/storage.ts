@@ -2,26 +2,13 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INDEX_PREFIX } from './config';
-
-/** Names shared with `packages/store` (the DynamoDB repository and key store): keep them identical. */
-export const ARTICLE_TABLE_SCHEMA = {
-  partitionKey: 'id',
-  publishedIndex: 'byPublished',
-  /** `YYYY-MM` of `publishedAt` (UTC). */
-  publishedPartitionKey: 'publishedMonth',
-  /** `publishedAt#id`, so one month lists in publication order with a stable tiebreak. */
-  publishedSortKey: 'publishedKey',
-} as const;
-
-export const KEYS_TABLE_SCHEMA = {
-  /** Hex SHA-256 of the key; the key itself is never stored. Items: `name`, `createdAt`, `revokedAt?`. */
-  partitionKey: 'keyHash',
-} as const;
+// Key schemas come from the store (the repository and key store that read and write these tables),
+// so the deployed tables cannot drift from what the code queries.
+import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA } from '../../packages/store/src/tables';
 
 export interface ArchiveStorageProps {
-  /** Objects under `index/snapshots/` older than this many days expire. */
-  readonly snapshotRetentionDays: number;
+  /** Days a superseded object version (a pruned snapshot, an old manifest) is kept before it expires. */
+  readonly noncurrentVersionDays: number;
 }
 
 /**
@@ -51,10 +38,11 @@ export class ArchiveStorage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
+    const { dateIndex } = ARTICLE_TABLE_SCHEMA;
     this.articles.addGlobalSecondaryIndex({
-      indexName: ARTICLE_TABLE_SCHEMA.publishedIndex,
-      partitionKey: { name: ARTICLE_TABLE_SCHEMA.publishedPartitionKey, type: AttributeType.STRING },
-      sortKey: { name: ARTICLE_TABLE_SCHEMA.publishedSortKey, type: AttributeType.STRING },
+      indexName: dateIndex.name,
+      partitionKey: { name: dateIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: dateIndex.sortKey, type: AttributeType.STRING },
     });
 
     this.keys = new Table(this, 'IngestKeys', {
@@ -89,19 +77,15 @@ export class ArchiveStorage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'index-bucket/',
+      // No age-based expiry of CURRENT objects: the live snapshot may be months old in a quiet archive
+      // and must never expire. Old snapshots are deleted by the indexer itself (it keeps the last 5
+      // publications, see snapshot-publisher.ts); in this versioned bucket a delete only makes the
+      // version noncurrent, and this rule removes noncurrent versions (pruned snapshots, superseded
+      // manifests) after a grace period that leaves time to restore a snapshot pruned by mistake.
       lifecycleRules: [
         {
-          // Backstop against unbounded growth (every indexer run writes a full snapshot). CAUTION: an
-          // archive with no writes for this many days would see its CURRENT snapshot expire too; the
-          // indexer must republish (or re-copy) the live snapshot before then. See docs/DEPLOY.md.
-          id: 'expire-old-snapshots',
-          prefix: `${INDEX_PREFIX}snapshots/`,
-          expiration: Duration.days(props.snapshotRetentionDays),
-        },
-        {
-          // Every pointer swap leaves a noncurrent version; keep a week of them for rollback.
           id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: Duration.days(7),
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
           expiredObjectDeleteMarker: true,
         },

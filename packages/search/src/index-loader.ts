@@ -13,6 +13,11 @@ export interface LoadedIndex {
   revision: number;
   articleCount: number;
   highWatermark: string | null;
+  /**
+   * When the publication served was made (the manifest's `createdAt`); null when unknown: nothing
+   * published yet, or a state handed over in process by a local indexer.
+   */
+  publishedAt: string | null;
   /** When this index became current (epoch ms). */
   since: number;
 }
@@ -97,12 +102,14 @@ export class IndexLoader {
    */
   offer(state: IndexState): void {
     if (!isNewer(state, this.loaded)) return;
+    const samePublication = state.version === this.loaded.version && state.unpublished === 0;
     this.loaded = {
       index: state.index,
       version: state.version,
       revision: state.revision,
       articleCount: state.articleCount,
       highWatermark: state.highWatermark,
+      publishedAt: samePublication ? this.loaded.publishedAt : null,
       since: this.now(),
     };
   }
@@ -138,6 +145,7 @@ function fromManifest(index: ArchiveIndex, manifest: Manifest | null, since: num
     revision: 0,
     articleCount: index.size,
     highWatermark: manifest?.highWatermark ?? null,
+    publishedAt: manifest?.createdAt ?? null,
     since,
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * The configuration of every Lambda entry, as zod schemas over `process.env`. Each entry reads its
+ * schema once at module load and fails the cold start with one message naming every bad variable.
+ *
+ * Kept apart from the entries (which open clients and load the index when imported) so the infra
+ * tests can check, without side effects, that the stack gives each function exactly the variables
+ * its schema reads.
+ */
+import * as z from 'zod';
+import { storeFunctionConfigSchema } from '../packages/api/src/function-config';
+import { authorizerConfigSchema } from './authorizer-config';
+import { type EnvSchema, readConfig } from './read-config';
+
+/** Where the index snapshots live (names shared with the CDK stack and the local runtime). */
+const indexBucketFields = {
+  /** An S3 bucket name; `file:///dir` selects a local directory (bundled-handler tests, bench). */
+  ARCHIVE_INDEX_BUCKET: z.string({ error: 'must be set to the index bucket name' }).min(1),
+  ARCHIVE_INDEX_PREFIX: z.string().min(1).default('index/'),
+  /** Only for an S3-compatible endpoint (MinIO, LocalStack); unset on AWS. */
+  S3_ENDPOINT: z.url().optional(),
+};
+
+export const FUNCTION_CONFIG = {
+  ingest: storeFunctionConfigSchema,
+  articles: storeFunctionConfigSchema,
+  search: z.object({
+    ...indexBucketFields,
+    /** Least time between two freshness checks of the snapshot manifest (a conditional GET, 304 when unchanged). */
+    ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  }),
+  indexer: z.object(indexBucketFields),
+  authorizer: authorizerConfigSchema,
+} as const;
+
+export type FunctionConfigName = keyof typeof FUNCTION_CONFIG;
+export type FunctionConfig<N extends FunctionConfigName> = z.output<(typeof FUNCTION_CONFIG)[N]>;
+
+/** Variables only local runs and tests set; the stack never does (on AWS the SDK finds the endpoints). */
+export const LOCAL_ONLY_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT'];
+
+/**
+ * Variables read by the runtime or libraries rather than by the entry's own code: Node.js
+ * (`NODE_OPTIONS`) and Powertools Logger (`POWERTOOLS_SERVICE_NAME`, `LOG_LEVEL`).
+ */
+export const RUNTIME_VARIABLES: readonly string[] = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL'];
+
+/** Every variable a function's schema reads (required, defaulted and optional ones). */
+export function configVariables(name: FunctionConfigName): string[] {
+  return Object.keys(FUNCTION_CONFIG[name].shape);
+}
+
+/** The variables a function cannot start without (no default, not optional). */
+export function requiredVariables(name: FunctionConfigName): string[] {
+  const shape: Record<string, { safeParse(input: unknown): { success: boolean } }> =
+    FUNCTION_CONFIG[name].shape;
+  return Object.entries(shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+/** Validates a function's environment (see `readConfig`). */
+export function readFunctionConfig<N extends FunctionConfigName>(
+  name: N,
+  env: NodeJS.ProcessEnv = process.env,
+): FunctionConfig<N> {
+  return readConfig(name, FUNCTION_CONFIG[name] as EnvSchema<FunctionConfig<N>>, env);
+}

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { BlobStore } from './blob-store';
+import { FsBlobStore } from './blob-store-fs';
+import { S3BlobStore } from './blob-store-s3';
+
+export interface IndexBlobStoreConfig {
+  /**
+   * `ARCHIVE_INDEX_BUCKET`: an S3 bucket name, or a `file:///absolute/dir` URL selecting a local
+   * directory (the bundled-handler tests and benchmarks run the Lambda entries this way).
+   */
+  bucket: string;
+  /** `ARCHIVE_INDEX_PREFIX`, e.g. `index/`: key prefix in the bucket, sub-directory locally. */
+  prefix: string;
+  /** `S3_ENDPOINT`: an S3-compatible endpoint (MinIO, LocalStack); unset on AWS. */
+  s3Endpoint?: string;
+  /** An existing client to reuse instead of creating one (ignored for `file://`). */
+  s3Client?: S3Client;
+}
+
+/**
+ * The blob store of the index snapshots, chosen by the bucket setting: an {@link FsBlobStore} for
+ * a `file://` URL, else an {@link S3BlobStore}. One selection shared by every function that reads or
+ * writes snapshots, so they cannot disagree on where the index lives.
+ */
+export function indexBlobStore(config: IndexBlobStoreConfig): BlobStore {
+  if (config.bucket.startsWith('file:')) {
+    return new FsBlobStore(join(fileURLToPath(config.bucket), config.prefix));
+  }
+  const client =
+    config.s3Client ??
+    new S3Client(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {});
+  return new S3BlobStore({ client, bucket: config.bucket, prefix: config.prefix });
+}
