@@ -55,12 +55,20 @@ try {
   const started = performance.now();
   const code = await runCli(['import', corpus, '--time-zone', 'UTC', '--data-dir', dataDir], io);
   const seconds = (performance.now() - started) / 1000;
-  console.log(`import exit ${code}: ${seconds.toFixed(1)} s for the corpus (exit 1 = some records failed, reported above)`);
+  console.log(
+    `import exit ${code}: ${seconds.toFixed(1)} s for the corpus (exit 1 = some records failed, reported above)`,
+  );
 
   // 2. Serve and page.
-  const runtime = await createLocalRuntime({ dataDir, importExamples: false, plugins: defaultPlugins(), log: () => {} });
+  const runtime = await createLocalRuntime({
+    dataDir,
+    importExamples: false,
+    plugins: defaultPlugins(),
+    log: () => {},
+  });
   const url = await runtime.listen(0);
-  const get = async (query: string): Promise<Page> => (await (await fetch(`${url}/search?${query}`)).json()) as Page;
+  const get = async (query: string): Promise<Page> =>
+    (await (await fetch(`${url}/search?${query}`)).json()) as Page;
 
   const pages = async (query: string, max = 1000) => {
     const hits: Page['results'] = [];
@@ -81,7 +89,9 @@ try {
   check(ordered, `sort=newest orders ${newest.hits.length} hits of q=oil by publishedAt, descending`);
   const emptyNewest = await pages('sort=newest', 300);
   check(
-    emptyNewest.hits.every((hit, i) => i === 0 || (emptyNewest.hits[i - 1]?.publishedAt ?? '') >= hit.publishedAt),
+    emptyNewest.hits.every(
+      (hit, i) => i === 0 || (emptyNewest.hits[i - 1]?.publishedAt ?? '') >= hit.publishedAt,
+    ),
     `listing without q (sort=newest) is ordered across ${emptyNewest.hits.length} hits`,
   );
 
@@ -104,7 +114,11 @@ try {
     const response = await fetch(`${url}/dispatches`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: `Latency probe ${i}`, body: `A probe with ${word}.`, publishedAt: new Date().toISOString() }),
+      body: JSON.stringify({
+        title: `Latency probe ${i}`,
+        body: `A probe with ${word}.`,
+        publishedAt: new Date().toISOString(),
+      }),
     });
     const { id } = (await response.json()) as { id: string };
     while ((await get(`q=${word}`)).total === 0) await new Promise((r) => setTimeout(r, 5));
@@ -136,7 +150,10 @@ try {
       return JSON.stringify({ q, total, results: results.map((r) => [r.id, r.score.toFixed(6)]) });
     });
   const same = observe(rebuilt).every((line, i) => line === observe(incremental)[i]);
-  check(same && rebuilt.size === incremental.size, `reindex answers like incremental indexing (${rebuilt.size} articles)`);
+  check(
+    same && rebuilt.size === incremental.size,
+    `reindex answers like incremental indexing (${rebuilt.size} articles)`,
+  );
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }

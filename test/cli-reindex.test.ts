@@ -19,7 +19,16 @@ afterAll(async () => {
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const io: CliIo = { out: (t) => void (out += t), err: (t) => void (err += t), interactive: false, env: {} };
+  const io: CliIo = {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+    interactive: false,
+    env: {},
+  };
   return { code: await runCli(argv, io), out, err };
 }
 
