@@ -58,7 +58,11 @@ export function formatTable(result: BenchResult): string {
       ratio(ours.warm?.byKind[kind].p99, base.warm?.byKind[kind].p99),
     );
   }
-  add('queries with no hit (%)', (s) => (s.warm ? s.warm.zeroHitShare * 100 : null), 1);
+  addCells(
+    'queries with no hit (%)',
+    (side) => num(side.warm ? side.warm.zeroHitShare * 100 : null, 1),
+    null,
+  );
   add('HTTP requests/s', (s) => s.http?.requestsPerSecond, 0);
   add('HTTP p99 (ms)', (s) => s.http?.latencyP99Ms, 1);
   add('ingest dispatches/s', (s) => s.ingest?.dispatchesPerSecond, 0);
