@@ -17,7 +17,14 @@ import {
   startProductionRuntime,
 } from './production';
 import { buildQueryMix, QUERY_KINDS, toSearchPath, toSearchRequest } from './queries';
-import { type BuildFigures, buildBaselineSide, buildProductionSide, collectGarbage } from './sides';
+import {
+  type BuildFigures,
+  buildBaselineSide,
+  buildProductionSide,
+  collectGarbage,
+  loadBaselineSearch,
+  loadProductionSearch,
+} from './sides';
 import { median, ratio } from './stats';
 
 export const SECTIONS = ['cold', 'warm', 'http', 'ingest'] as const;
@@ -124,16 +131,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const baseline = sideFigures('MiniSearch defaults + JSON', baselineSide.figures);
     const production = sideFigures(PRODUCTION_NAME, productionSide.figures);
 
-    if (skip.has('warm')) baseline.skipped.warm = production.skipped.warm = 'skipped (--skip)';
-    else {
-      log(`warm: ${measured.length} queries per side, paired…`);
-      [production.warm, baseline.warm] = await measureWarmPaired(
-        [productionSide.search, baselineSide.search],
-        measured,
-        warmup,
-      );
-    }
-
     if (scripts && !skip.has('cold')) {
       log(`cold starts: ${options.coldRuns} runs per side, alternating…`);
       const firstRequest = toSearchRequest(measured[0] ?? { kind: 'plain', q: 'the', terms: ['the'] });
@@ -150,24 +147,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       baseline.skipped.cold = production.skipped.cold = 'skipped (--skip)';
     }
 
+    if (skip.has('warm')) baseline.skipped.warm = production.skipped.warm = 'skipped (--skip)';
+    else {
+      // Both sides loaded from their snapshots, as their search functions would hold them.
+      log(`warm: loading both snapshots, ${measured.length} queries per side, paired…`);
+      const searches = [
+        await loadProductionSearch(productionSide),
+        await loadBaselineSearch(baselineSide),
+      ] as const;
+      [production.warm, baseline.warm] = await measureWarmPaired(searches, measured, warmup);
+    }
+    collectGarbage();
+
     if (scripts && !skip.has('http')) {
-      const paths = measured.map(toSearchPath);
       log(`HTTP: autocannon ${options.httpSeconds} s per side…`);
-      const server = await scripts.serve('baseline', [baselineSide.snapshotPath, baselineSide.datesPath]);
-      try {
-        baseline.http = await loadTest(`http://127.0.0.1:${server.port}`, paths, options.httpSeconds);
-      } finally {
-        await server.stop();
-      }
+      const http = { paths: measured.map(toSearchPath), warmupPaths: warmup.map(toSearchPath), ...options };
+      const baselineArgs = [baselineSide.snapshotPath, baselineSide.datesPath];
+      baseline.http = await measureHttp(scripts, 'baseline', baselineArgs, http);
       if (PRODUCTION_UNAVAILABLE.http) production.skipped.http = PRODUCTION_UNAVAILABLE.http;
-      else {
-        const ours = await scripts.serve('production', [productionSide.snapshotPath]);
-        try {
-          production.http = await loadTest(`http://127.0.0.1:${ours.port}`, paths, options.httpSeconds);
-        } finally {
-          await ours.stop();
-        }
-      }
+      else production.http = await measureHttp(scripts, 'production', [productionSide.snapshotPath], http);
     } else {
       baseline.skipped.http = production.skipped.http = 'skipped (--skip)';
     }
@@ -218,6 +216,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 function sideFigures(name: string, figures: BuildFigures): SideFigures {
   return { name, ...figures, warm: null, coldStart: null, http: null, ingest: null, skipped: {} };
+}
+
+/** One side's server in a child: warmed up with the warm-up queries, then loaded by autocannon. */
+async function measureHttp(
+  scripts: ChildScripts,
+  side: Side,
+  args: string[],
+  http: { paths: string[]; warmupPaths: string[]; httpSeconds: number },
+): Promise<HttpLoad> {
+  const server = await scripts.serve(side, args);
+  try {
+    const baseUrl = `http://127.0.0.1:${server.port}`;
+    for (const path of http.warmupPaths) await (await fetch(baseUrl + path)).arrayBuffer();
+    return await loadTest(baseUrl, http.paths, http.httpSeconds);
+  } finally {
+    await server.stop();
+  }
 }
 
 function coldStartFigures(runs: ColdStartReport[]): ColdStartFigures {

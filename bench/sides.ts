@@ -1,11 +1,16 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Article } from '../packages/core/src/article';
-import { baselineDates, baselineSearch, baselineSnapshot, buildBaseline } from './baseline';
+import { baselineDates, baselineSearch, baselineSnapshot, buildBaseline, loadBaseline } from './baseline';
 import type { SearchFn } from './latency';
-import { buildProductionIndex, searchProduction, snapshotProduction } from './production';
+import {
+  buildProductionIndex,
+  loadProductionSnapshot,
+  searchProduction,
+  snapshotProduction,
+} from './production';
 
 /** What one side gives in process: build, snapshot and the memory its index holds. */
 export interface BuildFigures {
@@ -18,11 +23,14 @@ export interface BuildFigures {
   indexHeapBytes: number;
 }
 
-/** A built side: its figures, its stored snapshot on disk (for the children) and its search. */
+/**
+ * A built side: its figures and its stored snapshot on disk. The index itself is dropped once
+ * snapshotted, so that each side builds with nothing of the other's in the heap (a large live heap
+ * slows every GC and would bias whichever side is built second).
+ */
 export interface BuiltSide {
   figures: BuildFigures;
   snapshotPath: string;
-  search: SearchFn;
 }
 
 /**
@@ -64,7 +72,6 @@ export async function buildBaselineSide(
     figures: { buildMs, snapshotMs, snapshotRawBytes: bytes, snapshotStoredBytes: bytes, indexHeapBytes },
     snapshotPath,
     datesPath,
-    search: (request) => baselineSearch(miniSearch, request, dates).length,
   };
 }
 
@@ -90,6 +97,18 @@ export async function buildProductionSide(articles: readonly Article[], workDir:
       indexHeapBytes,
     },
     snapshotPath,
-    search: (request) => searchProduction(index, request),
   };
+}
+
+/** The baseline as its search function has it: loaded from the snapshot, plus the date map. */
+export async function loadBaselineSearch(side: BuiltSide & { datesPath: string }): Promise<SearchFn> {
+  const miniSearch = loadBaseline(await readFile(side.snapshotPath, 'utf8'));
+  const dates = new Map(JSON.parse(await readFile(side.datesPath, 'utf8')) as [string, number][]);
+  return (request) => baselineSearch(miniSearch, request, dates).length;
+}
+
+/** Production as its search function has it: loaded from the stored snapshot. */
+export async function loadProductionSearch(side: BuiltSide): Promise<SearchFn> {
+  const index = await loadProductionSnapshot(await readFile(side.snapshotPath));
+  return (request) => searchProduction(index, request);
 }
