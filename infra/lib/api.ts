@@ -1,0 +1,144 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface ArchiveApiProps {
+  /** API name shown in the console (`archive-<stage>`). */
+  readonly name: string;
+  readonly ingest: IFunction;
+  readonly search: IFunction;
+  readonly articles: IFunction;
+  readonly authorizer: IFunction;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly authorizerCacheSeconds: number;
+  readonly logRetention: RetentionDays;
+}
+
+/** One route of the public API: method, path, the function behind it, and whether it needs a key. */
+interface RouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly target: 'ingest' | 'search' | 'articles';
+  readonly write: boolean;
+}
+
+/** Exactly the routes of the app in `packages/api`; nothing else is reachable (no `$default` route). */
+export const ROUTES: readonly RouteSpec[] = [
+  { method: HttpMethod.POST, path: '/dispatches', target: 'ingest', write: true },
+  { method: HttpMethod.GET, path: '/search', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/suggest', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/health', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/articles/{id}', target: 'articles', write: false },
+  { method: HttpMethod.DELETE, path: '/articles/{id}', target: 'articles', write: true },
+];
+
+/**
+ * The HTTP API (API Gateway v2): the routes above, write routes behind the key authorizer, stage
+ * throttling, JSON access logs, and CORS for the read-only routes.
+ */
+export class ArchiveApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly routes: HttpRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: ArchiveApiProps) {
+    super(scope, id);
+
+    this.api = new HttpApi(this, 'Http', {
+      apiName: props.name,
+      description: 'Dispatch archive: ingest, articles and search',
+      createDefaultStage: false,
+      // Browsers may read (search box, article pages); writes come from newsroom tooling, not
+      // browsers, so preflight only allows GET and no credentials or Authorization header.
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.HEAD],
+        allowHeaders: ['Content-Type'],
+        maxAge: Duration.days(1),
+      },
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    // Lambda authorizer rather than IAM auth: ingest clients are newsroom tools holding a bearer key,
+    // not AWS principals; a key can be issued or revoked with one CLI command and never grants any AWS
+    // permission. Decisions are cached per Authorization header, so a busy client costs one authorizer
+    // call per cache period; a revoked key stops working within that period.
+    const authorizer = new HttpLambdaAuthorizer('IngestKeyAuthorizer', props.authorizer, {
+      authorizerName: 'ingest-key',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(props.authorizerCacheSeconds),
+    });
+
+    const integrations = {
+      ingest: new HttpLambdaIntegration('IngestIntegration', props.ingest),
+      search: new HttpLambdaIntegration('SearchIntegration', props.search),
+      articles: new HttpLambdaIntegration('ArticlesIntegration', props.articles),
+    };
+
+    for (const route of ROUTES) {
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration: integrations[route.target],
+        ...(route.write ? { authorizer } : {}),
+      });
+      if (!created) throw new Error(`route ${route.method} ${route.path} was not created`);
+      this.routes.push(created);
+      if (!route.write) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${route.method} ${route.path} is part of the public, read-only archive: it exposes only ` +
+            'published articles and never changes state. Abuse is bounded by stage throttling and the ' +
+            "search function's own query guards; every write route requires an ingest key.",
+        });
+      }
+    }
+  }
+
+  /** The invoke URL of the `$default` stage (ends with `/`). */
+  get url(): string {
+    const url = this.stage.url;
+    if (!url) throw new Error('HTTP API stage has no URL');
+    return url;
+  }
+}

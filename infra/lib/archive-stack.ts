@@ -1,0 +1,195 @@
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ArchiveApi } from './api';
+import { ArchiveFunction } from './archive-function';
+import { type ArchiveSettings, INDEX_PREFIX } from './config';
+import { ArchiveAlarms } from './monitoring';
+import { ArchiveStorage } from './storage';
+
+export interface ArchiveStackProps extends StackProps {
+  readonly settings: ArchiveSettings;
+}
+
+/** Environment variable names shared with `functions/` and `packages/` (see the team brief). */
+export const ENV = {
+  table: 'ARCHIVE_TABLE_NAME',
+  keysTable: 'ARCHIVE_KEYS_TABLE_NAME',
+  bucket: 'ARCHIVE_INDEX_BUCKET',
+  prefix: 'ARCHIVE_INDEX_PREFIX',
+} as const;
+
+/**
+ * Stream mapping of the indexer. Every indexer invocation rewrites the index snapshot, so records are
+ * batched generously: up to 1,000 records or 5 seconds (the default `indexerBatchWindowSeconds`),
+ * whichever comes first. A batch import (up to
+ * 500 dispatches per request) then costs one or two snapshot writes instead of hundreds, while a lone
+ * dispatch still becomes searchable within ~5 s plus the snapshot write and the search function's
+ * freshness check. Failed records are bisected to isolate the poison one, retried 5 times, and records
+ * older than 6 hours are given up on: both end in the dead-letter queue with their shard and sequence
+ * range, leaving at least 18 of the stream's 24 hours of retention to re-drive them.
+ */
+export const INDEXER_STREAM = {
+  batchSize: 1000,
+  retryAttempts: 5,
+  maxRecordAge: Duration.hours(6),
+  /**
+   * One indexer at a time. The snapshot pointer is swapped with compare-and-swap, so two concurrent
+   * writers could not lose each other's updates, but they would rebuild the same snapshot twice and
+   * keep failing each other's swap, burning retries and S3 writes. One writer is cheaper and its
+   * behaviour easier to reason about; the stream keeps per-shard order either way.
+   */
+  reservedConcurrency: 1,
+} as const;
+
+/** The whole service in one stack: storage, the five functions, the HTTP API and the alarms. */
+export class ArchiveStack extends Stack {
+  readonly storage: ArchiveStorage;
+  readonly functions: Record<'ingest' | 'search' | 'articles' | 'indexer' | 'authorizer', ArchiveFunction>;
+  readonly deadLetters: Queue;
+  readonly api: ArchiveApi;
+  readonly alarms: ArchiveAlarms;
+
+  constructor(scope: Construct, id: string, props: ArchiveStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const storage = new ArchiveStorage(this, 'Storage', {
+      snapshotRetentionDays: settings.snapshotRetentionDays,
+    });
+    this.storage = storage;
+    const common = { logRetention: settings.logRetention };
+
+    // API Gateway gives an integration at most 30 s; ingest takes batches of up to 5 MB.
+    const ingest = new ArchiveFunction(this, 'Ingest', {
+      ...common,
+      function: 'ingest',
+      description: 'POST /dispatches: parse and store dispatches',
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      .bindTable(storage.keys, ENV.keysTable, 'get');
+
+    // Search reads the snapshot, never writes it, and reads no article items: results come from the
+    // index. DescribeTable (approximate item count, refreshed by DynamoDB about every 6 hours) lets
+    // GET /health report how far the index is behind the store without scanning.
+    const search = new ArchiveFunction(this, 'Search', {
+      ...common,
+      function: 'search',
+      description: 'GET /search, /suggest, /health: answer from the in-memory index snapshot',
+      memorySize: settings.searchMemoryMb,
+      timeout: Duration.seconds(10),
+      environment: { [ENV.prefix]: INDEX_PREFIX },
+    })
+      .bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read')
+      .bindTable(storage.articles, ENV.table, 'describe');
+
+    // A takedown is an UpdateItem tombstone (new version), so no DeleteItem is granted.
+    const articles = new ArchiveFunction(this, 'Articles', {
+      ...common,
+      function: 'articles',
+      description: 'GET and DELETE /articles/{id}',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      .bindTable(storage.keys, ENV.keysTable, 'get');
+
+    const authorizer = new ArchiveFunction(this, 'Authorizer', {
+      ...common,
+      function: 'authorizer',
+      description: 'Checks ingest keys (hashed) for write routes',
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+    }).bindTable(storage.keys, ENV.keysTable, 'get');
+
+    const indexer = new ArchiveFunction(this, 'Indexer', {
+      ...common,
+      function: 'indexer',
+      description: 'Applies article changes from the table stream to the index snapshot',
+      memorySize: settings.indexerMemoryMb,
+      timeout: Duration.minutes(2),
+      reservedConcurrentExecutions: INDEXER_STREAM.reservedConcurrency,
+      environment: { [ENV.prefix]: INDEX_PREFIX },
+    }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write');
+
+    this.deadLetters = new Queue(this, 'IndexerDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue IS the dead-letter (on-failure) destination of the indexer stream mapping. Its ' +
+        'messages are pointers to stream records, read by an operator during re-drive, not consumed by ' +
+        'a function, so there is no further failure path to catch.',
+    });
+    indexer.addEventSource(
+      new DynamoEventSource(storage.articles, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: INDEXER_STREAM.batchSize,
+        maxBatchingWindow: Duration.seconds(settings.indexerBatchWindowSeconds),
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts: INDEXER_STREAM.retryAttempts,
+        maxRecordAge: INDEXER_STREAM.maxRecordAge,
+        onFailure: new SqsDlq(this.deadLetters),
+      }),
+    );
+
+    this.functions = { ingest, search, articles, indexer, authorizer };
+    for (const fn of Object.values(this.functions)) acknowledgeFunctionFindings(fn);
+    indexer.acknowledgeOnRole(
+      'AwsSolutions-IAM5[Resource::*]',
+      'dynamodb:ListStreams, added by the DynamoDB event source, does not support resource-level ' +
+        'permissions (it lists stream ARNs only, no data). All data actions on the stream (DescribeStream, ' +
+        'GetRecords, GetShardIterator) are limited to the article table stream ARN.',
+    );
+
+    this.api = new ArchiveApi(this, 'Api', {
+      name: `archive-${settings.stage}`,
+      ingest,
+      search,
+      articles,
+      authorizer,
+      rateLimit: settings.apiRateLimit,
+      burstLimit: settings.apiBurstLimit,
+      authorizerCacheSeconds: settings.authorizerCacheSeconds,
+      logRetention: settings.logRetention,
+    });
+
+    this.alarms = new ArchiveAlarms(this, 'Alarms', {
+      indexer,
+      search,
+      deadLetters: this.deadLetters,
+      stage: this.api.stage,
+      searchP99AlarmMs: settings.searchP99AlarmMs,
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'IndexBucketName', { value: storage.indexBucket.bucketName });
+    new CfnOutput(this, 'ArticleTableName', { value: storage.articles.tableName });
+    new CfnOutput(this, 'KeysTableName', {
+      value: storage.keys.tableName,
+      description: 'Set ARCHIVE_KEYS_TABLE_NAME to this to create or revoke ingest keys',
+    });
+    new CfnOutput(this, 'IndexerFunctionName', { value: indexer.functionName });
+    new CfnOutput(this, 'IndexerDeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+}
+
+/** cdk-nag findings every function of this stack shares, each with its reason. */
+function acknowledgeFunctionFindings(fn: ArchiveFunction): void {
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason:
+      'Node.js 22 is a supported LTS Lambda runtime. It is pinned on purpose: the esbuild target, the ' +
+      'runtime-provided AWS SDK v3 the bundles rely on, and the bundled-handler tests all assume it; ' +
+      'moving to a newer runtime is a deliberate, tested change rather than an implicit one.',
+  });
+}

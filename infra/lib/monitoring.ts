@@ -1,0 +1,109 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface ArchiveAlarmsProps {
+  readonly indexer: IFunction;
+  readonly search: IFunction;
+  readonly deadLetters: IQueue;
+  readonly stage: HttpStage;
+  readonly searchP99AlarmMs: number;
+  readonly alarmEmail?: string;
+}
+
+/** The five alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
+export class ArchiveAlarms extends Construct {
+  readonly topic: Topic;
+  readonly indexerErrors: Alarm;
+  readonly iteratorAge: Alarm;
+  readonly deadLettersNotEmpty: Alarm;
+  readonly api5xx: Alarm;
+  readonly searchLatency: Alarm;
+
+  constructor(scope: Construct, id: string, props: ArchiveAlarmsProps) {
+    super(scope, id);
+
+    this.topic = new Topic(this, 'Topic', { displayName: 'Dispatch archive alarms', enforceSSL: true });
+    // No KMS key on the topic: it carries only alarm state changes (names, thresholds), no customer
+    // data, and CloudWatch cannot publish to a topic encrypted with the AWS-managed aws/sns key.
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.topic);
+
+    const fiveMinutes = Duration.minutes(5);
+
+    // Any indexer invocation that fails as a whole (crash, timeout, out of memory). Per-record failures
+    // are reported in batchItemFailures and do not count here; they end in the dead-letter queue.
+    this.indexerErrors = new Alarm(this, 'IndexerErrors', {
+      alarmDescription: 'Indexer invocations failed: search is falling behind the store. See docs/DEPLOY.md.',
+      metric: props.indexer.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Age of the oldest record the indexer has yet to process; 5 minutes means search is stale.
+    this.iteratorAge = new Alarm(this, 'IndexerIteratorAge', {
+      alarmDescription: 'The indexer is more than 5 minutes behind the article stream.',
+      metric: props.indexer.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: Duration.minutes(5).toMilliseconds(),
+      evaluationPeriods: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.deadLettersNotEmpty = new Alarm(this, 'DeadLettersNotEmpty', {
+      alarmDescription: 'Change records the indexer gave up on are waiting to be re-driven.',
+      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // The API answers no input with a 5xx, so a handful in five minutes is a fault, not noise.
+    this.api5xx = new Alarm(this, 'Api5xx', {
+      alarmDescription: 'The HTTP API answered 5xx responses.',
+      metric: new Metric({
+        namespace: 'AWS/ApiGateway',
+        metricName: '5xx',
+        dimensionsMap: { ApiId: props.stage.api.apiId, Stage: props.stage.stageName },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // Handler duration only: Lambda reports the cold-start snapshot load as Init Duration, not here.
+    this.searchLatency = new Alarm(this, 'SearchP99Latency', {
+      alarmDescription: `Search p99 duration above ${props.searchP99AlarmMs} ms for 15 minutes.`,
+      metric: props.search.metricDuration({ period: fiveMinutes, statistic: 'p99' }),
+      threshold: props.searchP99AlarmMs,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    for (const alarm of [
+      this.indexerErrors,
+      this.iteratorAge,
+      this.deadLettersNotEmpty,
+      this.api5xx,
+      this.searchLatency,
+    ]) {
+      alarm.addAlarmAction(action);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+import MiniSearch, { type Options } from 'minisearch';
+import { VarintReader, VarintWriter } from './varint';
+
+/**
+ * A compact binary snapshot of a MiniSearch index, loaded with lazily decoded postings.
+ *
+ * Why: `MiniSearch.loadJSON` materialises one `Map` per (term, field) and one entry per posting
+ * before the first query can run; at 100k articles that is seconds and gigabytes. This codec keeps
+ * all postings in one byte buffer (delta + varint coded) and gives MiniSearch, for each term, a
+ * {@link LazyTermData} that decodes its postings on first use. Loading builds only the term tree.
+ *
+ * This is the ONE module that reaches into MiniSearch's private state. It is written against
+ * MiniSearch 7.2 (`serializationVersion` 2); `minisearch-codec.test.ts` pins the behaviour it
+ * relies on, so an upgrade that changes the internals fails there first.
+ *
+ * Layout (all integers are unsigned LEB128 varints):
+ *   magic "MSC1", header length, header JSON (counts, fieldIds, averageFieldLength, dirtCount)
+ *   documents: count, then per document: shortId delta, id length + UTF-8 id, field lengths
+ *   terms: count, then per term: UTF-8 length + bytes, postings length + postings bytes
+ *   postings of a term: field count, then per field: fieldId, doc count, per doc: shortId delta, freq
+ */
+
+type TermData = Map<number, Map<number, number>>;
+
+interface MiniSearchInternals {
+  _index: { set(term: string, data: TermData): unknown; [Symbol.iterator](): Iterator<[string, TermData]> };
+  _documentCount: number;
+  _nextId: number;
+  _documentIds: Map<number, unknown>;
+  _idToShortId: Map<unknown, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _storedFields: Map<number, Record<string, unknown>>;
+  _dirtCount: number;
+}
+
+interface Header {
+  documentCount: number;
+  nextId: number;
+  fieldIds: Record<string, number>;
+  averageFieldLength: number[];
+  dirtCount: number;
+  fieldCount: number;
+}
+
+const MAGIC = new TextEncoder().encode('MSC1');
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+function internals(index: MiniSearch<never> | MiniSearch<unknown>): MiniSearchInternals {
+  return index as unknown as MiniSearchInternals;
+}
+
+/**
+ * Encodes a MiniSearch index. Stored fields are not supported (keep document metadata outside the
+ * index); ids must be strings.
+ *
+ * @example const bytes = encodeMiniSearch(miniSearch); const copy = decodeMiniSearch(bytes, options);
+ */
+export function encodeMiniSearch(index: MiniSearch<never> | MiniSearch<unknown>): Uint8Array {
+  const ms = internals(index);
+  if ([...ms._storedFields.values()].some((fields) => fields && Object.keys(fields).length > 0)) {
+    throw new Error('encodeMiniSearch: stored fields are not supported; keep metadata outside the index');
+  }
+  const fieldCount = Object.keys(ms._fieldIds).length;
+  const header: Header = {
+    documentCount: ms._documentCount,
+    nextId: ms._nextId,
+    fieldIds: ms._fieldIds,
+    averageFieldLength: ms._avgFieldLength,
+    dirtCount: ms._dirtCount,
+    fieldCount,
+  };
+  const out = new VarintWriter(1 << 20);
+  out.writeBytes(MAGIC);
+  const headerBytes = utf8.encode(JSON.stringify(header));
+  out.write(headerBytes.length);
+  out.writeBytes(headerBytes);
+
+  const shortIds = [...ms._documentIds.keys()].sort((a, b) => a - b);
+  out.write(shortIds.length);
+  let previous = 0;
+  for (const shortId of shortIds) {
+    const id = ms._documentIds.get(shortId);
+    if (typeof id !== 'string') throw new Error('encodeMiniSearch: document ids must be strings');
+    out.write(shortId - previous);
+    previous = shortId;
+    const idBytes = utf8.encode(id);
+    out.write(idBytes.length);
+    out.writeBytes(idBytes);
+    const lengths = ms._fieldLength.get(shortId) ?? [];
+    for (let field = 0; field < fieldCount; field++) out.write(lengths[field] ?? 0);
+  }
+
+  const terms = [...ms._index];
+  out.write(terms.length);
+  const postings = new VarintWriter(1 << 12);
+  for (const [term, data] of terms) {
+    const termBytes = utf8.encode(term);
+    out.write(termBytes.length);
+    out.writeBytes(termBytes);
+    const start = postings.position;
+    encodeTermData(data, postings);
+    out.write(postings.position - start);
+  }
+  out.write(postings.position);
+  out.writeBytes(postings.finish());
+  return out.finish();
+}
+
+function encodeTermData(data: TermData, out: VarintWriter): void {
+  out.write(data.size);
+  for (const [fieldId, docs] of data) {
+    out.write(fieldId);
+    out.write(docs.size);
+    let previous = 0;
+    for (const shortId of [...docs.keys()].sort((a, b) => a - b)) {
+      out.write(shortId - previous);
+      previous = shortId;
+      out.write(docs.get(shortId) ?? 0);
+    }
+  }
+}
+
+/**
+ * The postings of one term, decoded on first use. MiniSearch reads and writes term data only
+ * through the `Map` API, so a `Map` that fills itself before its first use is indistinguishable.
+ */
+export class LazyTermData extends Map<number, Map<number, number>> {
+  private source: Uint8Array | null;
+  private offset: number;
+
+  constructor(source: Uint8Array, offset: number) {
+    super();
+    this.source = source;
+    this.offset = offset;
+  }
+
+  /** True until the postings have been decoded (for tests and memory accounting). */
+  get isPending(): boolean {
+    return this.source !== null;
+  }
+
+  private materialise(): void {
+    const source = this.source;
+    if (source === null) return;
+    this.source = null;
+    const reader = new VarintReader(source, this.offset);
+    const fields = reader.read();
+    for (let f = 0; f < fields; f++) {
+      const fieldId = reader.read();
+      const count = reader.read();
+      const docs = new Map<number, number>();
+      let shortId = 0;
+      for (let d = 0; d < count; d++) {
+        shortId += reader.read();
+        docs.set(shortId, reader.read());
+      }
+      super.set(fieldId, docs);
+    }
+  }
+
+  override get size(): number {
+    this.materialise();
+    return super.size;
+  }
+  override get(key: number): Map<number, number> | undefined {
+    this.materialise();
+    return super.get(key);
+  }
+  override has(key: number): boolean {
+    this.materialise();
+    return super.has(key);
+  }
+  override set(key: number, value: Map<number, number>): this {
+    this.materialise();
+    return super.set(key, value);
+  }
+  override delete(key: number): boolean {
+    this.materialise();
+    return super.delete(key);
+  }
+  override clear(): void {
+    this.source = null;
+    super.clear();
+  }
+  override forEach(
+    callback: (value: Map<number, number>, key: number, map: Map<number, Map<number, number>>) => void,
+    thisArg?: unknown,
+  ): void {
+    this.materialise();
+    super.forEach(callback, thisArg);
+  }
+  override entries(): MapIterator<[number, Map<number, number>]> {
+    this.materialise();
+    return super.entries();
+  }
+  override keys(): MapIterator<number> {
+    this.materialise();
+    return super.keys();
+  }
+  override values(): MapIterator<Map<number, number>> {
+    this.materialise();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
+    return this.entries();
+  }
+}
+
+/**
+ * Loads an index written by {@link encodeMiniSearch}. `options` must be the ones the index was
+ * built with (the single index definition), as for `MiniSearch.loadJSON`.
+ */
+export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): MiniSearch<T> {
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (bytes[i] !== MAGIC[i]) throw new Error('decodeMiniSearch: not a MiniSearch snapshot (bad magic)');
+  }
+  const reader = new VarintReader(bytes, MAGIC.length);
+  const header = JSON.parse(fromUtf8.decode(reader.readBytes(reader.read()))) as Header;
+  const index = new MiniSearch<T>(options);
+  const ms = internals(index as MiniSearch<unknown>);
+  ms._documentCount = header.documentCount;
+  ms._nextId = header.nextId;
+  ms._fieldIds = header.fieldIds;
+  ms._avgFieldLength = header.averageFieldLength;
+  ms._dirtCount = header.dirtCount;
+
+  const documentCount = reader.read();
+  let shortId = 0;
+  for (let d = 0; d < documentCount; d++) {
+    shortId += reader.read();
+    const id = fromUtf8.decode(reader.readBytes(reader.read()));
+    const lengths = new Array<number>(header.fieldCount);
+    for (let field = 0; field < header.fieldCount; field++) lengths[field] = reader.read();
+    ms._documentIds.set(shortId, id);
+    ms._idToShortId.set(id, shortId);
+    ms._fieldLength.set(shortId, lengths);
+  }
+
+  const termCount = reader.read();
+  const terms = new Array<string>(termCount);
+  const offsets = new Array<number>(termCount);
+  let offset = 0;
+  for (let t = 0; t < termCount; t++) {
+    terms[t] = fromUtf8.decode(reader.readBytes(reader.read()));
+    offsets[t] = offset;
+    offset += reader.read();
+  }
+  const postings = reader.readBytes(reader.read());
+  for (let t = 0; t < termCount; t++) {
+    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number));
+  }
+  return index;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { upsert } from '../../../test/fixtures/lifecycle-articles';
+import { ArchiveIndex } from './archive-index';
+import { applyChange } from './indexer';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotFormatError } from './snapshot-codec';
+
+function sample(): ArchiveIndex {
+  const index = ArchiveIndex.empty();
+  for (let i = 0; i < 20; i++) applyChange(index, upsert(`a${i}`, 1 + (i % 3)));
+  applyChange(index, { kind: 'remove', id: 'a3', version: 9 });
+  return index;
+}
+
+describe('snapshot codec', () => {
+  it.each(['br', 'gzip', 'none'] as const)('round-trips an index with %s', async (compression) => {
+    const index = sample();
+    const bytes = await encodeSnapshot(index, { compression });
+    const { header } = readSnapshotHeader(bytes);
+    expect(header).toMatchObject({ format: 1, compression, articleCount: 19 });
+    const back = await decodeSnapshot(bytes);
+    expect(back.size).toBe(19);
+    expect(back.versionOf('a3')).toBe(9);
+    expect(back.has('a3')).toBe(false);
+    expect(back.search('geneva')).toEqual(index.search('geneva'));
+  });
+
+  it('refuses corrupt, truncated and foreign bytes', async () => {
+    const bytes = await encodeSnapshot(sample());
+    const flipped = bytes.slice();
+    flipped[flipped.length - 5] = (flipped[flipped.length - 5] ?? 0) ^ 0xff;
+    await expect(decodeSnapshot(flipped)).rejects.toThrow(/checksum/);
+    await expect(decodeSnapshot(bytes.subarray(0, bytes.length - 10))).rejects.toThrow(SnapshotFormatError);
+    await expect(decodeSnapshot(bytes.subarray(0, 6))).rejects.toThrow(/bad magic/);
+    await expect(decodeSnapshot(new TextEncoder().encode('{"index":{}}'))).rejects.toThrow(/bad magic/);
+  });
+
+  it('refuses a snapshot built with another index definition', async () => {
+    const bytes = await encodeSnapshot(sample());
+    const { header, payloadOffset } = readSnapshotHeader(bytes);
+    const foreign = new TextEncoder().encode(
+      JSON.stringify({ ...header, definitionFingerprint: 'f'.repeat(64) }),
+    );
+    const forged = new Uint8Array(8 + foreign.length + bytes.length - payloadOffset);
+    forged.set(bytes.subarray(0, 4));
+    new DataView(forged.buffer).setUint32(4, foreign.length);
+    forged.set(foreign, 8);
+    forged.set(bytes.subarray(payloadOffset), 8 + foreign.length);
+    await expect(decodeSnapshot(forged)).rejects.toThrow(/another index definition/);
+  });
+});

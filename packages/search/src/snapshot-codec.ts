@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompress, gunzip, gzip, constants as zlibConstants } from 'node:zlib';
+import type { Article } from '../../core/src/article';
+import { ArchiveIndex } from './archive-index';
+
+/**
+ * The snapshot file: a small self-describing header in front of the index's own serialisation,
+ * compressed. Layout:
+ *
+ *     "AXSN" | u32 BE header length | header (UTF-8 JSON) | payload (compressed)
+ *
+ * The header carries the format version, the compression, the index-definition fingerprint
+ * (a snapshot built with other analysis options must never be loaded), the raw and stored
+ * lengths and the SHA-256 of the stored payload, checked before decompressing.
+ */
+export type SnapshotCompression = 'br' | 'gzip' | 'none';
+
+export interface SnapshotHeader {
+  format: 1;
+  compression: SnapshotCompression;
+  definitionFingerprint: string;
+  articleCount: number;
+  rawBytes: number;
+  storedBytes: number;
+  sha256: string;
+}
+
+export interface EncodeOptions {
+  compression?: SnapshotCompression;
+  /** Brotli quality 0–11; 11 is far slower to write for a few percent (see INDEX-LIFECYCLE.md). */
+  brotliQuality?: number;
+}
+
+/** Chosen by measurement on a 20k-article index; see docs/INDEX-LIFECYCLE.md. */
+export const DEFAULT_COMPRESSION: SnapshotCompression = 'br';
+export const DEFAULT_BROTLI_QUALITY = 4;
+
+const MAGIC = new Uint8Array([0x41, 0x58, 0x53, 0x4e]); // "AXSN"
+const brotliCompressAsync = promisify(brotliCompress);
+const brotliDecompressAsync = promisify(brotliDecompress);
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+export class SnapshotFormatError extends Error {
+  override readonly name = 'SnapshotFormatError';
+}
+
+/** Serialises and compresses an index into a snapshot file. Compression runs off the main thread. */
+export async function encodeSnapshot(index: ArchiveIndex, options: EncodeOptions = {}): Promise<Uint8Array> {
+  const compression = options.compression ?? DEFAULT_COMPRESSION;
+  const raw = index.serialize();
+  const stored = await compress(raw, compression, options.brotliQuality ?? DEFAULT_BROTLI_QUALITY);
+  const header: SnapshotHeader = {
+    format: 1,
+    compression,
+    definitionFingerprint: indexDefinitionFingerprint(),
+    articleCount: index.size,
+    rawBytes: raw.byteLength,
+    storedBytes: stored.byteLength,
+    sha256: sha256(stored),
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + headerBytes.byteLength + stored.byteLength);
+  out.set(MAGIC, 0);
+  new DataView(out.buffer).setUint32(4, headerBytes.byteLength);
+  out.set(headerBytes, 8);
+  out.set(stored, 8 + headerBytes.byteLength);
+  return out;
+}
+
+/** Reads and validates the header without touching the payload. */
+export function readSnapshotHeader(bytes: Uint8Array): { header: SnapshotHeader; payloadOffset: number } {
+  if (bytes.byteLength < 8 || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new SnapshotFormatError('not an index snapshot (bad magic)');
+  }
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4);
+  if (8 + headerLength > bytes.byteLength) throw new SnapshotFormatError('truncated snapshot header');
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as SnapshotHeader;
+  } catch {
+    throw new SnapshotFormatError('unreadable snapshot header');
+  }
+  if (header.format !== 1)
+    throw new SnapshotFormatError(`unsupported snapshot format ${String(header.format)}`);
+  return { header, payloadOffset: 8 + headerLength };
+}
+
+/**
+ * Verifies and decodes a snapshot. Throws {@link SnapshotFormatError} on a bad checksum, a
+ * length mismatch or a snapshot built with another index definition.
+ */
+export async function decodeSnapshot(bytes: Uint8Array): Promise<ArchiveIndex> {
+  const { header, payloadOffset } = readSnapshotHeader(bytes);
+  if (header.definitionFingerprint !== indexDefinitionFingerprint()) {
+    throw new SnapshotFormatError(
+      `snapshot was built with another index definition (${header.definitionFingerprint.slice(0, 12)}, ` +
+        `this build is ${indexDefinitionFingerprint().slice(0, 12)}); rebuild it with \`archive reindex\``,
+    );
+  }
+  const stored = bytes.subarray(payloadOffset);
+  if (stored.byteLength !== header.storedBytes || sha256(stored) !== header.sha256) {
+    throw new SnapshotFormatError('snapshot payload is truncated or corrupt (checksum mismatch)');
+  }
+  const raw = await decompress(stored, header.compression);
+  if (raw.byteLength !== header.rawBytes)
+    throw new SnapshotFormatError('snapshot payload has the wrong length');
+  return ArchiveIndex.deserialize(raw);
+}
+
+let cachedFingerprint: string | undefined;
+
+/**
+ * A fingerprint of the index definition, taken by behaviour rather than by declaration: the
+ * serialisation of a one-article probe index reflects the fields, stored fields, tokenizer,
+ * term processing and the serialisation format itself — everything that decides whether a
+ * snapshot can be loaded by this build. (Search-time options such as boosts are not part of a
+ * snapshot and rightly do not change it.)
+ */
+export function indexDefinitionFingerprint(): string {
+  if (cachedFingerprint === undefined) {
+    const probe = ArchiveIndex.empty();
+    probe.applyUpsert(PROBE_ARTICLE);
+    cachedFingerprint = sha256(probe.serialize());
+  }
+  return cachedFingerprint;
+}
+
+const PROBE_ARTICLE: Article = {
+  id: 'fingerprint-probe',
+  title: "Syria's Café: the Naïve Runners' PEACE-talks",
+  paragraphs: ['Jerusalem القدس Genève 2024 running ran runs', 'Ελληνικά Straße 東京 co-operation'],
+  caption: 'A caption',
+  publishedAt: '2024-11-27T20:30:00Z',
+  localTime: '2024-11-27T22:30:00+02:00',
+  timeZone: 'Asia/Jerusalem',
+  place: 'Jerusalem',
+  language: 'en',
+  source: 'Probe',
+  url: 'https://example.org/probe',
+  tags: ['probe'],
+  version: 1,
+  contentHash: '0'.repeat(64),
+  previousHash: null,
+  ingestedAt: '2024-11-27T20:31:00Z',
+  updatedAt: '2024-11-27T20:31:00Z',
+};
+
+async function compress(raw: Uint8Array, compression: SnapshotCompression, quality: number) {
+  switch (compression) {
+    case 'none':
+      return raw;
+    case 'gzip':
+      return new Uint8Array(await gzipAsync(raw, { level: 6 }));
+    case 'br':
+      return new Uint8Array(
+        await brotliCompressAsync(raw, {
+          params: {
+            [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
+          },
+        }),
+      );
+  }
+}
+
+async function decompress(stored: Uint8Array, compression: SnapshotCompression): Promise<Uint8Array> {
+  switch (compression) {
+    case 'none':
+      return stored;
+    case 'gzip':
+      return new Uint8Array(await gunzipAsync(stored));
+    case 'br':
+      return new Uint8Array(await brotliDecompressAsync(stored));
+    default:
+      throw new SnapshotFormatError(`unknown snapshot compression ${String(compression)}`);
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
