@@ -1,5 +1,6 @@
 import type { Article } from '../packages/core/src/article';
 import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from '../packages/search/src/snapshot-codec';
 import type { SearchRequest } from './queries';
 
 /**
@@ -7,10 +8,11 @@ import type { SearchRequest } from './queries';
  * the snapshot life cycle and the local runtime land on main. Everything else in bench/ is
  * independent of how production does things.
  *
- * Current state: the first-cut `ArchiveIndex` of main (JSON snapshot, words-only `search(q)`).
+ * Current state: the first-cut `ArchiveIndex` of main (JSON payload, words-only `search(q)`) in
+ * the life cycle's snapshot file (`snapshot-codec.ts`: header, checksum, brotli).
  * - build: `applyUpsert` per article;
- * - snapshot: `serialize()`; stored = raw (no compression on main yet);
- * - load: `ArchiveIndex.deserialize`;
+ * - snapshot: `encodeSnapshot` (the blob the indexer publishes); raw = the payload before compression;
+ * - load: `decodeSnapshot` (what `IndexLoader` does once it has the blob: verify, decompress, decode);
  * - search: `search(q, limit)`; the first cut ignores `from`/`to`/`sort`, has no facets/snippets,
  *   and reads `stem*` / `word~` as plain words, so its prefix/fuzzy/date/newest figures are NOT
  *   comparable with the baseline's (see {@link PRODUCTION_NOTES});
@@ -20,7 +22,7 @@ import type { SearchRequest } from './queries';
  * pieces behind `await import()` inside their functions, so they do not weigh on the search
  * function's start-up figures.
  */
-export const PRODUCTION_NAME = 'ArchiveIndex (first cut on main)';
+export const PRODUCTION_NAME = 'ArchiveIndex first cut + snapshot-codec';
 
 /** Why a section cannot run against production yet; `null` when it can. */
 export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | null } = {
@@ -42,17 +44,17 @@ export function buildProductionIndex(articles: readonly Article[]): ProductionIn
   return index;
 }
 
-/** The snapshot as encoded (`raw`) and as written to the blob store (`stored`, e.g. compressed). */
+/** The snapshot as written to the blob store (`stored`) and its payload's size before compression. */
 export async function snapshotProduction(
   index: ProductionIndex,
-): Promise<{ raw: Uint8Array; stored: Uint8Array }> {
-  const raw = index.serialize();
-  return { raw, stored: raw };
+): Promise<{ rawBytes: number; stored: Uint8Array }> {
+  const stored = await encodeSnapshot(index);
+  return { rawBytes: readSnapshotHeader(stored).header.rawBytes, stored };
 }
 
 /** What the search function does at start: the stored bytes to a searchable index. */
 export async function loadProductionSnapshot(stored: Uint8Array): Promise<ProductionIndex> {
-  return ArchiveIndex.deserialize(stored);
+  return decodeSnapshot(stored);
 }
 
 /** Runs one search request (the `GET /search` parameters); returns how many results it gave. */

@@ -84,7 +84,7 @@ export async function buildProductionSide(articles: readonly Article[], workDir:
   const indexHeapBytes = heapUsed() - heapBefore;
 
   started = performance.now();
-  const { raw, stored } = await snapshotProduction(index);
+  const { rawBytes, stored } = await snapshotProduction(index);
   const snapshotMs = performance.now() - started;
   const snapshotPath = join(workDir, 'production.snapshot');
   await writeFile(snapshotPath, stored);
@@ -92,7 +92,7 @@ export async function buildProductionSide(articles: readonly Article[], workDir:
     figures: {
       buildMs,
       snapshotMs,
-      snapshotRawBytes: raw.byteLength,
+      snapshotRawBytes: rawBytes,
       snapshotStoredBytes: stored.byteLength,
       indexHeapBytes,
     },
