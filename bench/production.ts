@@ -18,9 +18,10 @@ import type { SearchRequest } from './queries';
  *   comparable with the baseline's (see {@link PRODUCTION_NOTES});
  * - HTTP and ingest: not on main yet, reported as unavailable.
  *
- * The cold-start child bundles this module (esbuild): keep heavy imports for the HTTP and ingest
- * pieces behind `await import()` inside their functions, so they do not weigh on the search
- * function's start-up figures.
+ * The cold-start child bundles this module (esbuild, `bench/children.ts`): keep heavy imports for
+ * the HTTP and ingest pieces behind `await import()` inside their functions, so they are not run at
+ * start-up (esbuild still inlines them, parsed but not evaluated; mark them `external` there if the
+ * bundle grows heavy).
  */
 export const PRODUCTION_NAME = 'ArchiveIndex first cut + snapshot-codec';
 
