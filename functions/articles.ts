@@ -1,16 +1,28 @@
-// PLACEHOLDER until api merges
 /**
- * Stand-in entry so the CDK app can bundle and synthesise before the real handler lands; it answers
- * every invocation with a fixed 503 JSON body.
+ * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown) and `GET /health`.
+ * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
+ * function trusts the request (see docs/DEPLOY.md).
  */
-export const handler = async (): Promise<{
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}> => ({
-  statusCode: 503,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({
-    error: { code: 'not_deployed', message: 'The articles function is not implemented yet' },
-  }),
+import { Logger } from '@aws-lambda-powertools/logger';
+import { handle } from 'hono/aws-lambda';
+import { createApp } from '../packages/api/src/app';
+import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
+import { readStoreFunctionConfig } from '../packages/api/src/function-config';
+import { DynamoArticleRepository } from '../packages/store/src/article-repository';
+import { createDynamoClients } from '../packages/store/src/dynamo-client';
+
+const config = readStoreFunctionConfig();
+const logger = new Logger({
+  serviceName: 'archive-articles',
+  logLevel: config.LOG_LEVEL.toUpperCase() as 'INFO',
 });
+const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
+const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+
+export const handler = handle(
+  createApp({
+    articles: { repository },
+    authorize: trustApiGatewayAuthorizer,
+    logger: { error: (message, ...details) => logger.error(message, { details }) },
+  }),
+);

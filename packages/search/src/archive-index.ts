@@ -1,13 +1,17 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
+import { decodeArchiveIndex, encodeArchiveIndex } from './archive-index-codec';
+import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
+import { externalId } from './minisearch-internals';
+import { runSearch, type SearchRequest, type SearchResponse } from './search';
+import { type SuggestResponse, suggest } from './suggest';
 
 /**
- * The in-memory search index: a MiniSearch index plus the per-article metadata search needs,
- * and the highest version seen per article (tombstones included) so that change records can be
- * applied idempotently and out of order.
- *
- * FIRST CUT (skeleton): plain options, JSON serialisation, words-only search. The search-engine
- * work replaces the analysis and query path; the life-cycle work replaces the snapshot codec.
+ * The in-memory search index: a MiniSearch index over title and body (analysis and options from
+ * `index-definition.ts`), the per-article metadata and text search needs (kept here, not in
+ * MiniSearch's stored fields, so the snapshot codec can encode it compactly), and the highest
+ * version seen per article (tombstones included) so change records apply idempotently and in any
+ * order across articles.
  */
 export interface IndexedArticle {
   id: string;
@@ -18,7 +22,7 @@ export interface IndexedArticle {
   language: string;
   tags: string[];
   version: number;
-  /** Text kept for snippets: paragraphs joined by blank lines, caption first when present. */
+  /** Text kept for snippets and phrase checks: caption first when present, then paragraphs. */
   body: string;
 }
 
@@ -30,27 +34,41 @@ export interface SimpleHit {
   score: number;
 }
 
-const MINISEARCH_OPTIONS = {
-  fields: ['title', 'body'],
-  storeFields: [] as string[],
-};
+/** An article with its publication instant, in date order (see {@link ArchiveIndex.byDate}). */
+export interface DatedArticle {
+  doc: IndexedArticle;
+  time: number;
+}
 
 export class ArchiveIndex {
-  private readonly miniSearch: MiniSearch<IndexedArticle>;
+  private readonly miniSearch: MiniSearch<IndexedFields>;
   private readonly docs = new Map<string, IndexedArticle>();
+  private readonly times = new Map<string, number>();
   /** Highest version applied per id, for live and removed articles alike. */
   private readonly versions = new Map<string, number>();
+  /** Counts applied changes; part of {@link indexVersion}. */
+  private generation = 0;
+  /** Articles by (publishedAt, id), rebuilt lazily after changes (bulk builds stay O(n log n)). */
+  private dateOrder: DatedArticle[] | null = null;
 
-  private constructor(miniSearch: MiniSearch<IndexedArticle>) {
+  private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
   }
 
   static empty(): ArchiveIndex {
-    return new ArchiveIndex(new MiniSearch<IndexedArticle>(MINISEARCH_OPTIONS));
+    return new ArchiveIndex(new MiniSearch<IndexedFields>(INDEX_OPTIONS));
   }
 
   get size(): number {
     return this.docs.size;
+  }
+
+  /**
+   * Identifies the index content a response was computed on (changes applied so far). Cursors
+   * carry it; see cursor.ts for how a cursor from another version is handled.
+   */
+  get indexVersion(): string {
+    return String(this.generation);
   }
 
   versionOf(id: string): number | undefined {
@@ -65,11 +83,12 @@ export class ArchiveIndex {
   applyUpsert(article: Article): boolean {
     const seen = this.versions.get(article.id);
     if (seen !== undefined && seen >= article.version) return false;
-    if (this.docs.has(article.id)) this.miniSearch.discard(article.id);
+    this.removeFromIndex(article.id);
     const doc = toIndexedArticle(article);
-    this.miniSearch.add(doc);
-    this.docs.set(doc.id, doc);
+    this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
+    this.store(doc);
     this.versions.set(doc.id, doc.version);
+    this.changed();
     return true;
   }
 
@@ -77,51 +96,115 @@ export class ArchiveIndex {
   applyRemove(id: string, version: number): boolean {
     const seen = this.versions.get(id);
     if (seen !== undefined && seen > version) return false;
-    if (this.docs.has(id)) {
-      this.miniSearch.discard(id);
-      this.docs.delete(id);
-    }
+    this.removeFromIndex(id);
     this.versions.set(id, Math.max(seen ?? 0, version));
+    this.changed();
     return true;
   }
 
+  /** Runs a search (query language, filters, sort, paging, facets, snippets): see search.ts. */
+  query(request: SearchRequest): SearchResponse {
+    return runSearch(this, request);
+  }
+
+  /** Search-box completions: see suggest.ts. */
+  suggest(q: string, limit?: number): SuggestResponse {
+    return suggest(this, q, limit);
+  }
+
+  /** Convenience: the first `limit` hits of `q` by relevance (all words must match). */
   search(q: string, limit = 10): SimpleHit[] {
-    return this.miniSearch
-      .search(q, { combineWith: 'AND' })
-      .slice(0, limit)
-      .map((r) => {
-        const doc = this.docs.get(r.id as string);
-        if (!doc) throw new Error(`index and document table disagree on ${String(r.id)}`);
-        return {
-          id: doc.id,
-          title: doc.title,
-          publishedAt: doc.publishedAt,
-          place: doc.place,
-          score: r.score,
-        };
-      });
+    return this.query({ q, limit }).results.map(({ id, title, publishedAt, place, score }) => ({
+      id,
+      title,
+      publishedAt,
+      place,
+      score,
+    }));
   }
 
+  // ---- read access for the engine (search.ts, suggest.ts) ----
+
+  /** The MiniSearch index (read-only use by the engine). */
+  get engine(): MiniSearch<IndexedFields> {
+    return this.miniSearch;
+  }
+
+  document(id: string): IndexedArticle | undefined {
+    return this.docs.get(id);
+  }
+
+  /** Publication instant (epoch ms) of a live article. */
+  timeOf(id: string): number | undefined {
+    return this.times.get(id);
+  }
+
+  /** Live article by MiniSearch short id. */
+  documentByShortId(shortId: number): IndexedArticle | undefined {
+    const id = externalId(this.miniSearch, shortId);
+    return id === undefined ? undefined : this.docs.get(id);
+  }
+
+  /** Text of a field of a live article, by MiniSearch short id. */
+  fieldText(shortId: number, field: SearchField): string | undefined {
+    return this.documentByShortId(shortId)?.[field];
+  }
+
+  /** Live articles sorted by (publishedAt, id) ascending. */
+  byDate(): readonly DatedArticle[] {
+    if (!this.dateOrder) {
+      const order: DatedArticle[] = [];
+      for (const doc of this.docs.values()) order.push({ doc, time: this.times.get(doc.id) as number });
+      order.sort((a, b) => a.time - b.time || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
+      this.dateOrder = order;
+    }
+    return this.dateOrder;
+  }
+
+  /**
+   * Removes an article's postings exactly (`remove` with the indexed text, which we keep) rather
+   * than `discard`, which leaves its term statistics behind until a vacuum: scores after a
+   * replacement then equal those of a fresh build, and snapshots carry no stale postings.
+   */
+  private removeFromIndex(id: string): void {
+    const doc = this.docs.get(id);
+    if (!doc) return;
+    this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    this.docs.delete(id);
+    this.times.delete(id);
+  }
+
+  private store(doc: IndexedArticle): void {
+    this.docs.set(doc.id, doc);
+    this.times.set(doc.id, Date.parse(doc.publishedAt));
+  }
+
+  private changed(): void {
+    this.generation++;
+    this.dateOrder = null;
+  }
+
+  /** The snapshot payload (archive-index-codec.ts); compression is the snapshot codec's job. */
   serialize(): Uint8Array {
-    const json = JSON.stringify({
-      index: this.miniSearch.toJSON(),
-      docs: [...this.docs.values()],
-      versions: [...this.versions.entries()],
+    const tombstones = [...this.versions].filter(([id]) => !this.docs.has(id));
+    return encodeArchiveIndex({
+      miniSearch: this.miniSearch,
+      docs: this.docs.values(),
+      tombstones,
+      generation: this.generation,
     });
-    return new TextEncoder().encode(json);
   }
 
+  /** Loads a serialised index; refuses one built with another index definition. */
   static deserialize(bytes: Uint8Array): ArchiveIndex {
-    const parsed = JSON.parse(new TextDecoder().decode(bytes)) as {
-      index: unknown;
-      docs: IndexedArticle[];
-      versions: [string, number][];
-    };
-    const index = new ArchiveIndex(
-      MiniSearch.loadJS<IndexedArticle>(parsed.index as never, MINISEARCH_OPTIONS),
-    );
-    for (const doc of parsed.docs) index.docs.set(doc.id, doc);
-    for (const [id, v] of parsed.versions) index.versions.set(id, v);
+    const parts = decodeArchiveIndex(bytes);
+    const index = new ArchiveIndex(parts.miniSearch);
+    for (const doc of parts.docs) {
+      index.store(doc);
+      index.versions.set(doc.id, doc.version);
+    }
+    for (const [id, version] of parts.tombstones) index.versions.set(id, version);
+    index.generation = parts.generation;
     return index;
   }
 }

@@ -1,4 +1,5 @@
 import MiniSearch, { type Options } from 'minisearch';
+import { stateOf } from './minisearch-internals';
 import { VarintReader, VarintWriter } from './varint';
 
 /**
@@ -9,8 +10,8 @@ import { VarintReader, VarintWriter } from './varint';
  * all postings in one byte buffer (delta + varint coded) and gives MiniSearch, for each term, a
  * {@link LazyTermData} that decodes its postings on first use. Loading builds only the term tree.
  *
- * This is the ONE module that reaches into MiniSearch's private state. It is written against
- * MiniSearch 7.2 (`serializationVersion` 2); `minisearch-codec.test.ts` pins the behaviour it
+ * It reads and restores MiniSearch's private state through `minisearch-internals.ts` (the one
+ * description of MiniSearch 7.2's internals); `minisearch-codec.test.ts` pins the behaviour it
  * relies on, so an upgrade that changes the internals fails there first.
  *
  * Layout (all integers are unsigned LEB128 varints):
@@ -19,21 +20,6 @@ import { VarintReader, VarintWriter } from './varint';
  *   terms: count, then per term: UTF-8 length + bytes, postings length + postings bytes
  *   postings of a term: field count, then per field: fieldId, doc count, per doc: shortId delta, freq
  */
-
-type TermData = Map<number, Map<number, number>>;
-
-interface MiniSearchInternals {
-  _index: { set(term: string, data: TermData): unknown; [Symbol.iterator](): Iterator<[string, TermData]> };
-  _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
-  _idToShortId: Map<unknown, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, Record<string, unknown>>;
-  _dirtCount: number;
-}
 
 interface Header {
   documentCount: number;
@@ -44,13 +30,11 @@ interface Header {
   fieldCount: number;
 }
 
+type TermData = Map<number, Map<number, number>>;
+
 const MAGIC = new TextEncoder().encode('MSC1');
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
-
-function internals(index: MiniSearch<never> | MiniSearch<unknown>): MiniSearchInternals {
-  return index as unknown as MiniSearchInternals;
-}
 
 /**
  * Encodes a MiniSearch index. Stored fields are not supported (keep document metadata outside the
@@ -58,8 +42,9 @@ function internals(index: MiniSearch<never> | MiniSearch<unknown>): MiniSearchIn
  *
  * @example const bytes = encodeMiniSearch(miniSearch); const copy = decodeMiniSearch(bytes, options);
  */
-export function encodeMiniSearch(index: MiniSearch<never> | MiniSearch<unknown>): Uint8Array {
-  const ms = internals(index);
+// biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
+export function encodeMiniSearch(index: MiniSearch<any>): Uint8Array {
+  const ms = stateOf(index);
   if ([...ms._storedFields.values()].some((fields) => fields && Object.keys(fields).length > 0)) {
     throw new Error('encodeMiniSearch: stored fields are not supported; keep metadata outside the index');
   }
@@ -220,7 +205,7 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   const reader = new VarintReader(bytes, MAGIC.length);
   const header = JSON.parse(fromUtf8.decode(reader.readBytes(reader.read()))) as Header;
   const index = new MiniSearch<T>(options);
-  const ms = internals(index as MiniSearch<unknown>);
+  const ms = stateOf(index);
   ms._documentCount = header.documentCount;
   ms._nextId = header.nextId;
   ms._fieldIds = header.fieldIds;

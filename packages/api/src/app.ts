@@ -1,0 +1,71 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ArticleRepository } from '../../store/src/article-repository';
+import type { Authorize } from './auth';
+import { ApiError } from './errors';
+import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';
+import { type IngestRouteDeps, registerDispatchRoutes } from './routes/dispatches';
+import { registerHealthRoute } from './routes/health';
+
+export interface Logger {
+  error(message: string, ...details: unknown[]): void;
+}
+
+/**
+ * What an app serves. Every route group is optional so each Lambda serves only its routes
+ * (ingest: `POST /dispatches`; articles: `GET|DELETE /articles/:id` and `GET /health`; search:
+ * its own routes through `extraRoutes`) and the local runtime serves them all.
+ */
+export interface AppDeps {
+  ingest?: IngestRouteDeps;
+  articles?: ArticleRouteDeps;
+  /** Checks write keys. Without it every write is refused (401): the app fails closed. */
+  authorize?: Authorize;
+  /** Mounts more routes (search plugs in here). */
+  extraRoutes?: (app: Hono) => void;
+  /** Serve `GET /health`; defaults to true when the app has a store or a `health` function. */
+  healthRoute?: boolean;
+  /** Extra `GET /health` fields. */
+  health?: () => Promise<Record<string, unknown>>;
+  /** How long `GET /health` reuses an article count (default 5000 ms; 0 counts on every probe). */
+  healthCountTtlMs?: number;
+  logger?: Logger;
+}
+
+/** Builds the HTTP app (hono); the same app runs under `@hono/node-server` and `hono/aws-lambda`. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const logger: Logger = deps.logger ?? console;
+
+  if (deps.ingest) registerDispatchRoutes(app, deps.ingest, deps.authorize);
+  if (deps.articles) registerArticleRoutes(app, deps.articles, deps.authorize);
+  deps.extraRoutes?.(app);
+
+  const repository: ArticleRepository | undefined = deps.articles?.repository ?? deps.ingest?.repository;
+  if (deps.healthRoute ?? (repository !== undefined || deps.health !== undefined)) {
+    registerHealthRoute(app, {
+      repository,
+      extra: deps.health,
+      countTtlMs: deps.healthCountTtlMs,
+      logError: (message, error) => logger.error(message, error),
+    });
+  }
+
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(
+        { error: { code: 'bad_request', message: error.message || 'bad request' } },
+        error.status,
+      );
+    }
+    logger.error('unhandled error', error);
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500);
+  });
+
+  return app;
+}

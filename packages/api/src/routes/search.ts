@@ -1,0 +1,138 @@
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { ArchiveIndex } from '../../../search/src/archive-index';
+import { QueryError } from '../../../search/src/query/errors';
+import {
+  DEFAULT_LIMIT,
+  DEFAULT_SUGGEST_LIMIT,
+  MAX_LIMIT,
+  MAX_SUGGEST_LIMIT,
+} from '../../../search/src/query/limits';
+import { SearchRequestError } from '../../../search/src/search-error';
+
+/** Longest accepted value of a filter parameter and of a cursor. */
+const MAX_FILTER_LENGTH = 200;
+const MAX_CURSOR_LENGTH = 1000;
+const MAX_TAGS = 10;
+
+const text = (max: number) => z.string().max(max).optional();
+const positiveInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+/** `GET /search` query parameters (the query text itself is checked by the engine's parser). */
+const SearchParams = z.object({
+  q: z.string().optional(),
+  mode: z.enum(['all', 'natural']).optional(),
+  from: text(40),
+  to: text(40),
+  place: text(MAX_FILTER_LENGTH),
+  source: text(MAX_FILTER_LENGTH),
+  language: text(35),
+  tag: z.array(z.string().max(MAX_FILTER_LENGTH)).max(MAX_TAGS).optional(),
+  sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
+  limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
+  cursor: text(MAX_CURSOR_LENGTH),
+});
+
+const SuggestParams = z.object({
+  q: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
+  limit: positiveInt(1, MAX_SUGGEST_LIMIT, DEFAULT_SUGGEST_LIMIT),
+});
+
+export interface SearchRoutesOptions {
+  /** Path prefix, e.g. `/v1`; default none. */
+  prefix?: string;
+}
+
+function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Query parameters as an object; repeatable `tag` as an array. */
+function rawParams(c: Context): Record<string, unknown> {
+  const params: Record<string, unknown> = { ...c.req.query() };
+  const tags = c.req.queries('tag');
+  if (tags) params.tag = tags;
+  else delete params.tag;
+  return params;
+}
+
+function invalidParameters(c: Context, error: z.ZodError) {
+  return c.json(
+    errorBody('invalid_parameters', 'some query parameters are invalid', {
+      issues: error.issues.map((i) => ({ parameter: i.path.join('.'), message: i.message })),
+    }),
+    400,
+  );
+}
+
+/** Maps the engine's refusals to 400s; anything else is a bug and propagates. */
+function engineError(c: Context, error: unknown) {
+  if (error instanceof QueryError) {
+    return c.json(
+      errorBody('invalid_query', error.message, { reason: error.code, position: error.position }),
+      400,
+    );
+  }
+  if (error instanceof SearchRequestError)
+    return c.json(errorBody(error.code, error.message, error.details), 400);
+  throw error;
+}
+
+/**
+ * Adds `GET /search` and `GET /suggest` to an app. `getIndex` returns the current index (the
+ * life-cycle code swaps it atomically when a newer snapshot is loaded).
+ */
+export function registerSearchRoutes(
+  app: Hono,
+  getIndex: () => ArchiveIndex | Promise<ArchiveIndex>,
+  options: SearchRoutesOptions = {},
+): void {
+  const prefix = options.prefix ?? '';
+
+  app.get(`${prefix}/search`, async (c) => {
+    const parsed = SearchParams.safeParse(rawParams(c));
+    if (!parsed.success) return invalidParameters(c, parsed.error);
+    const p = parsed.data;
+    const index = await getIndex();
+    try {
+      return c.json(
+        index.query({
+          q: p.q,
+          mode: p.mode,
+          from: p.from,
+          to: p.to,
+          place: p.place,
+          source: p.source,
+          language: p.language,
+          tags: p.tag,
+          sort: p.sort,
+          limit: p.limit,
+          cursor: p.cursor,
+        }),
+      );
+    } catch (error) {
+      return engineError(c, error);
+    }
+  });
+
+  app.get(`${prefix}/suggest`, async (c) => {
+    const parsed = SuggestParams.safeParse(rawParams(c));
+    if (!parsed.success) return invalidParameters(c, parsed.error);
+    const index = await getIndex();
+    try {
+      return c.json(index.suggest(parsed.data.q, parsed.data.limit));
+    } catch (error) {
+      return engineError(c, error);
+    }
+  });
+}

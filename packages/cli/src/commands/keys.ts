@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { createDynamoClients } from '../../../store/src/dynamo-client';
+import { KeyStore, KeyStoreError } from '../../../store/src/key-store';
+import { startLocalDynamo } from '../../../store/src/local-dynamo';
+import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../../store/src/tables';
+import { CliError, type CliIo } from '../io';
+
+interface KeysOptions {
+  aws?: boolean;
+  dataDir?: string;
+}
+
+/**
+ * `keys create|revoke|list` against the keys table: the local data dir by default; with `--aws`
+ * (or `DYNAMODB_ENDPOINT` set) the table `ARCHIVE_KEYS_TABLE_NAME` in the account and region
+ * of the usual AWS environment (AWS_PROFILE / AWS_REGION...).
+ */
+export function registerKeysCommands(program: Command, io: CliIo): void {
+  const keys = program
+    .command('keys')
+    .description('manage ingest keys (stored only as SHA-256 hashes)')
+    .option(
+      '--aws',
+      'use the keys table on AWS (ARCHIVE_KEYS_TABLE_NAME, AWS_REGION, credentials from the environment)',
+    )
+    .option('--data-dir <dir>', 'local data dir (default: $ARCHIVE_DATA_DIR or ./.archive)');
+
+  keys
+    .command('create')
+    .argument('<name>', 'who or what the key is for')
+    .description('create a key; it is shown once and only its hash is stored')
+    .action(async (name: string) => {
+      await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
+        const { key, record } = await store.create(name);
+        io.out(`${key}\n`);
+        io.err(`created key "${record.name}" (hash ${record.keyHash.slice(0, 12)}); it is not shown again\n`);
+      });
+    });
+
+  keys
+    .command('revoke')
+    .argument(
+      '<name-or-hash-prefix>',
+      'the key name, or the first characters (at least 6) of its hash as `keys list` shows it',
+    )
+    .description('revoke a key')
+    .action(async (selector: string) => {
+      await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
+        const record = await store.revoke(selector);
+        io.out(`revoked ${record.keyHash.slice(0, 12)} "${record.name}" at ${record.revokedAt}\n`);
+      });
+    });
+
+  keys
+    .command('list')
+    .description('list keys: hash prefix, name, created, revoked')
+    .action(async () => {
+      await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
+        const records = await store.list();
+        if (records.length === 0) io.err('no keys\n');
+        for (const record of records) {
+          const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
+          io.out(
+            `${record.keyHash.slice(0, 12)}  ${record.createdAt}  ${state.padEnd(32)}  ${record.name}\n`,
+          );
+        }
+      });
+    });
+}
+
+async function withKeyStore(
+  options: KeysOptions,
+  io: CliIo,
+  run: (store: KeyStore) => Promise<void>,
+): Promise<void> {
+  const keysTableName = io.env.ARCHIVE_KEYS_TABLE_NAME ?? DEFAULT_KEYS_TABLE_NAME;
+  const endpoint = io.env.DYNAMODB_ENDPOINT;
+  const remote = options.aws || endpoint;
+  const local = remote
+    ? null
+    : await startLocalDynamo({ dataDir: options.dataDir ?? io.env.ARCHIVE_DATA_DIR ?? './.archive' });
+  const clients = createDynamoClients({ endpoint: local?.endpoint ?? endpoint });
+  try {
+    if (local) {
+      await ensureTables(clients.client, {
+        tableName: io.env.ARCHIVE_TABLE_NAME ?? DEFAULT_TABLE_NAME,
+        keysTableName,
+      });
+    }
+    await run(new KeyStore(clients.doc, keysTableName));
+  } catch (error) {
+    if (error instanceof KeyStoreError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    clients.client.destroy();
+    await local?.close();
+  }
+}

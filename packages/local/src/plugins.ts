@@ -1,0 +1,37 @@
+import type { Hono } from 'hono';
+import type { ArticleRepository } from '../../store/src/article-repository';
+import type { DynamoClients } from '../../store/src/dynamo-client';
+import type { ChangeListener } from './change-feed';
+import { searchPlugin } from './search-plugin';
+
+/** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
+export interface LocalPluginContext {
+  repository: ArticleRepository;
+  /** Subscribe to the change records of committed writes (the local DynamoDB stream). */
+  onChanges(listener: ChangeListener): () => void;
+  /** The data dir (`ARCHIVE_DATA_DIR`), or null for an in-memory runtime. */
+  dataDir: string | null;
+  dynamo: DynamoClients;
+  log(message: string): void;
+}
+
+/** What a started plugin contributes. */
+export interface LocalPluginInstance {
+  /** Mounted on the app (e.g. `GET /search`, `GET /suggest`). */
+  routes?: (app: Hono) => void;
+  /** Extra `GET /health` fields. */
+  health?: () => Promise<Record<string, unknown>>;
+  /** Called on shutdown after the HTTP server stopped and pending change records were delivered. */
+  close?: () => Promise<void>;
+}
+
+export interface LocalPlugin {
+  name: string;
+  /** Started after the store is ready and before the app is built and examples imported. */
+  start(context: LocalPluginContext): Promise<LocalPluginInstance>;
+}
+
+/** The plugins `npm start`, the CLI's local import and the tests run with: search. */
+export function defaultPlugins(): LocalPlugin[] {
+  return [searchPlugin()];
+}

@@ -1,0 +1,228 @@
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { type AppDeps, createApp, type Logger } from '../../api/src/app';
+import { type IngestSummary, ingestMany, summarize } from '../../api/src/ingest-service';
+import { DynamoArticleRepository } from '../../store/src/article-repository';
+import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
+import { hashIngestKey, KeyStore, sameKeyHash } from '../../store/src/key-store';
+import { DataDirInUseError, startLocalDynamo } from '../../store/src/local-dynamo';
+import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
+import { ChangeFeed, type ChangeListener } from './change-feed';
+import { findDispatchFiles, readDispatches } from './dispatch-files';
+import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
+import type { LocalPlugin, LocalPluginInstance } from './plugins';
+
+/** The project's example dispatches, imported on first start. */
+export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
+const EXAMPLES_MARKER = 'examples-imported';
+
+export interface LocalRuntimeConfig {
+  /** Where dynalite persists (`<dataDir>/dynamo`) and the key file lives; null keeps all in memory. */
+  dataDir: string | null;
+  tableName?: string;
+  keysTableName?: string;
+  /** `ARCHIVE_INGEST_KEY`; otherwise read from or generated into the data dir. */
+  ingestKey?: string;
+  /** Import `examplesDir` when the archive is empty on start (never twice for a data dir). */
+  importExamples?: boolean;
+  examplesDir?: string;
+  plugins?: LocalPlugin[];
+  /** Progress lines (startup, example import). Defaults to stderr. */
+  log?: (message: string) => void;
+  logger?: Logger;
+}
+
+export interface LocalRuntime {
+  app: Hono;
+  repository: DynamoArticleRepository;
+  keyStore: KeyStore;
+  ingestKey: LocalIngestKey;
+  dataDir: string | null;
+  dynamo: DynamoClients & { endpoint: string };
+  /** Subscribe to change records; plugins get the same hook before examples are imported. */
+  onChanges(listener: ChangeListener): () => void;
+  /** What the example import did, or null when it did not run. */
+  examples: IngestSummary | null;
+  /** Serves the app over HTTP; resolves to the base URL. Port 0 picks a free one. */
+  listen(port?: number, hostname?: string): Promise<string>;
+  /**
+   * Stops in order: HTTP server (in-flight requests finish), pending change deliveries,
+   * plugins, then the store (LevelDB closed cleanly). Acknowledged writes are on disk by then.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The local service: dynalite in process, tables ensured, the ingest key resolved, plugins
+ * started, the app with every route built, examples imported on first start. `npm start`,
+ * the CLI's local import and the integration tests all run this.
+ */
+export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<LocalRuntime> {
+  const log = config.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const dataDir = config.dataDir ? resolve(config.dataDir) : null;
+  const tableName = config.tableName ?? DEFAULT_TABLE_NAME;
+  const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+
+  const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
+    throw error instanceof DataDirInUseError
+      ? new Error(
+          `cannot open the archive: ${error.message}. Stop that process, or import through the running server with --url.`,
+          { cause: error },
+        )
+      : error;
+  });
+  const clients = createDynamoClients({ endpoint: localDynamo.endpoint });
+  const cleanup: (() => Promise<void>)[] = [];
+  try {
+    await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
+    const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
+    const repository = new DynamoArticleRepository({ doc: clients.doc, tableName, changeSink: feed.sink });
+    const keyStore = new KeyStore(clients.doc, keysTableName);
+    const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
+    const localKeyHash = hashIngestKey(ingestKey.key);
+
+    const plugins: LocalPluginInstance[] = [];
+    for (const plugin of config.plugins ?? []) {
+      plugins.push(
+        await plugin.start({
+          repository,
+          onChanges: (listener) => feed.subscribe(listener),
+          dataDir,
+          dynamo: clients,
+          log: (message) => log(`[${plugin.name}] ${message}`),
+        }),
+      );
+    }
+    cleanup.push(async () => {
+      for (const plugin of plugins.reverse()) await plugin.close?.();
+    });
+
+    const deps: AppDeps = {
+      ingest: { repository },
+      articles: { repository },
+      // The local key, or any key created with `archive keys create`.
+      authorize: async (bearer) =>
+        bearer !== undefined &&
+        (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer))),
+      extraRoutes: (app) => {
+        for (const plugin of plugins) plugin.routes?.(app);
+      },
+      health: async () => Object.assign({}, ...(await Promise.all(plugins.map((p) => p.health?.() ?? {})))),
+      logger: config.logger,
+    };
+    const app = createApp(deps);
+
+    const examples = config.importExamples
+      ? await importExamplesOnce(repository, config.examplesDir ?? EXAMPLES_DIR, dataDir, log)
+      : null;
+
+    let server: ServerType | null = null;
+    let closing: Promise<void> | null = null;
+    return {
+      app,
+      repository,
+      keyStore,
+      ingestKey,
+      dataDir,
+      dynamo: { ...clients, endpoint: localDynamo.endpoint },
+      onChanges: (listener) => feed.subscribe(listener),
+      examples,
+      async listen(port = 0, hostname = '127.0.0.1') {
+        if (server) throw new Error('already listening');
+        const started = await new Promise<{ server: ServerType; info: AddressInfo }>(
+          (resolvePromise, reject) => {
+            const s = serve({ fetch: app.fetch, port, hostname }, (info) =>
+              resolvePromise({ server: s, info }),
+            );
+            s.once('error', reject);
+          },
+        );
+        server = started.server;
+        const shownHost = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
+        return `http://${shownHost}:${started.info.port}`;
+      },
+      close() {
+        closing ??= (async () => {
+          if (server) await closeServer(server);
+          await feed.drain();
+          for (const step of cleanup) await step();
+          clients.client.destroy();
+          await localDynamo.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    for (const step of cleanup) await step().catch(() => undefined);
+    clients.client.destroy();
+    await localDynamo.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function ensureTablesOrExplain(
+  clients: DynamoClients,
+  names: { tableName: string; keysTableName: string },
+  dataDir: string | null,
+): Promise<void> {
+  try {
+    await ensureTables(clients.client, names);
+  } catch (error) {
+    if (!dataDir) throw error;
+    throw new Error(
+      `cannot open the archive in ${dataDir}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Imports the example dispatches into an empty archive, once per data dir (a marker file keeps
+ * a later start from re-importing after the examples were taken down).
+ */
+async function importExamplesOnce(
+  repository: DynamoArticleRepository,
+  examplesDir: string,
+  dataDir: string | null,
+  log: (message: string) => void,
+): Promise<IngestSummary | null> {
+  const marker = dataDir ? join(dataDir, EXAMPLES_MARKER) : null;
+  if (marker && (await exists(marker))) return null;
+  if ((await repository.count()) > 0) return null;
+  if (!(await exists(examplesDir))) return null;
+
+  const inputs = [];
+  for await (const record of readDispatches(await findDispatchFiles([examplesDir]))) {
+    if (record.input) inputs.push(record.input);
+  }
+  const results = await ingestMany(inputs, { repository });
+  const summary = summarize(results);
+  for (const result of results) {
+    if (result.status === 'failed') log(`example not imported: ${result.error.message}`);
+  }
+  log(`imported ${summary.created} example dispatches from ${examplesDir}`);
+  if (marker) await writeFile(marker, `${new Date().toISOString()}\n`);
+  return summary;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    server.close((error?: Error) => (error ? reject(error) : resolvePromise()));
+    // Idle keep-alive sockets would otherwise hold the close open until they time out.
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { registerSearchRoutes } from '../../api/src/routes/search';
+import { IndexLoader } from '../../search/src/index-loader';
+import { LocalIndexer } from '../../search/src/local-indexer';
+import { FsBlobStore } from '../../store/src/blob-store-fs';
+import { decodeChangeRecord } from '../../store/src/stream-records';
+import type { LocalPlugin } from './plugins';
+
+export interface SearchPluginOptions {
+  /** How long change records are buffered before they are applied (default 100 ms). */
+  flushIntervalMs?: number;
+  /** How often a snapshot is written while changes arrive (default 2000 ms). */
+  persistIntervalMs?: number;
+}
+
+/**
+ * Search on one machine: the same indexer as the Lambda, fed in process with the change records
+ * the store emits (dynalite has no streams), snapshots under `<dataDir>/index`, and
+ * `GET /search` / `GET /suggest` served from the index the indexer hands over in memory, so an
+ * upload is searchable within one flush interval.
+ *
+ * On start, the snapshot is reconciled against the store, which catches up anything a crash left
+ * unindexed; that is what makes "a crash at any point loses nothing" hold locally.
+ */
+export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
+  return {
+    name: 'search',
+    async start(context) {
+      // An in-memory runtime (tests) still needs somewhere to publish snapshots.
+      const scratch = context.dataDir ? null : await mkdtemp(join(tmpdir(), 'archive-index-'));
+      const store = new FsBlobStore(context.dataDir ? join(context.dataDir, 'index') : (scratch as string), {
+        durable: context.dataDir !== null,
+      });
+      const loader = await IndexLoader.open({ store });
+      let lastChangeAt: string | null = null;
+      const indexer = new LocalIndexer<DynamoDBRecord>({
+        store,
+        decode: decodeChangeRecord,
+        flushIntervalMs: options.flushIntervalMs,
+        persistIntervalMs: options.persistIntervalMs,
+        onIndexChanged: (state) => loader.offer(state),
+        onError: (error, recordId) =>
+          context.log(`indexing failed${recordId ? ` for ${recordId}` : ''}: ${String(error)}`),
+      });
+      const unsubscribe = context.onChanges(async (records) => {
+        for (const record of records) {
+          const updatedAt = record.dynamodb?.NewImage?.updatedAt?.S;
+          if (updatedAt && (lastChangeAt === null || updatedAt > lastChangeAt)) lastChangeAt = updatedAt;
+          indexer.push(record);
+        }
+      });
+      const report = await indexer.reconcile({
+        states: () => context.repository.scanStates(),
+        load: (ids) => context.repository.getMany(ids),
+      });
+      const loaded = loader.current();
+      context.log(
+        `index v${loaded.version}: ${loaded.articleCount} articles` +
+          (report.upserted || report.removed || report.rebuilt
+            ? ` (caught up: ${report.upserted} indexed, ${report.removed} removed${report.rebuilt ? ', rebuilt' : ''})`
+            : ''),
+      );
+
+      return {
+        routes: (app) => registerSearchRoutes(app, () => loader.current().index),
+        health: async () => {
+          const current = loader.current();
+          const caughtUp = lastChangeAt === null || (current.highWatermark ?? '') >= lastChangeAt;
+          return {
+            index: {
+              version: current.version,
+              revision: current.revision,
+              articles: current.articleCount,
+              indexedThrough: current.highWatermark,
+              lastStoreChange: lastChangeAt,
+              behindMs:
+                caughtUp || lastChangeAt === null ? 0 : Math.max(0, Date.now() - Date.parse(lastChangeAt)),
+            },
+          };
+        },
+        close: async () => {
+          unsubscribe();
+          await indexer.close();
+          loader.close();
+          if (scratch) await rm(scratch, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { SearchField } from '../index-definition';
+
+/**
+ * The parsed form of `q`. Offsets (`start`/`end`, UTF-16, end exclusive) point into the original
+ * query string so errors and didYouMean rewrites can refer to what the user typed.
+ */
+export type QueryNode = TermNode | PhraseNode | AndNode | OrNode;
+
+export interface TermNode {
+  kind: 'term';
+  /** The word as typed (without `*`, `~N` or a field prefix). */
+  text: string;
+  field: SearchField | null;
+  prefix: boolean;
+  /** Edit distance for `word~` / `word~N`, or 0. */
+  fuzzy: number;
+  start: number;
+  end: number;
+}
+
+export interface PhraseNode {
+  kind: 'phrase';
+  /** The text between the quotes. */
+  text: string;
+  field: SearchField | null;
+  start: number;
+  end: number;
+}
+
+/** All positive children must match; no negative child may match. */
+export interface AndNode {
+  kind: 'and';
+  children: QueryNode[];
+  negated: QueryNode[];
+}
+
+/** Any child may match; scores add up. */
+export interface OrNode {
+  kind: 'or';
+  children: QueryNode[];
+}
+
+/** `all`: words must all match (the default); `natural`: free text, any word may match (BM25 OR). */
+export type QueryMode = 'all' | 'natural';

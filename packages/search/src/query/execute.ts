@@ -1,0 +1,210 @@
+import type MiniSearch from 'minisearch';
+import type { Analyzer } from '../analysis';
+import type { SearchField } from '../index-definition';
+import { executeRaw, prefixTerms } from '../minisearch-internals';
+import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
+import type { Plan } from './plan';
+
+/** A matching document: BM25 sum and the index terms it matched (for highlighting). */
+export interface Match {
+  score: number;
+  terms: Set<string>;
+}
+
+/** short doc id → match */
+export type Matches = Map<number, Match>;
+
+/** What the executor needs from the index besides MiniSearch: stored text for phrase checks. */
+export interface ExecutionContext {
+  // biome-ignore lint/suspicious/noExplicitAny: the document type is irrelevant to execution.
+  miniSearch: MiniSearch<any>;
+  analyzer: Analyzer;
+  /** Text of a field of a document (short id), or undefined if gone. */
+  fieldText(shortId: number, field: SearchField): string | undefined;
+}
+
+/** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
+const PREFIX_WEIGHT = 0.375;
+
+const identityTokenize = (text: string): string[] => [text];
+const identityTerm = (term: string): string => term;
+
+function leaf(
+  ctx: ExecutionContext,
+  term: string,
+  fields: SearchField[],
+  fuzzy: number,
+  weight = 1,
+): Matches {
+  const raw = executeRaw(ctx.miniSearch, {
+    queries: [term],
+    fields,
+    fuzzy: fuzzy > 0 ? fuzzy : false,
+    prefix: false,
+    tokenize: identityTokenize,
+    processTerm: identityTerm,
+    boostTerm: () => weight,
+  } as never);
+  const out: Matches = new Map();
+  for (const [id, r] of raw) out.set(id, { score: r.score, terms: new Set(Object.keys(r.match)) });
+  return out;
+}
+
+/** How many characters a stem may be shorter than the word it came from (Porter: `-ational`). */
+const MAX_STEM_CUT = 4;
+
+/**
+ * Index terms a typed prefix stands for, with MiniSearch's prefix weighting, the
+ * MAX_PREFIX_EXPANSIONS most frequent kept. Index terms are stems, so a typed prefix can be longer
+ * than the stem of the words it begins (`negotiat*` → `negoti`): terms that the typed text extends
+ * count as exact matches, terms that extend it as prefix matches.
+ */
+export function expandPrefix(
+  // biome-ignore lint/suspicious/noExplicitAny: the document type is irrelevant here.
+  miniSearch: MiniSearch<any>,
+  typed: string,
+): { term: string; weight: number }[] {
+  const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
+  const accept = (term: string) =>
+    term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length);
+  return prefixTerms(miniSearch, key, MAX_PREFIX_EXPANSIONS, accept).map(({ term }) => {
+    const distance = Math.max(0, term.length - typed.length);
+    const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+    return { term, weight };
+  });
+}
+
+function union(into: Matches, other: Matches): Matches {
+  for (const [id, m] of other) {
+    const existing = into.get(id);
+    if (!existing) into.set(id, m);
+    else {
+      existing.score += m.score;
+      for (const t of m.terms) existing.terms.add(t);
+    }
+  }
+  return into;
+}
+
+function intersect(a: Matches, b: Matches): Matches {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const out: Matches = new Map();
+  for (const [id, m] of small) {
+    const other = large.get(id);
+    if (!other) continue;
+    const terms = new Set(m.terms);
+    for (const t of other.terms) terms.add(t);
+    out.set(id, { score: m.score + other.score, terms });
+  }
+  return out;
+}
+
+/** True when the analysed text of one of `fields` contains `terms` consecutively. */
+export function containsPhrase(
+  ctx: ExecutionContext,
+  shortId: number,
+  terms: string[],
+  fields: SearchField[],
+) {
+  for (const field of fields) {
+    const text = ctx.fieldText(shortId, field);
+    if (text === undefined) continue;
+    const seq = ctx.analyzer.terms(text);
+    outer: for (let i = 0; i + terms.length <= seq.length; i++) {
+      for (let j = 0; j < terms.length; j++) if (seq[i + j] !== terms[j]) continue outer;
+      return true;
+    }
+  }
+  return false;
+}
+
+type PhrasePlan = Extract<Plan, { kind: 'phrase' }>;
+
+/** Candidates of a phrase: documents holding all its terms in one of its fields (unverified). */
+function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): Matches {
+  let result: Matches | null = null;
+  for (const term of plan.terms) {
+    const m = leaf(ctx, term, plan.fields, 0);
+    result = result ? intersect(result, m) : m;
+    if (result.size === 0) break;
+  }
+  return result ?? new Map();
+}
+
+function verify(ctx: ExecutionContext, matches: Matches, phrases: PhrasePlan[]): Matches {
+  if (phrases.length === 0) return matches;
+  for (const id of [...matches.keys()]) {
+    if (!phrases.every((p) => containsPhrase(ctx, id, p.terms, p.fields))) matches.delete(id);
+  }
+  return matches;
+}
+
+/**
+ * Evaluates a plan. Phrases directly under the root AND are returned unverified in `pending` so the
+ * caller can check them only on documents that survived the other clauses and the filters (the
+ * positional check reads stored text, the only per-hit cost that grows with document length).
+ */
+function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | null): Matches {
+  switch (plan.kind) {
+    case 'term':
+      return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
+    case 'prefix': {
+      const out: Matches = new Map();
+      for (const { term, weight } of expandPrefix(ctx.miniSearch, plan.prefix)) {
+        union(out, leaf(ctx, term, plan.fields, 0, weight));
+      }
+      return out;
+    }
+    case 'phrase': {
+      const candidates = phraseCandidates(ctx, plan);
+      if (pending) {
+        pending.push(plan);
+        return candidates;
+      }
+      return verify(ctx, candidates, [plan]);
+    }
+    case 'or': {
+      const out: Matches = new Map();
+      for (const child of plan.children) union(out, evaluate(ctx, child, null));
+      return out;
+    }
+    case 'and': {
+      // Cheapest first would need document frequencies; term order is good enough and bounded.
+      let result: Matches | null = null;
+      for (const child of plan.children) {
+        const m = evaluate(ctx, child, pending);
+        result = result ? intersect(result, m) : m;
+        if (result.size === 0) return result;
+      }
+      const out = result ?? new Map();
+      for (const neg of plan.negated) {
+        for (const id of evaluate(ctx, neg, null).keys()) out.delete(id);
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * Runs a plan: all matching documents with scores and matched terms. `keep` (the filters) is
+ * applied before the positional phrase checks.
+ */
+export function executePlan(ctx: ExecutionContext, plan: Plan, keep: (shortId: number) => boolean): Matches {
+  const pending: PhrasePlan[] = [];
+  const matches = evaluate(ctx, plan, pending);
+  for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
+  return verify(ctx, matches, pending);
+}
+
+/** Runs a weighted OR of exact index terms (the expanded query of feedback.ts), filtered by `keep`. */
+export function executeWeighted(
+  ctx: ExecutionContext,
+  weights: Map<string, number>,
+  fields: SearchField[],
+  keep: (shortId: number) => boolean,
+): Matches {
+  const out: Matches = new Map();
+  for (const [term, weight] of weights) union(out, leaf(ctx, term, fields, 0, weight));
+  for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
+  return out;
+}

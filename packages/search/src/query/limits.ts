@@ -1,0 +1,42 @@
+/**
+ * Guards on what one query may cost. Issue 3 measured on a 20k-article index: a 1-character prefix
+ * query 0.5–1.1 s, fuzzy distance 6 on an 8-letter word 1.7 s, twenty 1-letter prefixes exhausting
+ * the heap. Every limit is documented in docs/SEARCH.md; breaking one is a 400 unless noted.
+ */
+
+/** Longest accepted `q`, in characters. */
+export const MAX_QUERY_LENGTH = 512;
+/** Most term clauses (words, phrase words, prefixes, fuzzy terms) after analysis. */
+export const MAX_QUERY_TERMS = 32;
+/** Longest accepted word, in characters (no natural word is longer; long ones are junk or attacks). */
+export const MAX_TERM_LENGTH = 64;
+/** Most words in one quoted phrase. */
+export const MAX_PHRASE_TERMS = 12;
+/** Shortest prefix before `*`, in characters. */
+export const MIN_PREFIX_LENGTH = 3;
+/** Most prefix clauses in one query. */
+export const MAX_PREFIX_TERMS = 4;
+/** Most fuzzy clauses in one query. */
+export const MAX_FUZZY_TERMS = 4;
+/** Index terms one prefix may expand to (the most frequent are kept: a degraded but fast answer). */
+export const MAX_PREFIX_EXPANSIONS = 64;
+/** Largest edit distance for `word~N`. */
+export const MAX_FUZZY_DISTANCE = 2;
+/** Words shorter than this are matched exactly even with `~` (one edit on 3 letters is noise). */
+export const MIN_FUZZY_TERM_LENGTH = 4;
+/** Deepest nesting of parentheses. */
+export const MAX_NESTING = 4;
+
+/** Page size bounds. */
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 50;
+/** Most buckets returned per facet (months are never cut: one per month of the result set). */
+export const MAX_FACET_BUCKETS = 50;
+/** didYouMean is offered when a query finds fewer hits than this. */
+export const DID_YOU_MEAN_BELOW = 3;
+
+/** `/suggest` bounds. */
+export const MIN_SUGGEST_PREFIX = 2;
+export const MAX_SUGGEST_QUERY_LENGTH = 128;
+export const DEFAULT_SUGGEST_LIMIT = 5;
+export const MAX_SUGGEST_LIMIT = 10;

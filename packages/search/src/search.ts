@@ -1,0 +1,295 @@
+import type { ArchiveIndex, IndexedArticle } from './archive-index';
+import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
+import { FacetCounter, type Facets } from './facets';
+import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
+import { type FilterInput, type Filters, passes, resolveFilters } from './filters';
+import { ANALYZER } from './index-definition';
+import { documentFrequency } from './minisearch-internals';
+import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
+import type { QueryMode } from './query/ast';
+import { type ExecutionContext, executePlan, executeWeighted, type Matches } from './query/execute';
+import { DEFAULT_LIMIT, DID_YOU_MEAN_BELOW, MAX_LIMIT } from './query/limits';
+import { parseQuery } from './query/parser';
+import { type Plan, planQuery } from './query/plan';
+import { bestSnippet, highlightAll } from './snippet';
+import { didYouMean } from './suggest';
+
+export type SortOrder = 'relevance' | 'newest' | 'oldest';
+
+/** A search request (already validated for shape by the API; values are checked here). */
+export interface SearchRequest extends FilterInput {
+  q?: string | undefined;
+  /** `all` (default) or `natural` (free text: any word may match, ranked by BM25). */
+  mode?: QueryMode | undefined;
+  sort?: SortOrder | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  /** Title, HTML-escaped, with matched terms in `<mark>`. */
+  titleHighlighted: string;
+  publishedAt: string;
+  place: string | null;
+  /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
+  snippet: string;
+  /** BM25 score (0 when listing without `q`). */
+  score: number;
+}
+
+export interface SearchResponse {
+  query: {
+    q: string;
+    mode: QueryMode;
+    sort: SortOrder;
+    limit: number;
+    from: string | null;
+    to: string | null;
+    place: string | null;
+    source: string | null;
+    language: string | null;
+    tags: string[];
+  };
+  total: number;
+  results: SearchHit[];
+  facets: Facets;
+  nextCursor: string | null;
+  indexVersion: string;
+  tookMs: number;
+  didYouMean?: string;
+}
+
+interface Hit {
+  doc: IndexedArticle;
+  time: number;
+  score: number;
+  terms: ReadonlySet<string>;
+}
+
+const NO_TERMS: ReadonlySet<string> = new Set();
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Total orders of hits; `newest` is exactly the reverse of `oldest` (ties by id descending). */
+function comparator(sort: SortOrder): (a: Hit, b: Hit) => number {
+  switch (sort) {
+    case 'relevance':
+      return (a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id);
+    case 'newest':
+      return (a, b) => b.time - a.time || compareIds(b.doc.id, a.doc.id);
+    case 'oldest':
+      return (a, b) => a.time - b.time || compareIds(a.doc.id, b.doc.id);
+  }
+}
+
+function cursorKey(sort: SortOrder, hit: Hit): number {
+  return sort === 'relevance' ? hit.score : hit.time;
+}
+
+/** Whether `hit` comes strictly after the cursor position in the sort order. */
+function isAfter(sort: SortOrder, hit: Hit, after: CursorState): boolean {
+  const probe: Hit = {
+    doc: { id: after.i } as IndexedArticle,
+    time: after.k,
+    score: after.k,
+    terms: NO_TERMS,
+  };
+  return comparator(sort)(probe, hit) < 0;
+}
+
+/** First index in `order` whose time is >= t. */
+function lowerBound(order: readonly { time: number }[], t: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((order[mid] as { time: number }).time < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+interface Collected {
+  total: number;
+  page: Hit[];
+  hasMore: boolean;
+  facets: Facets;
+}
+
+/** Listing without `q`: walks the date-ordered range (binary-searched bounds), scores nothing. */
+function listByDate(
+  index: ArchiveIndex,
+  filters: Filters,
+  sort: SortOrder,
+  limit: number,
+  after: CursorState | null,
+) {
+  const order = index.byDate();
+  const lo = filters.fromMs === null ? 0 : lowerBound(order, filters.fromMs);
+  const hi = filters.toMs === null ? order.length : lowerBound(order, filters.toMs + 1);
+  const facets = new FacetCounter();
+  const page: Hit[] = [];
+  let total = 0;
+  let hasMore = false;
+  const newest = sort !== 'oldest';
+  for (let n = lo; n < hi; n++) {
+    const entry = order[newest ? hi - 1 - (n - lo) : n] as { doc: IndexedArticle; time: number };
+    if (!passes(filters, entry.doc, entry.time)) continue;
+    total++;
+    facets.add(entry.doc);
+    const hit: Hit = { doc: entry.doc, time: entry.time, score: 0, terms: NO_TERMS };
+    if (after && !isAfter(newest ? 'newest' : 'oldest', hit, after)) continue;
+    if (page.length < limit) page.push(hit);
+    else hasMore = true;
+  }
+  return { total, page, hasMore, facets: facets.result() } satisfies Collected;
+}
+
+/** Natural mode: re-runs the query expanded by RM3 pseudo-relevance feedback (feedback.ts). */
+function withFeedback(
+  index: ArchiveIndex,
+  ctx: ExecutionContext,
+  plan: Plan,
+  matches: Matches,
+  keep: (shortId: number) => boolean,
+): Matches {
+  const terms = sequenceTerms(plan);
+  if (terms.length === 0 || matches.size === 0) return matches;
+  const top = [...matches]
+    .map(([shortId, m]) => ({ doc: index.documentByShortId(shortId) as IndexedArticle, score: m.score }))
+    .sort((a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id))
+    .slice(0, FEEDBACK_DOCS)
+    .map(({ doc, score }) => ({ score, texts: [doc.title, doc.body] }));
+  return executeWeighted(ctx, expandQuery(terms, top, ANALYZER), FEEDBACK_FIELDS, keep);
+}
+
+/** Adds the proximity bonus to the best RERANK_DEPTH hits (see proximity.ts). */
+function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
+  const pairs = queryPairs(sequenceTerms(plan));
+  if (pairs.length === 0 || hits.length === 0) return;
+  hits.sort(comparator('relevance'));
+  const n = index.size;
+  const idfCache = new Map<string, number>();
+  const idf = (term: string): number => {
+    let v = idfCache.get(term);
+    if (v === undefined) {
+      const df = Math.min(documentFrequency(index.engine, term), n);
+      v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      idfCache.set(term, v);
+    }
+    return v;
+  };
+  for (const hit of hits.slice(0, RERANK_DEPTH)) {
+    hit.score += proximityBonus([hit.doc.title, hit.doc.body], pairs, idf, ANALYZER);
+  }
+}
+
+function searchText(
+  index: ArchiveIndex,
+  q: string,
+  mode: QueryMode,
+  filters: Filters,
+  sort: SortOrder,
+  limit: number,
+  after: CursorState | null,
+): Collected {
+  const ast = parseQuery(q, mode);
+  const plan = ast && planQuery(ast, mode);
+  const facets = new FacetCounter();
+  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
+  const ctx: ExecutionContext = {
+    miniSearch: index.engine,
+    analyzer: ANALYZER,
+    fieldText: (shortId, field) => index.fieldText(shortId, field),
+  };
+  const keep = (shortId: number): boolean => {
+    const doc = index.documentByShortId(shortId);
+    return doc !== undefined && passes(filters, doc, index.timeOf(doc.id) as number);
+  };
+  let matches = executePlan(ctx, plan, keep);
+  if (mode === 'natural') matches = withFeedback(index, ctx, plan, matches, keep);
+  const hits: Hit[] = [];
+  for (const [shortId, m] of matches) {
+    const doc = index.documentByShortId(shortId) as IndexedArticle;
+    facets.add(doc);
+    hits.push({ doc, time: index.timeOf(doc.id) as number, score: m.score, terms: m.terms });
+  }
+  if (sort === 'relevance') rerankByProximity(index, plan, hits);
+  const remaining = after ? hits.filter((h) => isAfter(sort, h, after)) : hits;
+  remaining.sort(comparator(sort));
+  return {
+    total: hits.length,
+    page: remaining.slice(0, limit),
+    hasMore: remaining.length > limit,
+    facets: facets.result(),
+  };
+}
+
+/**
+ * Runs a search request against an index: parse → analyse/guard → execute → filter → facet →
+ * sort → page → snippets. Throws QueryError / SearchRequestError for 400s.
+ */
+export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchResponse {
+  const started = performance.now();
+  const q = (request.q ?? '').trim();
+  const mode = request.mode ?? 'all';
+  const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+  const filters = resolveFilters(request);
+  const hasQuery = parseQuery(q, mode) !== null;
+  // Relevance is meaningless without a query: list newest first.
+  const sort: SortOrder =
+    !hasQuery && (request.sort ?? 'relevance') === 'relevance' ? 'newest' : (request.sort ?? 'relevance');
+  const fp = fingerprint([q, mode, sort, filters]);
+  const after = request.cursor ? decodeCursor(request.cursor, fp) : null;
+
+  const collected = hasQuery
+    ? searchText(index, q, mode, filters, sort, limit, after)
+    : listByDate(index, filters, sort, limit, after);
+
+  const results = collected.page.map(
+    (hit): SearchHit => ({
+      id: hit.doc.id,
+      title: hit.doc.title,
+      titleHighlighted: highlightAll(hit.doc.title, hit.terms, ANALYZER),
+      publishedAt: hit.doc.publishedAt,
+      place: hit.doc.place,
+      snippet: bestSnippet(hit.doc.body, hit.terms, ANALYZER),
+      score: hit.score,
+    }),
+  );
+  const last = collected.page.at(-1);
+  const nextCursor =
+    collected.hasMore && last
+      ? encodeCursor({ v: index.indexVersion, f: fp, k: cursorKey(sort, last), i: last.doc.id })
+      : null;
+  const response: SearchResponse = {
+    query: {
+      q,
+      mode,
+      sort,
+      limit,
+      from: request.from ?? null,
+      to: request.to ?? null,
+      place: request.place ?? null,
+      source: request.source ?? null,
+      language: request.language ?? null,
+      tags: request.tags ?? [],
+    },
+    total: collected.total,
+    results,
+    facets: collected.facets,
+    nextCursor,
+    indexVersion: index.indexVersion,
+    tookMs: 0,
+  };
+  if (hasQuery && collected.total < DID_YOU_MEAN_BELOW && !after) {
+    const suggestion = didYouMean(index, q, mode);
+    if (suggestion) response.didYouMean = suggestion;
+  }
+  response.tookMs = Math.round((performance.now() - started) * 100) / 100;
+  return response;
+}

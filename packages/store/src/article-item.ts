@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Article } from '../../core/src/article';
+import { ARTICLE_TABLE_SCHEMA } from './tables';
+
+/**
+ * The article table's item format: the {@link Article} fields as top-level attributes, plus
+ *
+ * - `publishedMonth` / `publishedSort`: the date-index keys, present only on live articles;
+ * - `deletedAt`: present only on tombstones (a takedown keeps the item, bumps `version`, and
+ *   drops the date-index keys so the tombstone leaves the sparse index).
+ *
+ * This module and the stream-record decoder are the only places that know this format.
+ */
+export interface ArticleItem extends Article {
+  publishedMonth?: string;
+  publishedSort?: string;
+  deletedAt?: string;
+}
+
+/** An item read back: the article and, for a tombstone, when it was taken down. */
+export interface StoredArticle {
+  article: Article;
+  deletedAt: string | null;
+}
+
+const nullableString = z.string().nullable();
+
+/** Validates items read from the table or a stream image (a poison record fails here). */
+export const articleSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  paragraphs: z.array(z.string()),
+  caption: nullableString,
+  publishedAt: z.string().min(1),
+  localTime: z.string(),
+  timeZone: z.string(),
+  place: nullableString,
+  language: z.string(),
+  source: nullableString,
+  url: nullableString,
+  tags: z.array(z.string()),
+  version: z.number().int().positive(),
+  contentHash: z.string().min(1),
+  previousHash: nullableString,
+  ingestedAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const itemSchema = articleSchema.extend({ deletedAt: z.string().optional() });
+
+/** `YYYY-MM` of a UTC ISO instant (the date-index partition). */
+export function monthOf(publishedAt: string): string {
+  return publishedAt.slice(0, 7);
+}
+
+export function sortKeyOf(article: Pick<Article, 'publishedAt' | 'id'>): string {
+  return `${article.publishedAt}#${article.id}`;
+}
+
+/** Encodes a live article as an item (with date-index keys). */
+export function liveItem(article: Article): ArticleItem {
+  return {
+    ...pickArticle(article),
+    [ARTICLE_TABLE_SCHEMA.dateIndex.partitionKey]: monthOf(article.publishedAt),
+    [ARTICLE_TABLE_SCHEMA.dateIndex.sortKey]: sortKeyOf(article),
+  };
+}
+
+/** Encodes a tombstone: the last article content, a bumped version, no date-index keys. */
+export function tombstoneItem(article: Article, deletedAt: string): ArticleItem {
+  return { ...pickArticle(article), deletedAt };
+}
+
+/**
+ * Decodes an item; throws a zod error when it is not an article item.
+ * Unknown extra attributes are ignored so the format can grow.
+ */
+export function decodeItem(item: unknown): StoredArticle {
+  const parsed = itemSchema.parse(item);
+  const { deletedAt, ...article } = parsed;
+  return { article, deletedAt: deletedAt ?? null };
+}
+
+function pickArticle(article: Article): Article {
+  return {
+    id: article.id,
+    title: article.title,
+    paragraphs: article.paragraphs,
+    caption: article.caption,
+    publishedAt: article.publishedAt,
+    localTime: article.localTime,
+    timeZone: article.timeZone,
+    place: article.place,
+    language: article.language,
+    source: article.source,
+    url: article.url,
+    tags: article.tags,
+    version: article.version,
+    contentHash: article.contentHash,
+    previousHash: article.previousHash,
+    ingestedAt: article.ingestedAt,
+    updatedAt: article.updatedAt,
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
+
+// The SDK's Node-version notice is noise in test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const SAMPLE = readFileSync(join(import.meta.dirname, 'fixtures/sample-dispatch.txt'), 'utf8');
+
+/** A fetch Response whose JSON is loosely typed, which is what assertions on bodies want. */
+export interface JsonResponse extends Omit<Response, 'json'> {
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions inspect arbitrary JSON bodies
+  json(): Promise<any>;
+}
+
+export interface TestServer {
+  runtime: LocalRuntime;
+  url: string;
+  key: string;
+  /** fetch against the server; `auth: true` adds the ingest key. */
+  request(path: string, init?: RequestInit & { auth?: boolean | string }): Promise<JsonResponse>;
+  close(): Promise<void>;
+}
+
+/** An in-memory local runtime served on 127.0.0.1 with an ephemeral port. */
+export async function startTestServer(): Promise<TestServer> {
+  const runtime = await createLocalRuntime({ dataDir: null, log: () => {}, logger: { error: () => {} } });
+  const url = await runtime.listen(0);
+  const key = runtime.ingestKey.key;
+  return {
+    runtime,
+    url,
+    key,
+    request(path, init = {}) {
+      const { auth, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (auth) headers.set('authorization', `Bearer ${auth === true ? key : auth}`);
+      return fetch(`${url}${path}`, { ...rest, headers }) as Promise<JsonResponse>;
+    },
+    close: () => runtime.close(),
+  };
+}
