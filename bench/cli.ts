@@ -91,8 +91,8 @@ export function resolveOptions(values: CliValues): BenchOptions {
       warmupQueries: 14,
       coldRuns: 3,
       httpSeconds: 1,
-      ingestDocs: 100,
-      ingestBatch: 50,
+      ingestDocs: 60,
+      ingestBatch: 30,
       ingestProbes: 3,
     };
   }

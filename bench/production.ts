@@ -1,40 +1,39 @@
 import type { Article } from '../packages/core/src/article';
 import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { QueryError } from '../packages/search/src/query/errors';
+import { SearchRequestError } from '../packages/search/src/search-error';
 import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from '../packages/search/src/snapshot-codec';
 import type { SearchRequest } from './queries';
 
 /**
- * THE production path, as the benchmark sees it: the one module to update when the search engine,
- * the snapshot life cycle and the local runtime land on main. Everything else in bench/ is
- * independent of how production does things.
+ * THE production path, as the benchmark sees it: the one module to update when the product
+ * changes. Everything else in bench/ is independent of how production does things.
  *
- * Current state: the first-cut `ArchiveIndex` of main (JSON payload, words-only `search(q)`) in
- * the life cycle's snapshot file (`snapshot-codec.ts`: header, checksum, brotli).
- * - build: `applyUpsert` per article;
- * - snapshot: `encodeSnapshot` (the blob the indexer publishes); raw = the payload before compression;
+ * - build: `ArchiveIndex.applyUpsert` per article (what the indexer and `reindex` do);
+ * - snapshot: `encodeSnapshot` (the blob the indexer publishes: header, checksum, brotli);
+ *   raw = the index payload before compression;
  * - load: `decodeSnapshot` (what `IndexLoader` does once it has the blob: verify, decompress, decode);
- * - search: `search(q, limit)`; the first cut ignores `from`/`to`/`sort`, has no facets/snippets,
- *   and reads `stem*` / `word~` as plain words, so its prefix/fuzzy/date/newest figures are NOT
- *   comparable with the baseline's (see {@link PRODUCTION_NOTES});
- * - HTTP and ingest: not on main yet, reported as unavailable.
+ * - search: `ArchiveIndex.query` with the `GET /search` parameters (facets and snippets included);
+ * - HTTP: `registerSearchRoutes` on a bare Hono app over the loaded index (the search Lambda's
+ *   entry is not written yet; when it is, serve what it serves);
+ * - ingest: `createLocalRuntime` with the default plugins (dynalite, ingest API, in-process indexer,
+ *   search routes), as `npm start` runs it, on 127.0.0.1 with an ephemeral port.
  *
  * The cold-start child bundles this module (esbuild, `bench/children.ts`): keep heavy imports for
  * the HTTP and ingest pieces behind `await import()` inside their functions, so they are not run at
  * start-up (esbuild still inlines them, parsed but not evaluated; mark them `external` there if the
  * bundle grows heavy).
  */
-export const PRODUCTION_NAME = 'ArchiveIndex first cut + snapshot-codec';
+export const PRODUCTION_NAME = 'ArchiveIndex + snapshot-codec';
 
 /** Why a section cannot run against production yet; `null` when it can. */
 export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | null } = {
-  http: 'not available: registerSearchRoutes (GET /search) is not on main yet',
-  ingest: 'not available: createLocalRuntime (POST /dispatches + indexer) is not on main yet',
+  http: null,
+  ingest: null,
 };
 
 /** Caveats printed under the table and written to the JSON. */
-export const PRODUCTION_NOTES: string[] = [
-  'first cut: from/to/sort ignored; no facets, no snippets; `stem*` and `word~` searched as plain words',
-];
+export const PRODUCTION_NOTES: string[] = [];
 
 export type ProductionIndex = ArchiveIndex;
 
@@ -58,9 +57,17 @@ export async function loadProductionSnapshot(stored: Uint8Array): Promise<Produc
   return decodeSnapshot(stored);
 }
 
-/** Runs one search request (the `GET /search` parameters); returns how many results it gave. */
+/**
+ * Runs one search request (the `GET /search` parameters); returns how many results it gave.
+ * A request the engine refuses (its guards) counts as no hit, as the API would answer a 400.
+ */
 export function searchProduction(index: ProductionIndex, request: SearchRequest): number {
-  return index.search(request.q, request.limit).length;
+  try {
+    return index.query(request).results.length;
+  } catch (error) {
+    if (error instanceof QueryError || error instanceof SearchRequestError) return 0;
+    throw error;
+  }
 }
 
 /** A fetch-style app serving `GET /search` over a loaded index (for autocannon). */
@@ -68,10 +75,13 @@ export interface FetchApp {
   fetch: (request: Request) => Response | Promise<Response>;
 }
 
-/** The production search HTTP app; only called when {@link PRODUCTION_UNAVAILABLE}.http is null. */
-export async function createProductionSearchApp(_index: ProductionIndex): Promise<FetchApp> {
-  // Plug in: `const { Hono } = await import('hono'); const { registerSearchRoutes } = await import(...)`.
-  throw new Error(PRODUCTION_UNAVAILABLE.http ?? 'createProductionSearchApp is not wired');
+/** The production search HTTP app over a loaded index. */
+export async function createProductionSearchApp(index: ProductionIndex): Promise<FetchApp> {
+  const { Hono } = await import('hono');
+  const { registerSearchRoutes } = await import('../packages/api/src/routes/search');
+  const app = new Hono();
+  registerSearchRoutes(app, () => index);
+  return app;
 }
 
 /** A running local API (ingest and search), for the ingest section. */
@@ -82,12 +92,17 @@ export interface IngestTarget {
   close: () => Promise<void>;
 }
 
-/**
- * Starts the local runtime (store, ingest API, indexer, search) on 127.0.0.1 with an ephemeral port
- * and its data in `dataDir`; only called when {@link PRODUCTION_UNAVAILABLE}.ingest is null.
- */
-export async function startProductionRuntime(_dataDir: string): Promise<IngestTarget> {
-  // Plug in: `const { createLocalRuntime } = await import('../packages/local/src/...')`, with
-  // ARCHIVE_IMPORT_EXAMPLES off, port 0, and the ingest key it generated or was given.
-  throw new Error(PRODUCTION_UNAVAILABLE.ingest ?? 'startProductionRuntime is not wired');
+/** Starts the local runtime (store, ingest API, indexer, search) with its data in `dataDir`. */
+export async function startProductionRuntime(dataDir: string): Promise<IngestTarget> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { createLocalRuntime } = await import('../packages/local/src/runtime');
+  const { defaultPlugins } = await import('../packages/local/src/plugins');
+  const runtime = await createLocalRuntime({
+    dataDir,
+    importExamples: false,
+    plugins: defaultPlugins(),
+    log: () => {},
+  });
+  const baseUrl = await runtime.listen(0, '127.0.0.1');
+  return { baseUrl, ingestKey: runtime.ingestKey.key, close: () => runtime.close() };
 }
