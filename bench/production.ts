@@ -1,0 +1,108 @@
+import type { Article } from '../packages/core/src/article';
+import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { QueryError } from '../packages/search/src/query/errors';
+import { SearchRequestError } from '../packages/search/src/search-error';
+import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from '../packages/search/src/snapshot-codec';
+import type { SearchRequest } from './queries';
+
+/**
+ * THE production path, as the benchmark sees it: the one module to update when the product
+ * changes. Everything else in bench/ is independent of how production does things.
+ *
+ * - build: `ArchiveIndex.applyUpsert` per article (what the indexer and `reindex` do);
+ * - snapshot: `encodeSnapshot` (the blob the indexer publishes: header, checksum, brotli);
+ *   raw = the index payload before compression;
+ * - load: `decodeSnapshot` (what `IndexLoader` does once it has the blob: verify, decompress, decode);
+ * - search: `ArchiveIndex.query` with the `GET /search` parameters (facets and snippets included);
+ * - HTTP: `registerSearchRoutes` on a bare Hono app over the loaded index (the search Lambda's
+ *   entry is not written yet; when it is, serve what it serves);
+ * - ingest: `createLocalRuntime` with the default plugins (dynalite, ingest API, in-process indexer,
+ *   search routes), as `npm start` runs it, on 127.0.0.1 with an ephemeral port.
+ *
+ * The cold-start child bundles this module (esbuild, `bench/children.ts`): keep heavy imports for
+ * the HTTP and ingest pieces behind `await import()` inside their functions, so they are not run at
+ * start-up (esbuild still inlines them, parsed but not evaluated; mark them `external` there if the
+ * bundle grows heavy).
+ */
+export const PRODUCTION_NAME = 'ArchiveIndex + snapshot-codec';
+
+/** Why a section cannot run against production yet; `null` when it can. */
+export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | null } = {
+  http: null,
+  ingest: null,
+};
+
+/** Caveats printed under the table and written to the JSON. */
+export const PRODUCTION_NOTES: string[] = [];
+
+export type ProductionIndex = ArchiveIndex;
+
+/** Builds the index from articles, as the indexer/reindex would. */
+export function buildProductionIndex(articles: readonly Article[]): ProductionIndex {
+  const index = ArchiveIndex.empty();
+  for (const article of articles) index.applyUpsert(article);
+  return index;
+}
+
+/** The snapshot as written to the blob store (`stored`) and its payload's size before compression. */
+export async function snapshotProduction(
+  index: ProductionIndex,
+): Promise<{ rawBytes: number; stored: Uint8Array }> {
+  const stored = await encodeSnapshot(index);
+  return { rawBytes: readSnapshotHeader(stored).header.rawBytes, stored };
+}
+
+/** What the search function does at start: the stored bytes to a searchable index. */
+export async function loadProductionSnapshot(stored: Uint8Array): Promise<ProductionIndex> {
+  return decodeSnapshot(stored);
+}
+
+/**
+ * Runs one search request (the `GET /search` parameters); returns how many results it gave.
+ * A request the engine refuses (its guards) counts as no hit, as the API would answer a 400.
+ */
+export function searchProduction(index: ProductionIndex, request: SearchRequest): number {
+  try {
+    return index.query(request).results.length;
+  } catch (error) {
+    if (error instanceof QueryError || error instanceof SearchRequestError) return 0;
+    throw error;
+  }
+}
+
+/** A fetch-style app serving `GET /search` over a loaded index (for autocannon). */
+export interface FetchApp {
+  fetch: (request: Request) => Response | Promise<Response>;
+}
+
+/** The production search HTTP app over a loaded index. */
+export async function createProductionSearchApp(index: ProductionIndex): Promise<FetchApp> {
+  const { Hono } = await import('hono');
+  const { registerSearchRoutes } = await import('../packages/api/src/routes/search');
+  const app = new Hono();
+  registerSearchRoutes(app, () => index);
+  return app;
+}
+
+/** A running local API (ingest and search), for the ingest section. */
+export interface IngestTarget {
+  baseUrl: string;
+  /** Bearer key for `POST /dispatches`. */
+  ingestKey: string;
+  close: () => Promise<void>;
+}
+
+/** Starts the local runtime (store, ingest API, indexer, search) with its data in `dataDir`. */
+export async function startProductionRuntime(dataDir: string): Promise<IngestTarget> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { createLocalRuntime } = await import('../packages/local/src/runtime');
+  const { defaultPlugins } = await import('../packages/local/src/plugins');
+  const runtime = await createLocalRuntime({
+    dataDir,
+    importExamples: false,
+    plugins: defaultPlugins(),
+    log: () => {},
+  });
+  const baseUrl = await runtime.listen(0, '127.0.0.1');
+  return { baseUrl, ingestKey: runtime.ingestKey.key, close: () => runtime.close() };
+}
