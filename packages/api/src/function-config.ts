@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Configuration every store-backed Lambda reads once at module load (names shared with the CDK stack). */
 export const storeFunctionConfigSchema = z.object({

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ApiError } from './errors';
 
 /** Validates query parameters with a zod schema; a mismatch is a 400 naming each bad parameter. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DispatchValidationError } from './errors';
 
 /** Tags and short fields are bounded so one dispatch cannot bloat an index entry. */

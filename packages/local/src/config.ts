@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME } from '../../store/src/tables';
 
 const flag = (fallback: boolean) =>

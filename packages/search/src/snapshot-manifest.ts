@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The manifest is the one mutable object of the index life cycle: a small JSON pointer naming

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Article } from '../../core/src/article';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ParseOptions } from '../../../core/src/parse-dispatch';
 import type { ArticleRepository } from '../../../store/src/article-repository';
 import { type Authorize, requireWriteKey } from '../auth';

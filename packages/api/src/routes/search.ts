@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ArchiveIndex } from '../../../search/src/archive-index';
 import { QueryError } from '../../../search/src/query/errors';
 import {
