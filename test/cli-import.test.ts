@@ -2,10 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../packages/cli/src/io';
-import { runCli } from '../packages/cli/src/program';
 import { createLocalRuntime } from '../packages/local/src/runtime';
 import { startTestServer, type TestServer } from './api-helpers';
+import { cli } from './cli-helpers';
 
 let dir: string;
 beforeAll(async () => {
@@ -14,23 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    interactive: false,
-    env: {},
-  };
-  const code = await runCli(argv, io);
-  return { code, out, err };
-}
 
 const records = [
   {

@@ -2,35 +2,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../packages/cli/src/io';
-import { runCli } from '../packages/cli/src/program';
 import { defaultPlugins } from '../packages/local/src/plugins';
 import { createLocalRuntime } from '../packages/local/src/runtime';
 import { ArchiveIndex } from '../packages/search/src/archive-index';
 import { loadPublished } from '../packages/search/src/snapshot-publisher';
 import { FsBlobStore } from '../packages/store/src/blob-store-fs';
+import { cli } from './cli-helpers';
 
 const quiet = { log: () => {}, logger: { error: () => {} } };
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    interactive: false,
-    env: {},
-  };
-  return { code: await runCli(argv, io), out, err };
-}
 
 async function published(dataDir: string): Promise<{ version: number; index: ArchiveIndex }> {
   const { index, manifest } = await loadPublished(new FsBlobStore(join(dataDir, 'index')), () =>

@@ -1,0 +1,20 @@
+import type { CliIo } from '../packages/cli/src/io';
+import { runCli } from '../packages/cli/src/program';
+
+/** Runs the `archive` CLI in process, capturing what it prints, with an empty environment. */
+export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+    interactive: false,
+    env: {},
+  };
+  const code = await runCli(argv, io);
+  return { code, out, err };
+}
