@@ -7,16 +7,17 @@ export const JSON_LIMITS = { maxTags: 50, maxTagLength: 100, maxShortField: 200,
 /**
  * The JSON dispatch. Time is either `publishedAt` (ISO 8601 with offset or `Z`), or a local wall
  * time (`localTime` without offset, or a raw-format `dateline`) together with `place` or
- * `timeZone`. Unknown fields are ignored.
+ * `timeZone`. Unknown fields are ignored; a null time or place field counts as absent (exports often
+ * write missing values as null).
  */
 export const jsonDispatchSchema = z.object({
   title: z.string().max(JSON_LIMITS.maxTitleLength),
   body: z.union([z.string(), z.array(z.string())]),
-  publishedAt: z.string().optional(),
-  localTime: z.string().optional(),
-  dateline: z.string().optional(),
-  place: z.string().max(JSON_LIMITS.maxShortField).optional(),
-  timeZone: z.string().max(JSON_LIMITS.maxShortField).optional(),
+  publishedAt: z.string().nullish(),
+  localTime: z.string().nullish(),
+  dateline: z.string().nullish(),
+  place: z.string().max(JSON_LIMITS.maxShortField).nullish(),
+  timeZone: z.string().max(JSON_LIMITS.maxShortField).nullish(),
   caption: z.string().max(1000).nullable().optional(),
   source: z.string().max(JSON_LIMITS.maxShortField).nullable().optional(),
   url: z

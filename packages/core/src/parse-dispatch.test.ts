@@ -262,6 +262,7 @@ describe('JSON dispatches', () => {
     [{ title: 'x', publishedAt: '2024-01-01T00:00:00Z' }, 'empty_body'],
     [{ title: 'x', body: [' '], publishedAt: '2024-01-01T00:00:00Z' }, 'empty_body'],
     [{ title: 'x', body: 'y' }, 'missing_dateline'],
+    [{ title: 'x', body: 'y', publishedAt: null }, 'missing_dateline'],
     [{ title: 'x', body: 'y', publishedAt: 'yesterday' }, 'invalid_time'],
     [{ title: 'x', body: 'y', localTime: '2024-01-01T10:00' }, 'invalid_time'],
     [{ title: 'x', body: 'y', localTime: '2024-01-01T10:00', place: 'Atlantis' }, 'unknown_place'],

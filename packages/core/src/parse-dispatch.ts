@@ -93,13 +93,14 @@ function partsFromJson(value: unknown, options: ParseOptions): Parts {
 
 function jsonTime(json: JsonDispatch, options: ParseOptions): DispatchTime {
   const place = json.place?.trim() || null;
-  if (json.publishedAt !== undefined) {
-    return timeFromIso(json.publishedAt, 'publishedAt', place, json.timeZone, options.defaultTimeZone);
+  const timeZone = json.timeZone ?? undefined;
+  if (json.publishedAt != null) {
+    return timeFromIso(json.publishedAt, 'publishedAt', place, timeZone, options.defaultTimeZone);
   }
-  if (json.localTime !== undefined) {
-    return timeFromIso(json.localTime, 'localTime', place, json.timeZone, options.defaultTimeZone);
+  if (json.localTime != null) {
+    return timeFromIso(json.localTime, 'localTime', place, timeZone, options.defaultTimeZone);
   }
-  if (json.dateline !== undefined) {
+  if (json.dateline != null) {
     const dateline = readDateline(json.dateline);
     if (!dateline) {
       throw new DispatchValidationError('invalid_time', 'Field "dateline" is not a dateline.', {
@@ -107,7 +108,7 @@ function jsonTime(json: JsonDispatch, options: ParseOptions): DispatchTime {
         expected: 'DD-MM-YYYY hh:mm AM|PM <Place> Timing',
       });
     }
-    return timeFromWall(dateline.wall, place ?? dateline.place, json.timeZone, options.defaultTimeZone);
+    return timeFromWall(dateline.wall, place ?? dateline.place, timeZone, options.defaultTimeZone);
   }
   throw new DispatchValidationError(
     'missing_dateline',
