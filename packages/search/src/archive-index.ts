@@ -2,7 +2,7 @@ import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
 import { decodeArchiveIndex, encodeArchiveIndex } from './archive-index-codec';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
-import { externalId } from './minisearch-internals';
+import { shortIdOf } from './minisearch-internals';
 import { runSearch, type SearchRequest, type SearchResponse } from './search';
 import { type SuggestResponse, suggest } from './suggest';
 
@@ -50,6 +50,13 @@ export class ArchiveIndex {
   private generation = 0;
   /** Articles by (publishedAt, id), rebuilt lazily after changes (bulk builds stay O(n log n)). */
   private dateOrder: DatedArticle[] | null = null;
+  /**
+   * Live articles and their publication instants by MiniSearch short id: the engine resolves every
+   * matching posting to its article, and two string-keyed Map lookups per hit (short id → id →
+   * article) dominated queries matching most of a 100k index. Holes where articles were removed.
+   */
+  private readonly byShortId: (IndexedArticle | undefined)[] = [];
+  private readonly timesByShortId: number[] = [];
 
   private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
@@ -141,8 +148,12 @@ export class ArchiveIndex {
 
   /** Live article by MiniSearch short id. */
   documentByShortId(shortId: number): IndexedArticle | undefined {
-    const id = externalId(this.miniSearch, shortId);
-    return id === undefined ? undefined : this.docs.get(id);
+    return this.byShortId[shortId];
+  }
+
+  /** Publication instant (epoch ms) of a live article, by MiniSearch short id (NaN if gone). */
+  timeByShortId(shortId: number): number {
+    return this.timesByShortId[shortId] ?? Number.NaN;
   }
 
   /** Text of a field of a live article, by MiniSearch short id. */
@@ -169,14 +180,25 @@ export class ArchiveIndex {
   private removeFromIndex(id: string): void {
     const doc = this.docs.get(id);
     if (!doc) return;
+    const shortId = shortIdOf(this.miniSearch, id);
     this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    if (shortId !== undefined) {
+      this.byShortId[shortId] = undefined;
+      this.timesByShortId[shortId] = Number.NaN;
+    }
     this.docs.delete(id);
     this.times.delete(id);
   }
 
+  /** Records an article already added to MiniSearch. */
   private store(doc: IndexedArticle): void {
+    const time = Date.parse(doc.publishedAt);
     this.docs.set(doc.id, doc);
-    this.times.set(doc.id, Date.parse(doc.publishedAt));
+    this.times.set(doc.id, time);
+    const shortId = shortIdOf(this.miniSearch, doc.id);
+    if (shortId === undefined) throw new Error(`article ${doc.id} is not in the MiniSearch index`);
+    this.byShortId[shortId] = doc;
+    this.timesByShortId[shortId] = time;
   }
 
   private changed(): void {

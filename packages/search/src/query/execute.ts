@@ -187,12 +187,16 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
 
 /**
  * Runs a plan: all matching documents with scores and matched terms. `keep` (the filters) is
- * applied before the positional phrase checks.
+ * applied before the positional phrase checks; null keeps everything.
  */
-export function executePlan(ctx: ExecutionContext, plan: Plan, keep: (shortId: number) => boolean): Matches {
+export function executePlan(
+  ctx: ExecutionContext,
+  plan: Plan,
+  keep: ((shortId: number) => boolean) | null,
+): Matches {
   const pending: PhrasePlan[] = [];
   const matches = evaluate(ctx, plan, pending);
-  for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
+  if (keep) for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
   return verify(ctx, matches, pending);
 }
 
@@ -201,10 +205,10 @@ export function executeWeighted(
   ctx: ExecutionContext,
   weights: Map<string, number>,
   fields: SearchField[],
-  keep: (shortId: number) => boolean,
+  keep: ((shortId: number) => boolean) | null,
 ): Matches {
   const out: Matches = new Map();
   for (const [term, weight] of weights) union(out, leaf(ctx, term, fields, 0, weight));
-  for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
+  if (keep) for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
   return out;
 }
