@@ -127,6 +127,59 @@ export class LazyTermData extends Map<number, Map<number, number>> {
     return this.source !== null;
   }
 
+  /** Posting count summed over fields, without materialising (the engine ranks expansions by it). */
+  postingCount(): number {
+    if (this.source === null) {
+      let n = 0;
+      for (const docs of super.values()) n += docs.size;
+      return n;
+    }
+    const reader = new VarintReader(this.source, this.offset);
+    let n = 0;
+    for (let f = reader.read(); f > 0; f--) {
+      reader.read();
+      const count = reader.read();
+      n += count;
+      for (let i = 2 * count; i > 0; i--) reader.read();
+    }
+    return n;
+  }
+
+  /**
+   * Calls `begin` with the posting count of a field, then `fn` per posting in short id order, read
+   * in place when still pending (the scorer in minisearch-internals.ts); returns the count.
+   */
+  forEachPosting(
+    fieldId: number,
+    fn: (shortId: number, freq: number) => void,
+    begin?: (count: number) => void,
+  ): number {
+    if (this.source === null) {
+      const docs = super.get(fieldId);
+      if (!docs) return 0;
+      begin?.(docs.size);
+      for (const [shortId, freq] of docs) fn(shortId, freq);
+      return docs.size;
+    }
+    const reader = new VarintReader(this.source, this.offset);
+    for (let f = reader.read(); f > 0; f--) {
+      const id = reader.read();
+      const count = reader.read();
+      if (id !== fieldId) {
+        for (let i = 2 * count; i > 0; i--) reader.read();
+        continue;
+      }
+      begin?.(count);
+      let shortId = 0;
+      for (let i = 0; i < count; i++) {
+        shortId += reader.read();
+        fn(shortId, reader.read());
+      }
+      return count;
+    }
+    return 0;
+  }
+
   private materialise(): void {
     const source = this.source;
     if (source === null) return;

@@ -28,6 +28,11 @@ interface Internals {
   _index: SearchableMapLike;
   _documentIds: Map<number, string>;
   _idToShortId: Map<string, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _dirtCount: number;
   executeQuery(query: Query, options?: object): Map<number, RawMatch>;
 }
 
@@ -78,9 +83,42 @@ export function shortIdOf(ms: AnyMiniSearch, id: string): number | undefined {
   return internals(ms)._idToShortId.get(id);
 }
 
+/**
+ * Term data that can answer without being materialised (minisearch-codec.ts's LazyTermData): the
+ * engine reads posting counts for every prefix/fuzzy expansion and scores postings straight from
+ * the snapshot's bytes, which is what keeps a loaded index small and broad queries fast.
+ */
+interface CompactPostings {
+  /** Posting count summed over fields. */
+  postingCount(): number;
+  /**
+   * Calls `begin` with a field's posting count, then `fn` for each of its postings (in short id
+   * order); returns the count (0, with no calls, when the term is not in the field).
+   */
+  forEachPosting(
+    fieldId: number,
+    fn: (shortId: number, freq: number) => void,
+    begin?: (count: number) => void,
+  ): number;
+}
+
+function isCompact(postings: FieldPostings): postings is FieldPostings & CompactPostings {
+  return typeof (postings as Partial<CompactPostings>).forEachPosting === 'function';
+}
+
+/**
+ * True when every posting belongs to a live document: documents were only ever removed with
+ * `remove` (never `discard`, which leaves postings behind until a vacuum and makes MiniSearch's own
+ * scoring prune them as it reads). Then counts are posting sizes and the fast scorer is exact.
+ */
+function isClean(ms: AnyMiniSearch): boolean {
+  return internals(ms)._dirtCount === 0;
+}
+
 /** Number of live documents containing `term` in any field (may count a document twice across fields). */
 function frequency(ms: AnyMiniSearch, postings: FieldPostings | undefined): number {
   if (!postings) return 0;
+  if (isClean(ms)) return approximateFrequency(postings);
   const ids = internals(ms)._documentIds;
   let n = 0;
   for (const docs of postings.values()) {
@@ -96,6 +134,7 @@ export function documentFrequency(ms: AnyMiniSearch, term: string): number {
 
 /** Posting-list sizes summed over fields: O(fields), may count not-yet-vacuumed documents. */
 function approximateFrequency(postings: FieldPostings): number {
+  if (isCompact(postings)) return postings.postingCount();
   let n = 0;
   for (const docs of postings.values()) n += docs.size;
   return n;
@@ -148,4 +187,82 @@ export function someDocumentWith(ms: AnyMiniSearch, term: string): string | unde
     }
   }
   return undefined;
+}
+
+/** A term to score: index term, the query term it stands for, and its weight (MiniSearch's `termWeight × termBoost`). */
+export interface ScoredTerm {
+  term: string;
+  weight: number;
+  boost: number;
+}
+
+/** Per-document result of {@link scoreTerms}: BM25 sum and the index terms matched. */
+export interface TermScore {
+  score: number;
+  terms: ReadonlySet<string>;
+}
+
+/**
+ * MiniSearch 7.2's BM25 scoring of a list of index terms over `fields` (its `termResults`, summed
+ * in the same order with the same arithmetic, so scores are bit-identical), without its per-hit
+ * `match` objects and reading compact postings in place. Every document matched by exactly the
+ * same terms shares one `terms` set (treat it as immutable). Returns null when the index is not
+ * clean (see isClean): the caller then uses {@link executeRaw}.
+ */
+export function scoreTerms(
+  ms: AnyMiniSearch,
+  terms: readonly ScoredTerm[],
+  fields: readonly string[],
+  fieldBoosts: Readonly<Record<string, number>>,
+  bm25: { k: number; b: number; d: number },
+): Map<number, TermScore> | null {
+  if (!isClean(ms)) return null;
+  const state = internals(ms);
+  const out = new Map<number, TermScore>();
+  const totalCount = state._documentCount;
+  const { k, b, d } = bm25;
+  // term sets: current set → set with `term` added, so documents share sets.
+  for (const { term, weight, boost } of terms) {
+    const postings = state._index.get(term);
+    if (!postings) continue;
+    const only: ReadonlySet<string> = new Set([term]);
+    const extended = new Map<ReadonlySet<string>, ReadonlySet<string>>();
+    const withTerm = (set: ReadonlySet<string>): ReadonlySet<string> => {
+      if (set.has(term)) return set;
+      let next = extended.get(set);
+      if (!next) {
+        next = new Set([...set, term]);
+        extended.set(set, next);
+      }
+      return next;
+    };
+    for (const field of fields) {
+      const fieldBoost = fieldBoosts[field] || 1;
+      const fieldId = state._fieldIds[field] as number;
+      const avgFieldLength = state._avgFieldLength[fieldId] as number;
+      const factor = weight * boost * fieldBoost * 1;
+      let idf = 0;
+      const begin = (matching: number): void => {
+        idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
+      };
+      const add = (shortId: number, freq: number): void => {
+        const fieldLength = (state._fieldLength.get(shortId) as number[])[fieldId] as number;
+        const raw = idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
+        const score = factor * raw;
+        const existing = out.get(shortId);
+        if (existing) {
+          existing.score += score;
+          existing.terms = withTerm(existing.terms);
+        } else out.set(shortId, { score, terms: only });
+      };
+      if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
+      else {
+        const docs = postings.get(fieldId);
+        if (!docs) continue;
+        begin(docs.size);
+        for (const [shortId, freq] of docs) add(shortId, freq);
+      }
+    }
+  }
+  return out;
 }

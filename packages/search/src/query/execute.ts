@@ -1,14 +1,16 @@
 import type MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis';
 import type { SearchField } from '../index-definition';
-import { executeRaw, prefixTerms } from '../minisearch-internals';
+import { BM25_PARAMS, FIELD_BOOSTS } from '../index-definition';
+import { executeRaw, fuzzyTerms, prefixTerms, type ScoredTerm, scoreTerms } from '../minisearch-internals';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
 
 /** A matching document: BM25 sum and the index terms it matched (for highlighting). */
 export interface Match {
   score: number;
-  terms: Set<string>;
+  /** Shared between documents matched by the same terms: never mutate, replace (see mergeTerms). */
+  terms: ReadonlySet<string>;
 }
 
 /** short doc id → match */
@@ -26,8 +28,29 @@ export interface ExecutionContext {
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
 const PREFIX_WEIGHT = 0.375;
 
+/** MiniSearch's defaults for fuzzy matches (`maxFuzzy`, `weights.fuzzy`), mirrored by the fast path. */
+const MAX_FUZZY = 6;
+const FUZZY_WEIGHT = 0.45;
+
 const identityTokenize = (text: string): string[] => [text];
 const identityTerm = (term: string): string => term;
+
+/**
+ * The terms MiniSearch's `executeQuerySpec` scores for one query term, in its order and with its
+ * weights: the term itself, then (fuzzy) every index term within the edit distance.
+ */
+function termsToScore(ctx: ExecutionContext, term: string, fuzzy: number, weight: number): ScoredTerm[] {
+  const out: ScoredTerm[] = [{ term, weight: 1, boost: weight }];
+  if (fuzzy <= 0) return out;
+  const maxDistance = fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
+  if (!maxDistance) return out;
+  for (const match of fuzzyTerms(ctx.miniSearch, term, maxDistance)) {
+    if (!match.distance) continue;
+    const fuzzyWeight = (FUZZY_WEIGHT * match.term.length) / (match.term.length + match.distance);
+    out.push({ term: match.term, weight: fuzzyWeight, boost: weight });
+  }
+  return out;
+}
 
 function leaf(
   ctx: ExecutionContext,
@@ -36,6 +59,14 @@ function leaf(
   fuzzy: number,
   weight = 1,
 ): Matches {
+  const fast = scoreTerms(
+    ctx.miniSearch,
+    termsToScore(ctx, term, fuzzy, weight),
+    fields,
+    FIELD_BOOSTS,
+    BM25_PARAMS,
+  );
+  if (fast) return fast;
   const raw = executeRaw(ctx.miniSearch, {
     queries: [term],
     fields,
@@ -74,13 +105,40 @@ export function expandPrefix(
   });
 }
 
+type TermSet = ReadonlySet<string>;
+
+/**
+ * Unions of matched-term sets, memoised for one combining step: documents matched by the same
+ * terms share one set, so a query matching 100k documents builds a handful of sets, not 100k.
+ */
+function termMerger(): (a: TermSet, b: TermSet) => TermSet {
+  const memo = new Map<TermSet, Map<TermSet, TermSet>>();
+  return (a, b) => {
+    if (a === b) return a;
+    let inner = memo.get(a);
+    if (!inner) {
+      inner = new Map();
+      memo.set(a, inner);
+    }
+    let merged = inner.get(b);
+    if (!merged) {
+      const all = new Set(a);
+      for (const t of b) all.add(t);
+      merged = all.size === a.size ? a : all.size === b.size ? b : all;
+      inner.set(b, merged);
+    }
+    return merged;
+  };
+}
+
 function union(into: Matches, other: Matches): Matches {
+  const merge = termMerger();
   for (const [id, m] of other) {
     const existing = into.get(id);
     if (!existing) into.set(id, m);
     else {
       existing.score += m.score;
-      for (const t of m.terms) existing.terms.add(t);
+      existing.terms = merge(existing.terms, m.terms);
     }
   }
   return into;
@@ -88,13 +146,12 @@ function union(into: Matches, other: Matches): Matches {
 
 function intersect(a: Matches, b: Matches): Matches {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const merge = termMerger();
   const out: Matches = new Map();
   for (const [id, m] of small) {
     const other = large.get(id);
     if (!other) continue;
-    const terms = new Set(m.terms);
-    for (const t of other.terms) terms.add(t);
-    out.set(id, { score: m.score + other.score, terms });
+    out.set(id, { score: m.score + other.score, terms: merge(m.terms, other.terms) });
   }
   return out;
 }
