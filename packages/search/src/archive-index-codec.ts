@@ -117,8 +117,9 @@ export function decodeArchiveIndex(bytes: Uint8Array): ArchiveIndexParts {
   }
   const metadata = JSON.parse(fromUtf8.decode(section())) as Metadata[];
   const lengths = metadata.map(() => reader.read());
-  // Copy the texts out of the (possibly much larger) decompressed buffer so that buffer can be freed.
-  const bodies = Uint8Array.from(reader.readBytes(reader.read()));
+  // Bodies and postings are views into the payload, not copies: they are most of it, so copying
+  // them out to free the rest doubled the peak memory of a cold start for little lasting gain.
+  const bodies = reader.readBytes(reader.read());
   let offset = 0;
   const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version], i) => {
     const start = offset;
@@ -138,6 +139,6 @@ export function decodeArchiveIndex(bytes: Uint8Array): ArchiveIndexParts {
     );
   });
   const tombstones = JSON.parse(fromUtf8.decode(section())) as [string, number][];
-  const miniSearch = decodeMiniSearch(Uint8Array.from(section()), INDEX_OPTIONS);
+  const miniSearch = decodeMiniSearch(section(), INDEX_OPTIONS);
   return { miniSearch, docs, tombstones, generation: header.generation };
 }
