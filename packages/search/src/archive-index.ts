@@ -1,7 +1,8 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
-import { decodeArchiveIndex, encodeArchiveIndex } from './archive-index-codec';
+import { decodeArchiveIndex, encodeArchiveIndex, type SequencedArticle } from './archive-index-codec';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
+import { snapshotTermId } from './minisearch-codec';
 import { shortIdOf } from './minisearch-internals';
 import { runSearch, type SearchRequest, type SearchResponse } from './search';
 import { type SuggestResponse, suggest } from './suggest';
@@ -159,6 +160,23 @@ export class ArchiveIndex {
   /** Text of a field of a live article, by MiniSearch short id. */
   fieldText(shortId: number, field: SearchField): string | undefined {
     return this.documentByShortId(shortId)?.[field];
+  }
+
+  /**
+   * A phrase check from the term sequences recorded in the snapshot (archive-index-codec.ts): for
+   * an article loaded from it and unchanged since, whether `field` holds `terms` consecutively;
+   * undefined for other articles (the caller analyses the text).
+   */
+  sequenceMatcher(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined {
+    const ids = terms.map((term) => snapshotTermId(this.miniSearch, term));
+    const known = ids.every((id) => id !== undefined);
+    return (shortId, field) => {
+      const doc = this.byShortId[shortId] as (IndexedArticle & Partial<SequencedArticle>) | undefined;
+      if (!doc?.containsTermIds) return undefined;
+      // A term missing from the snapshot's table is in no article loaded from it.
+      if (!known) return false;
+      return doc.containsTermIds(field, ids as number[]);
+    };
   }
 
   /** Live articles sorted by (publishedAt, id) ascending. */

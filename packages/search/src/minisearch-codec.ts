@@ -109,6 +109,25 @@ function encodeTermData(data: TermData, out: VarintWriter): void {
 }
 
 /**
+ * Index terms in the order {@link encodeMiniSearch} writes them: a term's position is its id in a
+ * decoded index ({@link snapshotTermId}).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
+export function snapshotTermOrder(index: MiniSearch<any>): string[] {
+  return [...stateOf(index)._index].map(([term]) => term);
+}
+
+/**
+ * Id of a term in the snapshot an index was decoded from, or undefined when the term was not in
+ * it (added since; then no document loaded from the snapshot and unchanged since contains it).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any document type decodes the same way.
+export function snapshotTermId(index: MiniSearch<any>, term: string): number | undefined {
+  const data = stateOf(index)._index.get(term);
+  return data instanceof LazyTermData ? data.termId : undefined;
+}
+
+/**
  * The postings of one term, decoded on first use. MiniSearch reads and writes term data only
  * through the `Map` API, so a `Map` that fills itself before its first use is indistinguishable.
  */
@@ -116,8 +135,15 @@ export class LazyTermData extends Map<number, Map<number, number>> {
   private source: Uint8Array | null;
   private offset: number;
 
-  constructor(source: Uint8Array, offset: number) {
+  /**
+   * Position of the term in the snapshot's term table: the id under which the archive snapshot
+   * stores analysed term sequences (archive-index-codec.ts). Stays with the term for its lifetime.
+   */
+  readonly termId: number;
+
+  constructor(source: Uint8Array, offset: number, termId: number) {
     super();
+    this.termId = termId;
     this.source = source;
     this.offset = offset;
   }
@@ -288,7 +314,7 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   }
   const postings = reader.readBytes(reader.read());
   for (let t = 0; t < termCount; t++) {
-    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number));
+    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number, t));
   }
   return index;
 }

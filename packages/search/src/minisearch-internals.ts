@@ -42,6 +42,7 @@ interface Internals {
  */
 export interface MiniSearchState {
   _index: {
+    get(term: string): FieldPostings | undefined;
     set(term: string, data: FieldPostings): unknown;
     [Symbol.iterator](): Iterator<[string, FieldPostings]>;
   };

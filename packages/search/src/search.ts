@@ -210,6 +210,7 @@ function searchText(
     miniSearch: index.engine,
     analyzer: ANALYZER,
     fieldText: (shortId, field) => index.fieldText(shortId, field),
+    sequenceMatcher: (terms) => index.sequenceMatcher(terms),
   };
   // Without filters every match is kept: skip the per-match check (most of a broad query's cost).
   const keep = hasFilters(filters)

@@ -23,6 +23,11 @@ export interface ExecutionContext {
   analyzer: Analyzer;
   /** Text of a field of a document (short id), or undefined if gone. */
   fieldText(shortId: number, field: SearchField): string | undefined;
+  /**
+   * Optional fast phrase check for `terms` (see ArchiveIndex.sequenceMatcher): true/false when
+   * the index knows the document's term sequence, undefined to fall back to the text.
+   */
+  sequenceMatcher?(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined;
 }
 
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
@@ -162,8 +167,12 @@ export function containsPhrase(
   shortId: number,
   terms: string[],
   fields: SearchField[],
+  known?: (shortId: number, field: SearchField) => boolean | undefined,
 ) {
   for (const field of fields) {
+    const fast = known?.(shortId, field);
+    if (fast === true) return true;
+    if (fast === false) continue;
     const text = ctx.fieldText(shortId, field);
     if (text === undefined) continue;
     const seq = ctx.analyzer.terms(text);
@@ -190,8 +199,10 @@ function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): Matches {
 
 function verify(ctx: ExecutionContext, matches: Matches, phrases: PhrasePlan[]): Matches {
   if (phrases.length === 0) return matches;
+  const checks = phrases.map((p) => ({ plan: p, known: ctx.sequenceMatcher?.(p.terms) }));
   for (const id of [...matches.keys()]) {
-    if (!phrases.every((p) => containsPhrase(ctx, id, p.terms, p.fields))) matches.delete(id);
+    if (!checks.every((c) => containsPhrase(ctx, id, c.plan.terms, c.plan.fields, c.known)))
+      matches.delete(id);
   }
   return matches;
 }
