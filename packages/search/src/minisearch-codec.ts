@@ -1,5 +1,5 @@
 import MiniSearch, { type Options } from 'minisearch';
-import { stateOf } from './minisearch-internals';
+import { adoptFieldLengths, stateOf } from './minisearch-internals';
 import { VarintReader, VarintWriter } from './varint';
 
 /**
@@ -106,6 +106,17 @@ function encodeTermData(data: TermData, out: VarintWriter): void {
       out.write(docs.get(shortId) ?? 0);
     }
   }
+}
+
+/**
+ * UTF-8 to string for the short ids and terms of a snapshot: most are ASCII, and for those building
+ * the string from char codes is several times cheaper than a TextDecoder call (300k of them at
+ * 100k articles, a noticeable share of a cold start).
+ */
+function decodeShortUtf8(bytes: Uint8Array): string {
+  if (bytes.length > 64) return fromUtf8.decode(bytes);
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return fromUtf8.decode(bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /**
@@ -292,12 +303,17 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   ms._dirtCount = header.dirtCount;
 
   const documentCount = reader.read();
+  const dense = new Uint32Array(Math.max(header.nextId, 1) * header.fieldCount);
   let shortId = 0;
   for (let d = 0; d < documentCount; d++) {
     shortId += reader.read();
-    const id = fromUtf8.decode(reader.readBytes(reader.read()));
+    const id = decodeShortUtf8(reader.readBytes(reader.read()));
     const lengths = new Array<number>(header.fieldCount);
-    for (let field = 0; field < header.fieldCount; field++) lengths[field] = reader.read();
+    for (let field = 0; field < header.fieldCount; field++) {
+      const length = reader.read();
+      lengths[field] = length;
+      dense[shortId * header.fieldCount + field] = length;
+    }
     ms._documentIds.set(shortId, id);
     ms._idToShortId.set(id, shortId);
     ms._fieldLength.set(shortId, lengths);
@@ -308,7 +324,7 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   const offsets = new Array<number>(termCount);
   let offset = 0;
   for (let t = 0; t < termCount; t++) {
-    terms[t] = fromUtf8.decode(reader.readBytes(reader.read()));
+    terms[t] = decodeShortUtf8(reader.readBytes(reader.read()));
     offsets[t] = offset;
     offset += reader.read();
   }
@@ -316,5 +332,6 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   for (let t = 0; t < termCount; t++) {
     ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number, t));
   }
+  adoptFieldLengths(index, dense);
   return index;
 }

@@ -84,18 +84,54 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
           boost: 0.5,
         })),
     ];
-    const fast = scoreTerms(ms, terms, ['title', 'body'], { title: 1, body: 1 }, bm25);
+    const fast = scoreTerms(ms, [terms], ['title', 'body'], { title: 1, body: 1 }, bm25);
     expect(fast).not.toBeNull();
     expect(new Map([...(fast ?? [])].map(([id, m]) => [id, [m.score, [...m.terms].sort()]]))).toEqual(
       new Map([...raw].map(([id, r]) => [id, [r.score, Object.keys(r.match).sort()]])),
     );
   });
 
+  it('sums groups like an OR of separate queries, and follows index changes', () => {
+    const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+    ms.addAll([
+      { id: 'a', text: 'geneva talks talks' },
+      { id: 'b', text: 'geneva peace' },
+    ]);
+    const bm25 = { k: 1.2, b: 0.75, d: 0 };
+    const check = () => {
+      const expected = new Map<number, number>();
+      for (const [term, boost] of [
+        ['geneva', 0.3],
+        ['talks', 0.7],
+      ] as const) {
+        const raw = executeRaw(ms, {
+          queries: [term],
+          fields: ['text'],
+          boostTerm: () => boost,
+          bm25,
+        } as never);
+        for (const [id, r] of raw)
+          expected.set(id, expected.has(id) ? (expected.get(id) as number) + r.score : r.score);
+      }
+      const groups = [
+        [{ term: 'geneva', weight: 1, boost: 0.3 }],
+        [{ term: 'talks', weight: 1, boost: 0.7 }],
+      ];
+      const fast = scoreTerms(ms, groups, ['text'], {}, bm25);
+      expect(new Map([...(fast ?? [])].map(([id, m]) => [id, m.score]))).toEqual(expected);
+    };
+    check();
+    ms.add({ id: 'c', text: 'talks on talks in a much longer text about geneva' });
+    check();
+    ms.remove({ id: 'a', text: 'geneva talks talks' });
+    check();
+  });
+
   it('declines an index with discarded documents (their postings linger until a vacuum)', () => {
     const ms = index();
     ms.discard('a');
     expect(
-      scoreTerms(ms, [{ term: 'geneva', weight: 1, boost: 1 }], ['text'], {}, { k: 1.2, b: 0.7, d: 0.5 }),
+      scoreTerms(ms, [[{ term: 'geneva', weight: 1, boost: 1 }]], ['text'], {}, { k: 1.2, b: 0.7, d: 0.5 }),
     ).toBeNull();
   });
 });

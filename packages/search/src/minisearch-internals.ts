@@ -203,67 +203,157 @@ export interface TermScore {
   terms: ReadonlySet<string>;
 }
 
+/** Field lengths as one dense array (shortId × fieldCount + fieldId), for one index state. */
+interface DenseLengths {
+  nextId: number;
+  documentCount: number;
+  fieldCount: number;
+  lengths: Uint32Array;
+}
+
+const denseLengths = new WeakMap<object, DenseLengths>();
+
 /**
- * MiniSearch 7.2's BM25 scoring of a list of index terms over `fields` (its `termResults`, summed
- * in the same order with the same arithmetic, so scores are bit-identical), without its per-hit
- * `match` objects and reading compact postings in place. Every document matched by exactly the
- * same terms shares one `terms` set (treat it as immutable). Returns null when the index is not
- * clean (see isClean): the caller then uses {@link executeRaw}.
+ * MiniSearch keeps field lengths in a Map of small arrays: one lookup per scored posting. A dense
+ * copy is kept per index, rebuilt when the index changed. Every `add` raises `_nextId` and every
+ * `remove` lowers `_documentCount` while `_nextId` never falls, so the pair identifies the state.
+ */
+function fieldLengths(ms: AnyMiniSearch): DenseLengths {
+  const state = internals(ms);
+  const nextId = (ms as unknown as { _nextId: number })._nextId;
+  const cached = denseLengths.get(ms);
+  if (cached && cached.nextId === nextId && cached.documentCount === state._documentCount) return cached;
+  const fieldCount = Object.keys(state._fieldIds).length;
+  const lengths = new Uint32Array(Math.max(nextId, 1) * fieldCount);
+  for (const [shortId, perField] of state._fieldLength) {
+    for (let f = 0; f < fieldCount; f++) lengths[shortId * fieldCount + f] = perField[f] ?? 0;
+  }
+  const dense = { nextId, documentCount: state._documentCount, fieldCount, lengths };
+  denseLengths.set(ms, dense);
+  return dense;
+}
+
+/**
+ * Gives an index its dense field lengths (shortId × fieldCount + fieldId) when they are at hand
+ * anyway, as when a snapshot is decoded, so the first query does not build them.
+ */
+export function adoptFieldLengths(ms: AnyMiniSearch, lengths: Uint32Array): void {
+  const state = internals(ms);
+  const nextId = (ms as unknown as { _nextId: number })._nextId;
+  const fieldCount = Object.keys(state._fieldIds).length;
+  if (lengths.length < nextId * fieldCount) throw new Error('adoptFieldLengths: array too short');
+  denseLengths.set(ms, { nextId, documentCount: state._documentCount, fieldCount, lengths });
+}
+
+/**
+ * MiniSearch 7.2's BM25 scoring (its `termResults`, with the same arithmetic in the same order, so
+ * scores are bit-identical), without its per-hit `match` objects, reading compact postings in
+ * place and accumulating in dense arrays. Each group is one MiniSearch query spec (a term, or a
+ * term and its fuzzy expansions, summed in order); groups are then added up per document in order,
+ * as the engine's OR of separate sub-queries does. Documents matched by exactly the same terms share
+ * one `terms` set (treat it as immutable). Returns null when the index is not clean (see isClean):
+ * the caller then uses {@link executeRaw}.
  */
 export function scoreTerms(
   ms: AnyMiniSearch,
-  terms: readonly ScoredTerm[],
+  groups: readonly (readonly ScoredTerm[])[],
   fields: readonly string[],
   fieldBoosts: Readonly<Record<string, number>>,
   bm25: { k: number; b: number; d: number },
 ): Map<number, TermScore> | null {
   if (!isClean(ms)) return null;
   const state = internals(ms);
-  const out = new Map<number, TermScore>();
+  const dense = fieldLengths(ms);
+  const { fieldCount, lengths } = dense;
   const totalCount = state._documentCount;
   const { k, b, d } = bm25;
-  // term sets: current set → set with `term` added, so documents share sets.
-  for (const { term, weight, boost } of terms) {
-    const postings = state._index.get(term);
-    if (!postings) continue;
-    const only: ReadonlySet<string> = new Set([term]);
-    const extended = new Map<ReadonlySet<string>, ReadonlySet<string>>();
-    const withTerm = (set: ReadonlySet<string>): ReadonlySet<string> => {
-      if (set.has(term)) return set;
-      let next = extended.get(set);
-      if (!next) {
-        next = new Set([...set, term]);
-        extended.set(set, next);
-      }
-      return next;
-    };
-    for (const field of fields) {
-      const fieldBoost = fieldBoosts[field] || 1;
-      const fieldId = state._fieldIds[field] as number;
-      const avgFieldLength = state._avgFieldLength[fieldId] as number;
-      const factor = weight * boost * fieldBoost * 1;
-      let idf = 0;
-      const begin = (matching: number): void => {
-        idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
-      };
-      const add = (shortId: number, freq: number): void => {
-        const fieldLength = (state._fieldLength.get(shortId) as number[])[fieldId] as number;
-        const raw = idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
-        const score = factor * raw;
-        const existing = out.get(shortId);
-        if (existing) {
-          existing.score += score;
-          existing.terms = withTerm(existing.terms);
-        } else out.set(shortId, { score, terms: only });
-      };
-      if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
-      else {
-        const docs = postings.get(fieldId);
-        if (!docs) continue;
-        begin(docs.size);
-        for (const [shortId, freq] of docs) add(shortId, freq);
+  const size = dense.nextId;
+  // Totals over groups, and one group's sums (NaN = not matched in this group).
+  const total = new Float64Array(size);
+  const matchedAny = new Uint8Array(size);
+  const group = new Float64Array(size).fill(Number.NaN);
+  const termSets: (ReadonlySet<string> | undefined)[] = new Array(size);
+  const touched: number[] = [];
+  const inGroup: number[] = [];
+  const extended = new Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
+  const withTerm = (set: ReadonlySet<string> | undefined, term: string): ReadonlySet<string> => {
+    if (set === undefined) return singleton(extended, term);
+    if (set.has(term)) return set;
+    let bySet = extended.get(set);
+    if (!bySet) {
+      bySet = new Map();
+      extended.set(set, bySet);
+    }
+    let next = bySet.get(term);
+    if (!next) {
+      next = new Set([...set, term]);
+      bySet.set(term, next);
+    }
+    return next;
+  };
+  for (const terms of groups) {
+    for (const { term, weight, boost } of terms) {
+      const postings = state._index.get(term);
+      if (!postings) continue;
+      for (const field of fields) {
+        const fieldBoost = fieldBoosts[field] || 1;
+        const fieldId = state._fieldIds[field] as number;
+        const avgFieldLength = state._avgFieldLength[fieldId] as number;
+        const factor = weight * boost * fieldBoost * 1;
+        let idf = 0;
+        const begin = (matching: number): void => {
+          idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
+        };
+        const add = (shortId: number, freq: number): void => {
+          const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
+          const raw =
+            idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
+          const score = factor * raw;
+          const previous = group[shortId] as number;
+          if (previous !== previous) {
+            group[shortId] = score;
+            inGroup.push(shortId);
+          } else group[shortId] = previous + score;
+          termSets[shortId] = withTerm(termSets[shortId], term);
+        };
+        if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
+        else {
+          const docs = postings.get(fieldId);
+          if (!docs) continue;
+          begin(docs.size);
+          for (const [shortId, freq] of docs) add(shortId, freq);
+        }
       }
     }
+    for (const shortId of inGroup) {
+      if (matchedAny[shortId] === 0) {
+        matchedAny[shortId] = 1;
+        touched.push(shortId);
+        total[shortId] = group[shortId] as number;
+      } else total[shortId] = (total[shortId] as number) + (group[shortId] as number);
+      group[shortId] = Number.NaN;
+    }
+    inGroup.length = 0;
+  }
+  const out = new Map<number, TermScore>();
+  for (const shortId of touched) {
+    out.set(shortId, { score: total[shortId] as number, terms: termSets[shortId] as ReadonlySet<string> });
   }
   return out;
 }
+
+function singleton(
+  memo: Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>,
+  term: string,
+): ReadonlySet<string> {
+  const empty = memo.get(EMPTY) ?? new Map<string, ReadonlySet<string>>();
+  memo.set(EMPTY, empty);
+  let set = empty.get(term);
+  if (!set) {
+    set = new Set([term]);
+    empty.set(term, set);
+  }
+  return set;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();

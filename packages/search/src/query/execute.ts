@@ -66,7 +66,7 @@ function leaf(
 ): Matches {
   const fast = scoreTerms(
     ctx.miniSearch,
-    termsToScore(ctx, term, fuzzy, weight),
+    [termsToScore(ctx, term, fuzzy, weight)],
     fields,
     FIELD_BOOSTS,
     BM25_PARAMS,
@@ -217,10 +217,13 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
     case 'term':
       return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
     case 'prefix': {
+      const expansions = expandPrefix(ctx.miniSearch, plan.prefix);
+      // One pass over all expansions, summed per expansion then across them (the OR below).
+      const groups = expansions.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
+      const fast = scoreTerms(ctx.miniSearch, groups, plan.fields, FIELD_BOOSTS, BM25_PARAMS);
+      if (fast) return fast;
       const out: Matches = new Map();
-      for (const { term, weight } of expandPrefix(ctx.miniSearch, plan.prefix)) {
-        union(out, leaf(ctx, term, plan.fields, 0, weight));
-      }
+      for (const { term, weight } of expansions) union(out, leaf(ctx, term, plan.fields, 0, weight));
       return out;
     }
     case 'phrase': {
