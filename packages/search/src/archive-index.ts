@@ -44,7 +44,6 @@ export interface DatedArticle {
 export class ArchiveIndex {
   private readonly miniSearch: MiniSearch<IndexedFields>;
   private readonly docs = new Map<string, IndexedArticle>();
-  private readonly times = new Map<string, number>();
   /** Highest version applied per id, for live and removed articles alike. */
   private readonly versions = new Map<string, number>();
   /** Counts applied changes; part of {@link indexVersion}. */
@@ -144,7 +143,9 @@ export class ArchiveIndex {
 
   /** Publication instant (epoch ms) of a live article. */
   timeOf(id: string): number | undefined {
-    return this.times.get(id);
+    if (!this.docs.has(id)) return undefined;
+    const shortId = shortIdOf(this.miniSearch, id);
+    return shortId === undefined ? undefined : this.timesByShortId[shortId];
   }
 
   /** Live article by MiniSearch short id. */
@@ -183,7 +184,9 @@ export class ArchiveIndex {
   byDate(): readonly DatedArticle[] {
     if (!this.dateOrder) {
       const order: DatedArticle[] = [];
-      for (const doc of this.docs.values()) order.push({ doc, time: this.times.get(doc.id) as number });
+      this.byShortId.forEach((doc, shortId) => {
+        if (doc) order.push({ doc, time: this.timesByShortId[shortId] as number });
+      });
       order.sort((a, b) => a.time - b.time || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
       this.dateOrder = order;
     }
@@ -205,14 +208,12 @@ export class ArchiveIndex {
       this.timesByShortId[shortId] = Number.NaN;
     }
     this.docs.delete(id);
-    this.times.delete(id);
   }
 
   /** Records an article already added to MiniSearch. */
   private store(doc: IndexedArticle): void {
     const time = Date.parse(doc.publishedAt);
     this.docs.set(doc.id, doc);
-    this.times.set(doc.id, time);
     const shortId = shortIdOf(this.miniSearch, doc.id);
     if (shortId === undefined) throw new Error(`article ${doc.id} is not in the MiniSearch index`);
     this.byShortId[shortId] = doc;

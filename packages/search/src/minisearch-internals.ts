@@ -269,10 +269,7 @@ export function scoreTerms(
   const { k, b, d } = bm25;
   const size = dense.nextId;
   // Totals over groups, and one group's sums (NaN = not matched in this group).
-  const total = new Float64Array(size);
-  const matchedAny = new Uint8Array(size);
-  const group = new Float64Array(size).fill(Number.NaN);
-  const termSets: (ReadonlySet<string> | undefined)[] = new Array(size);
+  const { total, matchedAny, group, termSets } = scratch(size);
   const touched: number[] = [];
   const inGroup: number[] = [];
   const extended = new Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
@@ -291,55 +288,94 @@ export function scoreTerms(
     }
     return next;
   };
-  for (const terms of groups) {
-    for (const { term, weight, boost } of terms) {
-      const postings = state._index.get(term);
-      if (!postings) continue;
-      for (const field of fields) {
-        const fieldBoost = fieldBoosts[field] || 1;
-        const fieldId = state._fieldIds[field] as number;
-        const avgFieldLength = state._avgFieldLength[fieldId] as number;
-        const factor = weight * boost * fieldBoost * 1;
-        let idf = 0;
-        const begin = (matching: number): void => {
-          idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
-        };
-        const add = (shortId: number, freq: number): void => {
-          const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
-          const raw =
-            idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
-          const score = factor * raw;
-          const previous = group[shortId] as number;
-          if (previous !== previous) {
-            group[shortId] = score;
-            inGroup.push(shortId);
-          } else group[shortId] = previous + score;
-          termSets[shortId] = withTerm(termSets[shortId], term);
-        };
-        if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
-        else {
-          const docs = postings.get(fieldId);
-          if (!docs) continue;
-          begin(docs.size);
-          for (const [shortId, freq] of docs) add(shortId, freq);
+  try {
+    for (const terms of groups) {
+      for (const { term, weight, boost } of terms) {
+        const postings = state._index.get(term);
+        if (!postings) continue;
+        for (const field of fields) {
+          const fieldBoost = fieldBoosts[field] || 1;
+          const fieldId = state._fieldIds[field] as number;
+          const avgFieldLength = state._avgFieldLength[fieldId] as number;
+          const factor = weight * boost * fieldBoost * 1;
+          let idf = 0;
+          const begin = (matching: number): void => {
+            idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
+          };
+          const add = (shortId: number, freq: number): void => {
+            const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
+            const raw =
+              idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
+            const score = factor * raw;
+            const previous = group[shortId] as number;
+            if (previous !== previous) {
+              group[shortId] = score;
+              inGroup.push(shortId);
+            } else group[shortId] = previous + score;
+            termSets[shortId] = withTerm(termSets[shortId], term);
+          };
+          if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
+          else {
+            const docs = postings.get(fieldId);
+            if (!docs) continue;
+            begin(docs.size);
+            for (const [shortId, freq] of docs) add(shortId, freq);
+          }
         }
       }
+      for (const shortId of inGroup) {
+        if (matchedAny[shortId] === 0) {
+          matchedAny[shortId] = 1;
+          touched.push(shortId);
+          total[shortId] = group[shortId] as number;
+        } else total[shortId] = (total[shortId] as number) + (group[shortId] as number);
+        group[shortId] = Number.NaN;
+      }
+      inGroup.length = 0;
     }
+    const out = new Map<number, TermScore>();
+    for (const shortId of touched) {
+      out.set(shortId, { score: total[shortId] as number, terms: termSets[shortId] as ReadonlySet<string> });
+    }
+    return out;
+  } finally {
+    // Leave the scratch arrays clean for the next call (only these slots were written).
     for (const shortId of inGroup) {
-      if (matchedAny[shortId] === 0) {
-        matchedAny[shortId] = 1;
-        touched.push(shortId);
-        total[shortId] = group[shortId] as number;
-      } else total[shortId] = (total[shortId] as number) + (group[shortId] as number);
       group[shortId] = Number.NaN;
+      termSets[shortId] = undefined;
     }
-    inGroup.length = 0;
+    for (const shortId of touched) {
+      total[shortId] = 0;
+      matchedAny[shortId] = 0;
+      termSets[shortId] = undefined;
+    }
   }
-  const out = new Map<number, TermScore>();
-  for (const shortId of touched) {
-    out.set(shortId, { score: total[shortId] as number, terms: termSets[shortId] as ReadonlySet<string> });
+}
+
+interface Scratch {
+  total: Float64Array;
+  matchedAny: Uint8Array;
+  group: Float64Array;
+  termSets: (ReadonlySet<string> | undefined)[];
+}
+
+let scratchArrays: Scratch | null = null;
+
+/**
+ * Dense accumulators reused across calls (scoring is synchronous and not re-entrant): allocating
+ * a few MB per broad query made the garbage collector a large share of tail latency.
+ */
+function scratch(size: number): Scratch {
+  if (!scratchArrays || scratchArrays.total.length < size) {
+    const capacity = Math.max(size, Math.ceil((scratchArrays?.total.length ?? 0) * 1.5));
+    scratchArrays = {
+      total: new Float64Array(capacity),
+      matchedAny: new Uint8Array(capacity),
+      group: new Float64Array(capacity).fill(Number.NaN),
+      termSets: new Array(capacity),
+    };
   }
-  return out;
+  return scratchArrays;
 }
 
 function singleton(
