@@ -189,22 +189,58 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
 
 /** Reads a payload written by {@link encodeArchiveIndex}; refuses another index definition. */
 export function decodeArchiveIndex(bytes: Uint8Array): ArchiveIndexParts {
+  const steps = decodeSteps(bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * As {@link decodeArchiveIndex}, on a payload still being decompressed: `ready(end)` resolves once
+ * bytes [0, end) are in place. The metadata is decoded while the rest is decompressing.
+ */
+export async function decodeArchiveIndexProgressively(
+  bytes: Uint8Array,
+  ready: (end: number) => Promise<void>,
+): Promise<ArchiveIndexParts> {
+  const steps = decodeSteps(bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await ready(Math.min(step.value, bytes.length));
+  }
+}
+
+/** Longest LEB128 varint of a value below 2^35 (lengths and counts here are far below). */
+const MAX_VARINT = 5;
+
+/** The decoder; yields "bytes up to here are needed next" before reading them. */
+function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, void> {
+  yield MAGIC.length + MAX_VARINT;
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) throw new Error('not an archive index payload (bad magic)');
   }
   const reader = new VarintReader(bytes, MAGIC.length);
-  const section = () => reader.readBytes(reader.read());
-  const header = JSON.parse(fromUtf8.decode(section())) as Header;
+  function* section(): Generator<number, Uint8Array, void> {
+    yield reader.position + MAX_VARINT;
+    const length = reader.read();
+    yield reader.position + length;
+    return reader.readBytes(length);
+  }
+  const header = JSON.parse(fromUtf8.decode(yield* section())) as Header;
   if (header.definition !== INDEX_DEFINITION_VERSION) {
     throw new Error(
       `index snapshot was built with index definition ${header.definition}, this code uses ${INDEX_DEFINITION_VERSION}; rebuild it`,
     );
   }
-  const metadata = JSON.parse(fromUtf8.decode(section())) as Metadata[];
+  const metadata = JSON.parse(fromUtf8.decode(yield* section())) as Metadata[];
+  yield reader.position + MAX_VARINT * (metadata.length + 1);
   const lengths = metadata.map(() => reader.read());
   // Bodies and postings are views into the payload, not copies: they are most of it, so copying
   // them out to free the rest doubled the peak memory of a cold start for little lasting gain.
   const bodies = reader.readBytes(reader.read());
+  yield reader.position + MAX_VARINT * (metadata.length + 1);
   const sequenceLengths = metadata.map(() => reader.read());
   const texts: SnapshotTexts = { bodies, sequences: reader.readBytes(reader.read()) };
   let offset = 0;
@@ -230,7 +266,7 @@ export function decodeArchiveIndex(bytes: Uint8Array): ArchiveIndexParts {
       sequenceOffset,
     );
   });
-  const tombstones = JSON.parse(fromUtf8.decode(section())) as [string, number][];
-  const miniSearch = decodeMiniSearch(section(), INDEX_OPTIONS);
+  const tombstones = JSON.parse(fromUtf8.decode(yield* section())) as [string, number][];
+  const miniSearch = decodeMiniSearch(yield* section(), INDEX_OPTIONS);
   return { miniSearch, docs, tombstones, generation: header.generation };
 }

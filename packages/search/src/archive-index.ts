@@ -1,6 +1,12 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
-import { decodeArchiveIndex, encodeArchiveIndex, type SequencedArticle } from './archive-index-codec';
+import {
+  type ArchiveIndexParts,
+  decodeArchiveIndex,
+  decodeArchiveIndexProgressively,
+  encodeArchiveIndex,
+  type SequencedArticle,
+} from './archive-index-codec';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
 import { snapshotTermId } from './minisearch-codec';
 import { shortIdOf } from './minisearch-internals';
@@ -238,7 +244,21 @@ export class ArchiveIndex {
 
   /** Loads a serialised index; refuses one built with another index definition. */
   static deserialize(bytes: Uint8Array): ArchiveIndex {
-    const parts = decodeArchiveIndex(bytes);
+    return ArchiveIndex.fromParts(decodeArchiveIndex(bytes));
+  }
+
+  /**
+   * As {@link deserialize}, on a payload still being decompressed (snapshot-codec.ts): `ready(end)`
+   * resolves once bytes [0, end) are in place.
+   */
+  static async deserializeProgressively(
+    bytes: Uint8Array,
+    ready: (end: number) => Promise<void>,
+  ): Promise<ArchiveIndex> {
+    return ArchiveIndex.fromParts(await decodeArchiveIndexProgressively(bytes, ready));
+  }
+
+  private static fromParts(parts: ArchiveIndexParts): ArchiveIndex {
     const index = new ArchiveIndex(parts.miniSearch);
     for (const doc of parts.docs) {
       index.store(doc);

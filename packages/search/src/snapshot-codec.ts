@@ -136,15 +136,16 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<ArchiveIndex> {
   if (stored.byteLength !== header.storedBytes) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (length mismatch)');
   }
-  // Chunks decompress on the libuv pool while this thread checks the checksum; nothing is decoded
-  // before the checksum has matched.
-  const inflating = decompressAll(stored, header);
-  inflating.catch(() => {});
+  // Chunks decompress on the libuv pool while this thread checks the checksum, then decodes; nothing
+  // is decoded before the checksum has matched.
+  const inflating = startDecompression(stored, header);
   if (sha256(stored) !== header.sha256) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (checksum mismatch)');
   }
-  const raw = await inflating;
-  return ArchiveIndex.deserialize(raw);
+  // Decoding starts as soon as the first chunk is in place (the metadata comes first).
+  const index = await ArchiveIndex.deserializeProgressively(inflating.out, inflating.ready);
+  await inflating.done;
+  return index;
 }
 
 let cachedFingerprint: string | undefined;
@@ -229,13 +230,26 @@ function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Decompresses a whole payload into one buffer of the raw size, chunks in parallel. */
-async function decompressAll(stored: Uint8Array, header: SnapshotHeader): Promise<Uint8Array> {
+/** A payload being decompressed into `out`. */
+interface Inflation {
+  out: Uint8Array;
+  /** Resolves once bytes [0, end) of `out` are in place. */
+  ready(end: number): Promise<void>;
+  /** Resolves once all of `out` is. */
+  done: Promise<void>;
+}
+
+/**
+ * Starts decompressing a payload into one buffer of the raw size, chunks in order and a few in
+ * parallel, so the caller can decode the first sections while the later ones are still inflating.
+ */
+function startDecompression(stored: Uint8Array, header: SnapshotHeader): Inflation {
   if (header.compression === 'none') {
     if (stored.byteLength !== header.rawBytes) {
       throw new SnapshotFormatError('snapshot payload has the wrong length');
     }
-    return stored;
+    const done = Promise.resolve();
+    return { out: stored, ready: () => done, done };
   }
   const out = new Uint8Array(header.rawBytes);
   const chunks = header.chunks ?? [stored.byteLength];
@@ -244,19 +258,36 @@ async function decompressAll(stored: Uint8Array, header: SnapshotHeader): Promis
     throw new SnapshotFormatError('snapshot chunk table does not match the payload');
   }
   const jobs: (() => Promise<void>)[] = [];
+  const finished: Promise<void>[] = [];
   let storedAt = 0;
   chunks.forEach((length, i) => {
     const input = stored.subarray(storedAt, storedAt + length);
     storedAt += length;
     const target = out.subarray(i * chunkRaw, Math.min((i + 1) * chunkRaw, header.rawBytes));
-    jobs.push(() => decompress(input, header.compression, target));
+    let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+    const chunkDone = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    chunkDone.catch(() => {}); // observed through `ready`/`done`; never an unhandled rejection
+    finished.push(chunkDone);
+    jobs.push(() =>
+      decompress(input, header.compression, target).then(settle?.resolve, (error) => {
+        settle?.reject(error);
+      }),
+    );
   });
-  // A few at a time: each decompressor holds its window and output chunk (several MB).
+  // A few at a time, in order: each decompressor holds its window and output chunk (several MB).
   const next = async (): Promise<void> => {
     for (let job = jobs.shift(); job; job = jobs.shift()) await job();
   };
-  await Promise.all(Array.from({ length: PARALLEL_DECOMPRESSORS }, next));
-  return out;
+  for (let i = 0; i < PARALLEL_DECOMPRESSORS; i++) void next();
+  const done = Promise.all(finished).then(() => {});
+  done.catch(() => {});
+  return {
+    out,
+    ready: (end) => Promise.all(finished.slice(0, Math.ceil(end / chunkRaw))).then(() => {}),
+    done,
+  };
 }
 
 function decompress(stored: Uint8Array, compression: SnapshotCompression, target: Uint8Array): Promise<void> {
