@@ -1,8 +1,15 @@
 import MiniSearch from 'minisearch';
 import type { Article } from '../../core/src/article';
-import { decodeArchiveIndex, encodeArchiveIndex } from './archive-index-codec';
+import {
+  type ArchiveIndexParts,
+  decodeArchiveIndex,
+  decodeArchiveIndexProgressively,
+  encodeArchiveIndex,
+  type SequencedArticle,
+} from './archive-index-codec';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
-import { externalId } from './minisearch-internals';
+import { snapshotTermId } from './minisearch-codec';
+import { shortIdOf } from './minisearch-internals';
 import { runSearch, type SearchRequest, type SearchResponse } from './search';
 import { type SuggestResponse, suggest } from './suggest';
 
@@ -43,13 +50,19 @@ export interface DatedArticle {
 export class ArchiveIndex {
   private readonly miniSearch: MiniSearch<IndexedFields>;
   private readonly docs = new Map<string, IndexedArticle>();
-  private readonly times = new Map<string, number>();
   /** Highest version applied per id, for live and removed articles alike. */
   private readonly versions = new Map<string, number>();
   /** Counts applied changes; part of {@link indexVersion}. */
   private generation = 0;
   /** Articles by (publishedAt, id), rebuilt lazily after changes (bulk builds stay O(n log n)). */
   private dateOrder: DatedArticle[] | null = null;
+  /**
+   * Live articles and their publication instants by MiniSearch short id: the engine resolves every
+   * matching posting to its article, and two string-keyed Map lookups per hit (short id → id →
+   * article) dominated queries matching most of a 100k index. Holes where articles were removed.
+   */
+  private readonly byShortId: (IndexedArticle | undefined)[] = [];
+  private readonly timesByShortId: number[] = [];
 
   private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
@@ -136,13 +149,19 @@ export class ArchiveIndex {
 
   /** Publication instant (epoch ms) of a live article. */
   timeOf(id: string): number | undefined {
-    return this.times.get(id);
+    if (!this.docs.has(id)) return undefined;
+    const shortId = shortIdOf(this.miniSearch, id);
+    return shortId === undefined ? undefined : this.timesByShortId[shortId];
   }
 
   /** Live article by MiniSearch short id. */
   documentByShortId(shortId: number): IndexedArticle | undefined {
-    const id = externalId(this.miniSearch, shortId);
-    return id === undefined ? undefined : this.docs.get(id);
+    return this.byShortId[shortId];
+  }
+
+  /** Publication instant (epoch ms) of a live article, by MiniSearch short id (NaN if gone). */
+  timeByShortId(shortId: number): number {
+    return this.timesByShortId[shortId] ?? Number.NaN;
   }
 
   /** Text of a field of a live article, by MiniSearch short id. */
@@ -150,11 +169,30 @@ export class ArchiveIndex {
     return this.documentByShortId(shortId)?.[field];
   }
 
+  /**
+   * A phrase check from the term sequences recorded in the snapshot (archive-index-codec.ts): for
+   * an article loaded from it and unchanged since, whether `field` holds `terms` consecutively;
+   * undefined for other articles (the caller analyses the text).
+   */
+  sequenceMatcher(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined {
+    const ids = terms.map((term) => snapshotTermId(this.miniSearch, term));
+    const known = ids.every((id) => id !== undefined);
+    return (shortId, field) => {
+      const doc = this.byShortId[shortId] as (IndexedArticle & Partial<SequencedArticle>) | undefined;
+      if (!doc?.containsTermIds) return undefined;
+      // A term missing from the snapshot's table is in no article loaded from it.
+      if (!known) return false;
+      return doc.containsTermIds(field, ids as number[]);
+    };
+  }
+
   /** Live articles sorted by (publishedAt, id) ascending. */
   byDate(): readonly DatedArticle[] {
     if (!this.dateOrder) {
       const order: DatedArticle[] = [];
-      for (const doc of this.docs.values()) order.push({ doc, time: this.times.get(doc.id) as number });
+      this.byShortId.forEach((doc, shortId) => {
+        if (doc) order.push({ doc, time: this.timesByShortId[shortId] as number });
+      });
       order.sort((a, b) => a.time - b.time || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
       this.dateOrder = order;
     }
@@ -169,14 +207,23 @@ export class ArchiveIndex {
   private removeFromIndex(id: string): void {
     const doc = this.docs.get(id);
     if (!doc) return;
+    const shortId = shortIdOf(this.miniSearch, id);
     this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    if (shortId !== undefined) {
+      this.byShortId[shortId] = undefined;
+      this.timesByShortId[shortId] = Number.NaN;
+    }
     this.docs.delete(id);
-    this.times.delete(id);
   }
 
+  /** Records an article already added to MiniSearch. */
   private store(doc: IndexedArticle): void {
+    const time = Date.parse(doc.publishedAt);
     this.docs.set(doc.id, doc);
-    this.times.set(doc.id, Date.parse(doc.publishedAt));
+    const shortId = shortIdOf(this.miniSearch, doc.id);
+    if (shortId === undefined) throw new Error(`article ${doc.id} is not in the MiniSearch index`);
+    this.byShortId[shortId] = doc;
+    this.timesByShortId[shortId] = time;
   }
 
   private changed(): void {
@@ -197,7 +244,21 @@ export class ArchiveIndex {
 
   /** Loads a serialised index; refuses one built with another index definition. */
   static deserialize(bytes: Uint8Array): ArchiveIndex {
-    const parts = decodeArchiveIndex(bytes);
+    return ArchiveIndex.fromParts(decodeArchiveIndex(bytes));
+  }
+
+  /**
+   * As {@link deserialize}, on a payload still being decompressed (snapshot-codec.ts): `ready(end)`
+   * resolves once bytes [0, end) are in place.
+   */
+  static async deserializeProgressively(
+    bytes: Uint8Array,
+    ready: (end: number) => Promise<void>,
+  ): Promise<ArchiveIndex> {
+    return ArchiveIndex.fromParts(await decodeArchiveIndexProgressively(bytes, ready));
+  }
+
+  private static fromParts(parts: ArchiveIndexParts): ArchiveIndex {
     const index = new ArchiveIndex(parts.miniSearch);
     for (const doc of parts.docs) {
       index.store(doc);

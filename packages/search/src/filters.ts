@@ -43,13 +43,26 @@ export function parseDateBound(value: string, bound: 'from' | 'to'): number {
   return dateOnly && bound === 'to' ? parsed.plus({ days: 1 }).toMillis() - 1 : ms;
 }
 
+/**
+ * Article values (places, sources, languages, tags) repeat a lot, and filtering normalises one per
+ * candidate: memoised, bounded so that odd values cannot grow it without limit.
+ */
+const normalised = new Map<string, string>();
+const MAX_NORMALISED = 50_000;
+
 /** Normalises a facet/filter value for case- and accent-insensitive equality. */
 export function normaliseValue(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{Mn}/gu, '')
-    .toLowerCase()
-    .trim();
+  let out = normalised.get(value);
+  if (out === undefined) {
+    out = value
+      .normalize('NFKD')
+      .replace(/\p{Mn}/gu, '')
+      .toLowerCase()
+      .trim();
+    if (normalised.size >= MAX_NORMALISED) normalised.clear();
+    normalised.set(value, out);
+  }
+  return out;
 }
 
 export interface FilterInput {
@@ -81,6 +94,11 @@ export function resolveFilters(input: FilterInput): Filters {
 /** True when no filter other than the date range is set (the date range is served by binary search). */
 export function onlyDateFilters(f: Filters): boolean {
   return f.place === null && f.source === null && f.language === null && f.tags.length === 0;
+}
+
+/** True when any filter is set (date bounds included). */
+export function hasFilters(f: Filters): boolean {
+  return f.fromMs !== null || f.toMs !== null || !onlyDateFilters(f);
 }
 
 /** Whether an article passes the filters; `time` is its publication instant in epoch ms. */

@@ -126,3 +126,35 @@ describe('MiniSearch snapshot codec (pinned to minisearch 7.2 internals)', () =>
     expect(() => encodeMiniSearch(stored)).toThrow(/stored fields/);
   });
 });
+
+describe('LazyTermData read in place', () => {
+  it('counts and iterates postings without materialising, as the materialised Map does', () => {
+    const original = build(corpus(60, 7));
+    const decoded = decodeMiniSearch(encodeMiniSearch(original), options);
+    const index = (decoded as unknown as { _index: Map<string, LazyTermData> })._index;
+    const data = index.get('geneva') as LazyTermData;
+    const seen: [number, number, number][] = [];
+    let total = 0;
+    for (const fieldId of [0, 1, 2]) {
+      let announced = -1;
+      const n = data.forEachPosting(
+        fieldId,
+        (shortId, freq) => seen.push([fieldId, shortId, freq]),
+        (count) => {
+          announced = count;
+        },
+      );
+      if (n > 0) expect(announced).toBe(n);
+      total += n;
+    }
+    expect(data.postingCount()).toBe(total);
+    expect(data.isPending).toBe(true);
+    const materialised = [...data].flatMap(([fieldId, docs]) =>
+      [...docs].map(([shortId, freq]): [number, number, number] => [fieldId, shortId, freq]),
+    );
+    // Fields come in encoding order; within a field, postings in short id order.
+    const byField = (a: number[], b: number[]) => (a[0] as number) - (b[0] as number);
+    expect(seen).toEqual(materialised.sort(byField));
+    expect(data.postingCount()).toBe(total);
+  });
+});

@@ -6,6 +6,7 @@ import {
   externalId,
   fuzzyTerms,
   prefixTerms,
+  scoreTerms,
   shortIdOf,
   someDocumentWith,
 } from './minisearch-internals';
@@ -51,5 +52,86 @@ describe('minisearch internals (7.2)', () => {
     expect(prefixTerms(ms, 'gen', 1, (t) => t !== 'geneva')).toEqual([{ term: 'genetic', df: 1 }]);
     expect(fuzzyTerms(ms, 'genava', 1)).toEqual([{ term: 'geneva', distance: 1, df: 2 }]);
     expect(documentFrequency(ms, 'geneva')).toBe(2);
+  });
+});
+
+describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
+  it('gives bit-identical scores and matched terms to executeQuery, fuzzy included', () => {
+    const ms = new MiniSearch<{ id: string; title: string; body: string }>({ fields: ['title', 'body'] });
+    ms.addAll([
+      { id: 'a', title: 'geneva talks', body: 'peace talks in geneva geneva' },
+      { id: 'b', title: 'peace', body: 'geneve peace initiative talk' },
+      { id: 'c', title: 'genetic research', body: 'research on genes talks' },
+    ]);
+    ms.remove({ id: 'c', title: 'genetic research', body: 'research on genes talks' });
+    ms.add({ id: 'd', title: 'talks', body: 'genova talks resume' });
+    const bm25 = { k: 1.2, b: 0.75, d: 0 };
+    const raw = executeRaw(ms, {
+      queries: ['geneva'],
+      fields: ['title', 'body'],
+      fuzzy: 1,
+      prefix: false,
+      boostTerm: () => 0.5,
+      bm25,
+    } as never);
+    const terms = [
+      { term: 'geneva', weight: 1, boost: 0.5 },
+      ...fuzzyTerms(ms, 'geneva', 1)
+        .filter((t) => t.distance > 0)
+        .map((t) => ({
+          term: t.term,
+          weight: (0.45 * t.term.length) / (t.term.length + t.distance),
+          boost: 0.5,
+        })),
+    ];
+    const fast = scoreTerms(ms, [terms], ['title', 'body'], { title: 1, body: 1 }, bm25);
+    expect(fast).not.toBeNull();
+    expect(new Map([...(fast ?? [])].map(([id, m]) => [id, [m.score, [...m.terms].sort()]]))).toEqual(
+      new Map([...raw].map(([id, r]) => [id, [r.score, Object.keys(r.match).sort()]])),
+    );
+  });
+
+  it('sums groups like an OR of separate queries, and follows index changes', () => {
+    const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+    ms.addAll([
+      { id: 'a', text: 'geneva talks talks' },
+      { id: 'b', text: 'geneva peace' },
+    ]);
+    const bm25 = { k: 1.2, b: 0.75, d: 0 };
+    const check = () => {
+      const expected = new Map<number, number>();
+      for (const [term, boost] of [
+        ['geneva', 0.3],
+        ['talks', 0.7],
+      ] as const) {
+        const raw = executeRaw(ms, {
+          queries: [term],
+          fields: ['text'],
+          boostTerm: () => boost,
+          bm25,
+        } as never);
+        for (const [id, r] of raw)
+          expected.set(id, expected.has(id) ? (expected.get(id) as number) + r.score : r.score);
+      }
+      const groups = [
+        [{ term: 'geneva', weight: 1, boost: 0.3 }],
+        [{ term: 'talks', weight: 1, boost: 0.7 }],
+      ];
+      const fast = scoreTerms(ms, groups, ['text'], {}, bm25);
+      expect(new Map([...(fast ?? [])].map(([id, m]) => [id, m.score]))).toEqual(expected);
+    };
+    check();
+    ms.add({ id: 'c', text: 'talks on talks in a much longer text about geneva' });
+    check();
+    ms.remove({ id: 'a', text: 'geneva talks talks' });
+    check();
+  });
+
+  it('declines an index with discarded documents (their postings linger until a vacuum)', () => {
+    const ms = index();
+    ms.discard('a');
+    expect(
+      scoreTerms(ms, [[{ term: 'geneva', weight: 1, boost: 1 }]], ['text'], {}, { k: 1.2, b: 0.7, d: 0.5 }),
+    ).toBeNull();
   });
 });

@@ -28,6 +28,11 @@ interface Internals {
   _index: SearchableMapLike;
   _documentIds: Map<number, string>;
   _idToShortId: Map<string, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _documentCount: number;
+  _dirtCount: number;
   executeQuery(query: Query, options?: object): Map<number, RawMatch>;
 }
 
@@ -37,6 +42,7 @@ interface Internals {
  */
 export interface MiniSearchState {
   _index: {
+    get(term: string): FieldPostings | undefined;
     set(term: string, data: FieldPostings): unknown;
     [Symbol.iterator](): Iterator<[string, FieldPostings]>;
   };
@@ -78,9 +84,42 @@ export function shortIdOf(ms: AnyMiniSearch, id: string): number | undefined {
   return internals(ms)._idToShortId.get(id);
 }
 
+/**
+ * Term data that can answer without being materialised (minisearch-codec.ts's LazyTermData): the
+ * engine reads posting counts for every prefix/fuzzy expansion and scores postings straight from
+ * the snapshot's bytes, which is what keeps a loaded index small and broad queries fast.
+ */
+interface CompactPostings {
+  /** Posting count summed over fields. */
+  postingCount(): number;
+  /**
+   * Calls `begin` with a field's posting count, then `fn` for each of its postings (in short id
+   * order); returns the count (0, with no calls, when the term is not in the field).
+   */
+  forEachPosting(
+    fieldId: number,
+    fn: (shortId: number, freq: number) => void,
+    begin?: (count: number) => void,
+  ): number;
+}
+
+function isCompact(postings: FieldPostings): postings is FieldPostings & CompactPostings {
+  return typeof (postings as Partial<CompactPostings>).forEachPosting === 'function';
+}
+
+/**
+ * True when every posting belongs to a live document: documents were only ever removed with
+ * `remove` (never `discard`, which leaves postings behind until a vacuum and makes MiniSearch's own
+ * scoring prune them as it reads). Then counts are posting sizes and the fast scorer is exact.
+ */
+function isClean(ms: AnyMiniSearch): boolean {
+  return internals(ms)._dirtCount === 0;
+}
+
 /** Number of live documents containing `term` in any field (may count a document twice across fields). */
 function frequency(ms: AnyMiniSearch, postings: FieldPostings | undefined): number {
   if (!postings) return 0;
+  if (isClean(ms)) return approximateFrequency(postings);
   const ids = internals(ms)._documentIds;
   let n = 0;
   for (const docs of postings.values()) {
@@ -96,6 +135,7 @@ export function documentFrequency(ms: AnyMiniSearch, term: string): number {
 
 /** Posting-list sizes summed over fields: O(fields), may count not-yet-vacuumed documents. */
 function approximateFrequency(postings: FieldPostings): number {
+  if (isCompact(postings)) return postings.postingCount();
   let n = 0;
   for (const docs of postings.values()) n += docs.size;
   return n;
@@ -149,3 +189,207 @@ export function someDocumentWith(ms: AnyMiniSearch, term: string): string | unde
   }
   return undefined;
 }
+
+/** A term to score: index term, the query term it stands for, and its weight (MiniSearch's `termWeight × termBoost`). */
+export interface ScoredTerm {
+  term: string;
+  weight: number;
+  boost: number;
+}
+
+/** Per-document result of {@link scoreTerms}: BM25 sum and the index terms matched. */
+export interface TermScore {
+  score: number;
+  terms: ReadonlySet<string>;
+}
+
+/** Field lengths as one dense array (shortId × fieldCount + fieldId), for one index state. */
+interface DenseLengths {
+  nextId: number;
+  documentCount: number;
+  fieldCount: number;
+  lengths: Uint32Array;
+}
+
+const denseLengths = new WeakMap<object, DenseLengths>();
+
+/**
+ * MiniSearch keeps field lengths in a Map of small arrays: one lookup per scored posting. A dense
+ * copy is kept per index, rebuilt when the index changed. Every `add` raises `_nextId` and every
+ * `remove` lowers `_documentCount` while `_nextId` never falls, so the pair identifies the state.
+ */
+function fieldLengths(ms: AnyMiniSearch): DenseLengths {
+  const state = internals(ms);
+  const nextId = (ms as unknown as { _nextId: number })._nextId;
+  const cached = denseLengths.get(ms);
+  if (cached && cached.nextId === nextId && cached.documentCount === state._documentCount) return cached;
+  const fieldCount = Object.keys(state._fieldIds).length;
+  const lengths = new Uint32Array(Math.max(nextId, 1) * fieldCount);
+  for (const [shortId, perField] of state._fieldLength) {
+    for (let f = 0; f < fieldCount; f++) lengths[shortId * fieldCount + f] = perField[f] ?? 0;
+  }
+  const dense = { nextId, documentCount: state._documentCount, fieldCount, lengths };
+  denseLengths.set(ms, dense);
+  return dense;
+}
+
+/**
+ * Gives an index its dense field lengths (shortId × fieldCount + fieldId) when they are at hand
+ * anyway, as when a snapshot is decoded, so the first query does not build them.
+ */
+export function adoptFieldLengths(ms: AnyMiniSearch, lengths: Uint32Array): void {
+  const state = internals(ms);
+  const nextId = (ms as unknown as { _nextId: number })._nextId;
+  const fieldCount = Object.keys(state._fieldIds).length;
+  if (lengths.length < nextId * fieldCount) throw new Error('adoptFieldLengths: array too short');
+  denseLengths.set(ms, { nextId, documentCount: state._documentCount, fieldCount, lengths });
+}
+
+/**
+ * MiniSearch 7.2's BM25 scoring (its `termResults`, with the same arithmetic in the same order, so
+ * scores are bit-identical), without its per-hit `match` objects, reading compact postings in
+ * place and accumulating in dense arrays. Each group is one MiniSearch query spec (a term, or a
+ * term and its fuzzy expansions, summed in order); groups are then added up per document in order,
+ * as the engine's OR of separate sub-queries does. Documents matched by exactly the same terms share
+ * one `terms` set (treat it as immutable). Returns null when the index is not clean (see isClean):
+ * the caller then uses {@link executeRaw}.
+ */
+export function scoreTerms(
+  ms: AnyMiniSearch,
+  groups: readonly (readonly ScoredTerm[])[],
+  fields: readonly string[],
+  fieldBoosts: Readonly<Record<string, number>>,
+  bm25: { k: number; b: number; d: number },
+): Map<number, TermScore> | null {
+  if (!isClean(ms)) return null;
+  const state = internals(ms);
+  const dense = fieldLengths(ms);
+  const { fieldCount, lengths } = dense;
+  const totalCount = state._documentCount;
+  const { k, b, d } = bm25;
+  const size = dense.nextId;
+  // Totals over groups, and one group's sums (NaN = not matched in this group).
+  const { total, matchedAny, group, termSets } = scratch(size);
+  const touched: number[] = [];
+  const inGroup: number[] = [];
+  const extended = new Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
+  const withTerm = (set: ReadonlySet<string> | undefined, term: string): ReadonlySet<string> => {
+    if (set === undefined) return singleton(extended, term);
+    if (set.has(term)) return set;
+    let bySet = extended.get(set);
+    if (!bySet) {
+      bySet = new Map();
+      extended.set(set, bySet);
+    }
+    let next = bySet.get(term);
+    if (!next) {
+      next = new Set([...set, term]);
+      bySet.set(term, next);
+    }
+    return next;
+  };
+  try {
+    for (const terms of groups) {
+      for (const { term, weight, boost } of terms) {
+        const postings = state._index.get(term);
+        if (!postings) continue;
+        for (const field of fields) {
+          const fieldBoost = fieldBoosts[field] || 1;
+          const fieldId = state._fieldIds[field] as number;
+          const avgFieldLength = state._avgFieldLength[fieldId] as number;
+          const factor = weight * boost * fieldBoost * 1;
+          let idf = 0;
+          const begin = (matching: number): void => {
+            idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
+          };
+          const add = (shortId: number, freq: number): void => {
+            const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
+            const raw =
+              idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
+            const score = factor * raw;
+            const previous = group[shortId] as number;
+            if (previous !== previous) {
+              group[shortId] = score;
+              inGroup.push(shortId);
+            } else group[shortId] = previous + score;
+            termSets[shortId] = withTerm(termSets[shortId], term);
+          };
+          if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
+          else {
+            const docs = postings.get(fieldId);
+            if (!docs) continue;
+            begin(docs.size);
+            for (const [shortId, freq] of docs) add(shortId, freq);
+          }
+        }
+      }
+      for (const shortId of inGroup) {
+        if (matchedAny[shortId] === 0) {
+          matchedAny[shortId] = 1;
+          touched.push(shortId);
+          total[shortId] = group[shortId] as number;
+        } else total[shortId] = (total[shortId] as number) + (group[shortId] as number);
+        group[shortId] = Number.NaN;
+      }
+      inGroup.length = 0;
+    }
+    const out = new Map<number, TermScore>();
+    for (const shortId of touched) {
+      out.set(shortId, { score: total[shortId] as number, terms: termSets[shortId] as ReadonlySet<string> });
+    }
+    return out;
+  } finally {
+    // Leave the scratch arrays clean for the next call (only these slots were written).
+    for (const shortId of inGroup) {
+      group[shortId] = Number.NaN;
+      termSets[shortId] = undefined;
+    }
+    for (const shortId of touched) {
+      total[shortId] = 0;
+      matchedAny[shortId] = 0;
+      termSets[shortId] = undefined;
+    }
+  }
+}
+
+interface Scratch {
+  total: Float64Array;
+  matchedAny: Uint8Array;
+  group: Float64Array;
+  termSets: (ReadonlySet<string> | undefined)[];
+}
+
+let scratchArrays: Scratch | null = null;
+
+/**
+ * Dense accumulators reused across calls (scoring is synchronous and not re-entrant): allocating
+ * a few MB per broad query made the garbage collector a large share of tail latency.
+ */
+function scratch(size: number): Scratch {
+  if (!scratchArrays || scratchArrays.total.length < size) {
+    const capacity = Math.max(size, Math.ceil((scratchArrays?.total.length ?? 0) * 1.5));
+    scratchArrays = {
+      total: new Float64Array(capacity),
+      matchedAny: new Uint8Array(capacity),
+      group: new Float64Array(capacity).fill(Number.NaN),
+      termSets: new Array(capacity),
+    };
+  }
+  return scratchArrays;
+}
+
+function singleton(
+  memo: Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>,
+  term: string,
+): ReadonlySet<string> {
+  const empty = memo.get(EMPTY) ?? new Map<string, ReadonlySet<string>>();
+  memo.set(EMPTY, empty);
+  let set = empty.get(term);
+  if (!set) {
+    set = new Set([term]);
+    empty.set(term, set);
+  }
+  return set;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();

@@ -2,7 +2,7 @@ import type { ArchiveIndex, IndexedArticle } from './archive-index';
 import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { FacetCounter, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
-import { type FilterInput, type Filters, passes, resolveFilters } from './filters';
+import { type FilterInput, type Filters, hasFilters, passes, resolveFilters } from './filters';
 import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
@@ -13,6 +13,7 @@ import { parseQuery } from './query/parser';
 import { type Plan, planQuery } from './query/plan';
 import { bestSnippet, highlightAll } from './snippet';
 import { didYouMean } from './suggest';
+import { selectTop } from './top-k';
 
 export type SortOrder = 'relevance' | 'newest' | 'oldest';
 
@@ -155,15 +156,19 @@ function withFeedback(
   ctx: ExecutionContext,
   plan: Plan,
   matches: Matches,
-  keep: (shortId: number) => boolean,
+  keep: ((shortId: number) => boolean) | null,
 ): Matches {
   const terms = sequenceTerms(plan);
   if (terms.length === 0 || matches.size === 0) return matches;
-  const top = [...matches]
-    .map(([shortId, m]) => ({ doc: index.documentByShortId(shortId) as IndexedArticle, score: m.score }))
-    .sort((a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id))
-    .slice(0, FEEDBACK_DOCS)
-    .map(({ doc, score }) => ({ score, texts: [doc.title, doc.body] }));
+  const scored = [...matches].map(([shortId, m]) => ({
+    doc: index.documentByShortId(shortId) as IndexedArticle,
+    score: m.score,
+  }));
+  const top = selectTop(
+    scored,
+    FEEDBACK_DOCS,
+    (a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id),
+  ).map(({ doc, score }) => ({ score, texts: [doc.title, doc.body] }));
   return executeWeighted(ctx, expandQuery(terms, top, ANALYZER), FEEDBACK_FIELDS, keep);
 }
 
@@ -171,7 +176,6 @@ function withFeedback(
 function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
   const pairs = queryPairs(sequenceTerms(plan));
   if (pairs.length === 0 || hits.length === 0) return;
-  hits.sort(comparator('relevance'));
   const n = index.size;
   const idfCache = new Map<string, number>();
   const idf = (term: string): number => {
@@ -183,7 +187,8 @@ function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
     }
     return v;
   };
-  for (const hit of hits.slice(0, RERANK_DEPTH)) {
+  // The same hits as sorting all of them and taking the first RERANK_DEPTH (a total order).
+  for (const hit of selectTop(hits, RERANK_DEPTH, comparator('relevance'))) {
     hit.score += proximityBonus([hit.doc.title, hit.doc.body], pairs, idf, ANALYZER);
   }
 }
@@ -205,25 +210,28 @@ function searchText(
     miniSearch: index.engine,
     analyzer: ANALYZER,
     fieldText: (shortId, field) => index.fieldText(shortId, field),
+    sequenceMatcher: (terms) => index.sequenceMatcher(terms),
   };
-  const keep = (shortId: number): boolean => {
-    const doc = index.documentByShortId(shortId);
-    return doc !== undefined && passes(filters, doc, index.timeOf(doc.id) as number);
-  };
+  // Without filters every match is kept: skip the per-match check (most of a broad query's cost).
+  const keep = hasFilters(filters)
+    ? (shortId: number): boolean => {
+        const doc = index.documentByShortId(shortId);
+        return doc !== undefined && passes(filters, doc, index.timeByShortId(shortId));
+      }
+    : null;
   let matches = executePlan(ctx, plan, keep);
   if (mode === 'natural') matches = withFeedback(index, ctx, plan, matches, keep);
   const hits: Hit[] = [];
   for (const [shortId, m] of matches) {
     const doc = index.documentByShortId(shortId) as IndexedArticle;
     facets.add(doc);
-    hits.push({ doc, time: index.timeOf(doc.id) as number, score: m.score, terms: m.terms });
+    hits.push({ doc, time: index.timeByShortId(shortId), score: m.score, terms: m.terms });
   }
   if (sort === 'relevance') rerankByProximity(index, plan, hits);
   const remaining = after ? hits.filter((h) => isAfter(sort, h, after)) : hits;
-  remaining.sort(comparator(sort));
   return {
     total: hits.length,
-    page: remaining.slice(0, limit),
+    page: selectTop(remaining, limit, comparator(sort)),
     hasMore: remaining.length > limit,
     facets: facets.result(),
   };

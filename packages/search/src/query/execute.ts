@@ -1,14 +1,16 @@
 import type MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis';
 import type { SearchField } from '../index-definition';
-import { executeRaw, prefixTerms } from '../minisearch-internals';
+import { BM25_PARAMS, FIELD_BOOSTS } from '../index-definition';
+import { executeRaw, fuzzyTerms, prefixTerms, type ScoredTerm, scoreTerms } from '../minisearch-internals';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
 
 /** A matching document: BM25 sum and the index terms it matched (for highlighting). */
 export interface Match {
   score: number;
-  terms: Set<string>;
+  /** Shared between documents matched by the same terms: never mutate, replace (see mergeTerms). */
+  terms: ReadonlySet<string>;
 }
 
 /** short doc id → match */
@@ -21,13 +23,39 @@ export interface ExecutionContext {
   analyzer: Analyzer;
   /** Text of a field of a document (short id), or undefined if gone. */
   fieldText(shortId: number, field: SearchField): string | undefined;
+  /**
+   * Optional fast phrase check for `terms` (see ArchiveIndex.sequenceMatcher): true/false when
+   * the index knows the document's term sequence, undefined to fall back to the text.
+   */
+  sequenceMatcher?(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined;
 }
 
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
 const PREFIX_WEIGHT = 0.375;
 
+/** MiniSearch's defaults for fuzzy matches (`maxFuzzy`, `weights.fuzzy`), mirrored by the fast path. */
+const MAX_FUZZY = 6;
+const FUZZY_WEIGHT = 0.45;
+
 const identityTokenize = (text: string): string[] => [text];
 const identityTerm = (term: string): string => term;
+
+/**
+ * The terms MiniSearch's `executeQuerySpec` scores for one query term, in its order and with its
+ * weights: the term itself, then (fuzzy) every index term within the edit distance.
+ */
+function termsToScore(ctx: ExecutionContext, term: string, fuzzy: number, weight: number): ScoredTerm[] {
+  const out: ScoredTerm[] = [{ term, weight: 1, boost: weight }];
+  if (fuzzy <= 0) return out;
+  const maxDistance = fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
+  if (!maxDistance) return out;
+  for (const match of fuzzyTerms(ctx.miniSearch, term, maxDistance)) {
+    if (!match.distance) continue;
+    const fuzzyWeight = (FUZZY_WEIGHT * match.term.length) / (match.term.length + match.distance);
+    out.push({ term: match.term, weight: fuzzyWeight, boost: weight });
+  }
+  return out;
+}
 
 function leaf(
   ctx: ExecutionContext,
@@ -36,6 +64,14 @@ function leaf(
   fuzzy: number,
   weight = 1,
 ): Matches {
+  const fast = scoreTerms(
+    ctx.miniSearch,
+    [termsToScore(ctx, term, fuzzy, weight)],
+    fields,
+    FIELD_BOOSTS,
+    BM25_PARAMS,
+  );
+  if (fast) return fast;
   const raw = executeRaw(ctx.miniSearch, {
     queries: [term],
     fields,
@@ -74,13 +110,40 @@ export function expandPrefix(
   });
 }
 
+type TermSet = ReadonlySet<string>;
+
+/**
+ * Unions of matched-term sets, memoised for one combining step: documents matched by the same
+ * terms share one set, so a query matching 100k documents builds a handful of sets, not 100k.
+ */
+function termMerger(): (a: TermSet, b: TermSet) => TermSet {
+  const memo = new Map<TermSet, Map<TermSet, TermSet>>();
+  return (a, b) => {
+    if (a === b) return a;
+    let inner = memo.get(a);
+    if (!inner) {
+      inner = new Map();
+      memo.set(a, inner);
+    }
+    let merged = inner.get(b);
+    if (!merged) {
+      const all = new Set(a);
+      for (const t of b) all.add(t);
+      merged = all.size === a.size ? a : all.size === b.size ? b : all;
+      inner.set(b, merged);
+    }
+    return merged;
+  };
+}
+
 function union(into: Matches, other: Matches): Matches {
+  const merge = termMerger();
   for (const [id, m] of other) {
     const existing = into.get(id);
     if (!existing) into.set(id, m);
     else {
       existing.score += m.score;
-      for (const t of m.terms) existing.terms.add(t);
+      existing.terms = merge(existing.terms, m.terms);
     }
   }
   return into;
@@ -88,13 +151,12 @@ function union(into: Matches, other: Matches): Matches {
 
 function intersect(a: Matches, b: Matches): Matches {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const merge = termMerger();
   const out: Matches = new Map();
   for (const [id, m] of small) {
     const other = large.get(id);
     if (!other) continue;
-    const terms = new Set(m.terms);
-    for (const t of other.terms) terms.add(t);
-    out.set(id, { score: m.score + other.score, terms });
+    out.set(id, { score: m.score + other.score, terms: merge(m.terms, other.terms) });
   }
   return out;
 }
@@ -105,8 +167,12 @@ export function containsPhrase(
   shortId: number,
   terms: string[],
   fields: SearchField[],
+  known?: (shortId: number, field: SearchField) => boolean | undefined,
 ) {
   for (const field of fields) {
+    const fast = known?.(shortId, field);
+    if (fast === true) return true;
+    if (fast === false) continue;
     const text = ctx.fieldText(shortId, field);
     if (text === undefined) continue;
     const seq = ctx.analyzer.terms(text);
@@ -133,8 +199,10 @@ function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): Matches {
 
 function verify(ctx: ExecutionContext, matches: Matches, phrases: PhrasePlan[]): Matches {
   if (phrases.length === 0) return matches;
+  const checks = phrases.map((p) => ({ plan: p, known: ctx.sequenceMatcher?.(p.terms) }));
   for (const id of [...matches.keys()]) {
-    if (!phrases.every((p) => containsPhrase(ctx, id, p.terms, p.fields))) matches.delete(id);
+    if (!checks.every((c) => containsPhrase(ctx, id, c.plan.terms, c.plan.fields, c.known)))
+      matches.delete(id);
   }
   return matches;
 }
@@ -149,10 +217,13 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
     case 'term':
       return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
     case 'prefix': {
+      const expansions = expandPrefix(ctx.miniSearch, plan.prefix);
+      // One pass over all expansions, summed per expansion then across them (the OR below).
+      const groups = expansions.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
+      const fast = scoreTerms(ctx.miniSearch, groups, plan.fields, FIELD_BOOSTS, BM25_PARAMS);
+      if (fast) return fast;
       const out: Matches = new Map();
-      for (const { term, weight } of expandPrefix(ctx.miniSearch, plan.prefix)) {
-        union(out, leaf(ctx, term, plan.fields, 0, weight));
-      }
+      for (const { term, weight } of expansions) union(out, leaf(ctx, term, plan.fields, 0, weight));
       return out;
     }
     case 'phrase': {
@@ -187,12 +258,16 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
 
 /**
  * Runs a plan: all matching documents with scores and matched terms. `keep` (the filters) is
- * applied before the positional phrase checks.
+ * applied before the positional phrase checks; null keeps everything.
  */
-export function executePlan(ctx: ExecutionContext, plan: Plan, keep: (shortId: number) => boolean): Matches {
+export function executePlan(
+  ctx: ExecutionContext,
+  plan: Plan,
+  keep: ((shortId: number) => boolean) | null,
+): Matches {
   const pending: PhrasePlan[] = [];
   const matches = evaluate(ctx, plan, pending);
-  for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
+  if (keep) for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
   return verify(ctx, matches, pending);
 }
 
@@ -201,10 +276,10 @@ export function executeWeighted(
   ctx: ExecutionContext,
   weights: Map<string, number>,
   fields: SearchField[],
-  keep: (shortId: number) => boolean,
+  keep: ((shortId: number) => boolean) | null,
 ): Matches {
   const out: Matches = new Map();
   for (const [term, weight] of weights) union(out, leaf(ctx, term, fields, 0, weight));
-  for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
+  if (keep) for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
   return out;
 }
