@@ -308,7 +308,7 @@ export function scoreTerms(
               idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
             const score = factor * raw;
             const previous = group[shortId] as number;
-            if (previous !== previous) {
+            if (Number.isNaN(previous)) {
               group[shortId] = score;
               inGroup.push(shortId);
             } else group[shortId] = previous + score;
