@@ -38,24 +38,21 @@ function sizes(value: string): number[] {
   return value.split(',').map((s) => positiveInt(s.trim()));
 }
 
-interface CliValues {
+/** What commander parses: the harness options that map one to one, plus the CLI's own. */
+type CliValues = Pick<
+  BenchOptions,
+  'queries' | 'coldRuns' | 'httpSeconds' | 'ingestDocs' | 'ingestBatch' | 'ingestProbes' | 'seed'
+> & {
   corpus?: string;
   generated?: boolean;
   docs?: number;
-  queries: number;
   warmup: number;
   skip?: Section[];
   out?: string;
   tiny?: boolean;
   curve?: number[];
-  coldRuns: number;
-  httpSeconds: number;
-  ingestDocs: number;
-  ingestBatch: number;
-  ingestProbes: number;
-  seed: number;
   quiet?: boolean;
-}
+};
 
 function command(): Command {
   return new Command('bench')
