@@ -28,8 +28,11 @@ export function indexBlobStore(config: IndexBlobStoreConfig): BlobStore {
   if (config.bucket.startsWith('file:')) {
     return new FsBlobStore(join(fileURLToPath(config.bucket), config.prefix));
   }
-  const client =
-    config.s3Client ??
-    new S3Client(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {});
+  const client = config.s3Client ?? indexS3Client(config.s3Endpoint);
   return new S3BlobStore({ client, bucket: config.bucket, prefix: config.prefix });
+}
+
+/** The S3 client for the index bucket: AWS's endpoint, or an S3-compatible one (path-style). */
+export function indexS3Client(s3Endpoint?: string): S3Client {
+  return new S3Client(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {});
 }

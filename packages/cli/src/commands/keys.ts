@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { createDynamoClients } from '../../../store/src/dynamo-client';
 import { KeyStore, KeyStoreError } from '../../../store/src/key-store';
-import { startLocalDynamo } from '../../../store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../../store/src/tables';
 import { CliError, type CliIo } from '../io';
+import { withStore } from '../store-session';
 
 interface KeysOptions {
   aws?: boolean;
@@ -73,26 +71,13 @@ async function withKeyStore(
   io: CliIo,
   run: (store: KeyStore) => Promise<void>,
 ): Promise<void> {
-  const keysTableName = io.env.ARCHIVE_KEYS_TABLE_NAME ?? DEFAULT_KEYS_TABLE_NAME;
-  const endpoint = io.env.DYNAMODB_ENDPOINT;
-  const remote = options.aws || endpoint;
-  const local = remote
-    ? null
-    : await startLocalDynamo({ dataDir: options.dataDir ?? io.env.ARCHIVE_DATA_DIR ?? './.archive' });
-  const clients = createDynamoClients({ endpoint: local?.endpoint ?? endpoint });
+  const remote = Boolean(options.aws || io.env.DYNAMODB_ENDPOINT);
   try {
-    if (local) {
-      await ensureTables(clients.client, {
-        tableName: io.env.ARCHIVE_TABLE_NAME ?? DEFAULT_TABLE_NAME,
-        keysTableName,
-      });
-    }
-    await run(new KeyStore(clients.doc, keysTableName));
+    await withStore({ remote, dataDir: options.dataDir }, io, ({ clients, keysTableName }) =>
+      run(new KeyStore(clients.doc, keysTableName)),
+    );
   } catch (error) {
     if (error instanceof KeyStoreError) throw new CliError(error.message);
     throw error;
-  } finally {
-    clients.client.destroy();
-    await local?.close();
   }
 }

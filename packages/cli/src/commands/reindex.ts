@@ -1,16 +1,13 @@
-import { join, resolve } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { publishRebuild, type RebuildItem } from '../../../search/src/rebuild';
 import type { ArticleRepository } from '../../../store/src/article-repository';
 import { DynamoArticleRepository } from '../../../store/src/article-repository';
 import type { BlobStore } from '../../../store/src/blob-store';
+import { indexBlobStore, indexS3Client } from '../../../store/src/blob-store-from-url';
 import { FsBlobStore } from '../../../store/src/blob-store-fs';
-import { S3BlobStore } from '../../../store/src/blob-store-s3';
-import { createDynamoClients } from '../../../store/src/dynamo-client';
-import { startLocalDynamo } from '../../../store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../../store/src/tables';
 import { CliError, type CliIo } from '../io';
+import { withStore } from '../store-session';
 
 interface ReindexOptions {
   aws?: boolean;
@@ -63,33 +60,30 @@ async function withStoreAndBlobs(
   io: CliIo,
   run: (repository: ArticleRepository, blobs: BlobStore) => Promise<void>,
 ): Promise<void> {
-  const tableName = io.env.ARCHIVE_TABLE_NAME ?? DEFAULT_TABLE_NAME;
-  if (options.aws) {
-    const bucket = io.env.ARCHIVE_INDEX_BUCKET;
-    if (!bucket) throw new CliError('--aws needs ARCHIVE_INDEX_BUCKET (the stack output IndexBucketName)');
-    const clients = createDynamoClients({ endpoint: io.env.DYNAMODB_ENDPOINT });
-    const s3 = new S3Client({ endpoint: io.env.S3_ENDPOINT, forcePathStyle: Boolean(io.env.S3_ENDPOINT) });
-    try {
-      const blobs = new S3BlobStore({ client: s3, bucket, prefix: io.env.ARCHIVE_INDEX_PREFIX ?? 'index/' });
-      await run(new DynamoArticleRepository({ doc: clients.doc, tableName }), blobs);
-    } finally {
-      clients.client.destroy();
-      s3.destroy();
-    }
-    return;
+  const bucket = io.env.ARCHIVE_INDEX_BUCKET;
+  if (options.aws && !bucket) {
+    throw new CliError('--aws needs ARCHIVE_INDEX_BUCKET (the stack output IndexBucketName)');
   }
-  const dataDir = resolve(options.dataDir ?? io.env.ARCHIVE_DATA_DIR ?? './.archive');
-  const local = await startLocalDynamo({ dataDir });
-  const clients = createDynamoClients({ endpoint: local.endpoint });
+  // Ours to destroy when done: open sockets would keep the command from exiting.
+  const s3Client = options.aws ? indexS3Client(io.env.S3_ENDPOINT) : undefined;
   try {
-    await ensureTables(clients.client, {
-      tableName,
-      keysTableName: io.env.ARCHIVE_KEYS_TABLE_NAME ?? DEFAULT_KEYS_TABLE_NAME,
-    });
-    const repository = new DynamoArticleRepository({ doc: clients.doc, tableName });
-    await run(repository, new FsBlobStore(join(dataDir, 'index')));
+    await withStore(
+      { remote: Boolean(options.aws), dataDir: options.dataDir },
+      io,
+      ({ clients, tableName, dataDir }) => {
+        const repository = new DynamoArticleRepository({ doc: clients.doc, tableName });
+        const blobs =
+          dataDir === null
+            ? indexBlobStore({
+                bucket: bucket as string,
+                prefix: io.env.ARCHIVE_INDEX_PREFIX ?? 'index/',
+                s3Client,
+              })
+            : new FsBlobStore(join(dataDir, 'index'));
+        return run(repository, blobs);
+      },
+    );
   } finally {
-    clients.client.destroy();
-    await local.close();
+    s3Client?.destroy();
   }
 }

@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
+import { startLocalDynamo } from '../../store/src/local-dynamo';
+import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
+import type { CliIo } from './io';
+
+/** Where a command's store is: the local data dir, or DynamoDB on AWS (or at `DYNAMODB_ENDPOINT`). */
+export interface StoreSession {
+  clients: DynamoClients;
+  tableName: string;
+  keysTableName: string;
+  /** The local data dir, or null when the store is remote. */
+  dataDir: string | null;
+}
+
+/**
+ * Opens the store for one CLI command and closes it afterwards: remote when `remote` is true
+ * (tables exist: CDK made them), else dynalite on the data dir (`--data-dir`, `ARCHIVE_DATA_DIR`,
+ * `./.archive`) with the tables ensured. The data dir is locked while the command runs.
+ */
+export async function withStore<T>(
+  options: { remote: boolean; dataDir?: string },
+  io: CliIo,
+  run: (session: StoreSession) => Promise<T>,
+): Promise<T> {
+  const tableName = io.env.ARCHIVE_TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  const keysTableName = io.env.ARCHIVE_KEYS_TABLE_NAME ?? DEFAULT_KEYS_TABLE_NAME;
+  const dataDir = options.remote ? null : resolve(options.dataDir ?? io.env.ARCHIVE_DATA_DIR ?? './.archive');
+  const local = dataDir === null ? null : await startLocalDynamo({ dataDir });
+  const clients = createDynamoClients({ endpoint: local?.endpoint ?? io.env.DYNAMODB_ENDPOINT });
+  try {
+    if (local) await ensureTables(clients.client, { tableName, keysTableName });
+    return await run({ clients, tableName, keysTableName, dataDir });
+  } finally {
+    clients.client.destroy();
+    await local?.close();
+  }
+}
