@@ -3,13 +3,7 @@ import type { ArticleChange } from '../../store/src/changes';
 import { ArchiveIndex } from './archive-index';
 import type { EncodeOptions } from './snapshot-codec';
 import { decodeManifest, MANIFEST_KEY, type Manifest } from './snapshot-manifest';
-import {
-  DEFAULT_KEEP_VERSIONS,
-  loadPublished,
-  loadSnapshotOf,
-  maxIso,
-  publishIndex,
-} from './snapshot-publisher';
+import { loadPublished, loadSnapshotOf, maxIso, publishIndex } from './snapshot-publisher';
 
 /** One record of a change batch: decoded, or the error that made it undecodable. */
 export interface ChangeItem {
@@ -154,7 +148,6 @@ export class Indexer {
     try {
       outcome = await publishIndex(this.options.store, prepared.snapshot, prepared.base, {
         ...this.options,
-        keepVersions: this.options.keepVersions ?? DEFAULT_KEEP_VERSIONS,
         highWatermark: prepared.highWatermark,
       });
     } finally {
@@ -222,7 +215,6 @@ export class Indexer {
       const base = await this.sync();
       const outcome = await publishIndex(this.options.store, base.index, base, {
         ...this.options,
-        keepVersions: this.options.keepVersions ?? DEFAULT_KEEP_VERSIONS,
         highWatermark: this.highWatermark,
       });
       if (outcome !== 'conflict') {
