@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultPlugins } from '../packages/local/src/plugins';
 import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
 
@@ -30,13 +30,7 @@ async function search(query: string): Promise<SearchBody> {
 }
 
 /** Polls until `check` holds; search is eventually consistent with the store (one flush). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = (check: () => Promise<boolean>) => vi.waitUntil(check, { timeout: 10_000, interval: 50 });
 
 const auth = () => ({ authorization: `Bearer ${runtime.ingestKey.key}` });
 
