@@ -7,6 +7,7 @@ import {
   encodeArchiveIndex,
   type SequencedArticle,
 } from './archive-index-codec';
+import { FacetCodes } from './facets';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
 import { snapshotTermId } from './minisearch-codec';
 import { shortIdOf } from './minisearch-internals';
@@ -45,6 +46,7 @@ export interface SimpleHit {
 export interface DatedArticle {
   doc: IndexedArticle;
   time: number;
+  shortId: number;
 }
 
 export class ArchiveIndex {
@@ -63,6 +65,8 @@ export class ArchiveIndex {
    */
   private readonly byShortId: (IndexedArticle | undefined)[] = [];
   private readonly timesByShortId: number[] = [];
+  /** Month, place and source of each article by short id, as codes (set once, at store time). */
+  readonly facetCodes = new FacetCodes();
 
   private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
@@ -191,7 +195,7 @@ export class ArchiveIndex {
     if (!this.dateOrder) {
       const order: DatedArticle[] = [];
       this.byShortId.forEach((doc, shortId) => {
-        if (doc) order.push({ doc, time: this.timesByShortId[shortId] as number });
+        if (doc) order.push({ doc, time: this.timesByShortId[shortId] as number, shortId });
       });
       order.sort((a, b) => a.time - b.time || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
       this.dateOrder = order;
@@ -224,6 +228,7 @@ export class ArchiveIndex {
     if (shortId === undefined) throw new Error(`article ${doc.id} is not in the MiniSearch index`);
     this.byShortId[shortId] = doc;
     this.timesByShortId[shortId] = time;
+    this.facetCodes.set(shortId, doc);
   }
 
   private changed(): void {

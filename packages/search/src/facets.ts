@@ -1,4 +1,3 @@
-import type { IndexedArticle } from './archive-index';
 import { MAX_FACET_BUCKETS } from './query/limits';
 
 export interface FacetBucket {
@@ -15,51 +14,119 @@ export interface Facets {
   source: FacetBucket[];
 }
 
+/** Interned values of one facet dimension: value ↔ small integer code. */
+export class ValueTable {
+  private readonly values: string[] = [];
+  private readonly codes = new Map<string, number>();
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  code(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.values.push(value);
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+
+  value(code: number): string {
+    return this.values[code] as string;
+  }
+}
+
+/** A growable Int32Array indexed by short id. */
+export class CodeColumn {
+  private data = new Int32Array(1024);
+
+  get(shortId: number): number {
+    return this.data[shortId] ?? NO_VALUE;
+  }
+
+  set(shortId: number, code: number): void {
+    if (shortId >= this.data.length) {
+      const grown = new Int32Array(Math.max(shortId + 1, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[shortId] = code;
+  }
+
+  /** The backing array (entries past the highest id set are 0; read only ids that were set). */
+  get codes(): Int32Array {
+    return this.data;
+  }
+}
+
+/** Code of a missing place or source. */
+export const NO_VALUE = -1;
+
+/**
+ * Facet values of the indexed articles by MiniSearch short id, as codes: counting a broad query's
+ * 100k hits is then three array increments per hit instead of string-keyed Map updates.
+ */
+export class FacetCodes {
+  readonly months = new ValueTable();
+  readonly places = new ValueTable();
+  readonly sources = new ValueTable();
+  readonly month = new CodeColumn();
+  readonly place = new CodeColumn();
+  readonly source = new CodeColumn();
+
+  /** Records an article's values (`publishedAt` is UTC, so its first 7 characters are the month). */
+  set(shortId: number, doc: { publishedAt: string; place: string | null; source: string | null }): void {
+    this.month.set(shortId, this.months.code(doc.publishedAt.slice(0, 7)));
+    this.place.set(shortId, doc.place ? this.places.code(doc.place) : NO_VALUE);
+    this.source.set(shortId, doc.source ? this.sources.code(doc.source) : NO_VALUE);
+  }
+}
+
 /** Accumulates facet counts in O(1) per document. */
 export class FacetCounter {
-  private readonly month = new Map<string, number>();
-  private readonly place = new Map<string, number>();
-  private readonly source = new Map<string, number>();
+  private readonly codes: FacetCodes;
+  private readonly month: Int32Array;
+  private readonly place: Int32Array;
+  private readonly source: Int32Array;
 
-  add(doc: IndexedArticle): void {
-    bump(this.month, monthOf(doc.publishedAt));
-    if (doc.place) bump(this.place, doc.place);
-    if (doc.source) bump(this.source, doc.source);
+  /** Counts articles of `codes`; no articles may be added to it while this counter is in use. */
+  constructor(codes: FacetCodes) {
+    this.codes = codes;
+    this.month = new Int32Array(codes.months.size);
+    this.place = new Int32Array(codes.places.size);
+    this.source = new Int32Array(codes.sources.size);
+  }
+
+  add(shortId: number): void {
+    const { codes } = this;
+    const month = codes.month.codes[shortId] as number;
+    this.month[month] = (this.month[month] as number) + 1;
+    const place = codes.place.codes[shortId] as number;
+    if (place !== NO_VALUE) this.place[place] = (this.place[place] as number) + 1;
+    const source = codes.source.codes[shortId] as number;
+    if (source !== NO_VALUE) this.source[source] = (this.source[source] as number) + 1;
   }
 
   result(): Facets {
     return {
-      month: [...this.month].sort(([a], [b]) => (a < b ? -1 : 1)).map(([value, count]) => ({ value, count })),
-      place: top(this.place),
-      source: top(this.source),
+      month: buckets(this.month, this.codes.months).sort((a, b) => (a.value < b.value ? -1 : 1)),
+      place: top(buckets(this.place, this.codes.places)),
+      source: top(buckets(this.source, this.codes.sources)),
     };
   }
 }
 
-/**
- * `YYYY-MM` of a publication instant, shared per distinct instant string: a broad query counts
- * 100k articles, and slicing a fresh string for each was a measurable share of its allocations.
- */
-const months = new Map<string, string>();
-const MAX_MONTHS_CACHED = 200_000;
-
-function monthOf(publishedAt: string): string {
-  let month = months.get(publishedAt);
-  if (month === undefined) {
-    month = publishedAt.slice(0, 7);
-    if (months.size >= MAX_MONTHS_CACHED) months.clear();
-    months.set(publishedAt, month);
+function buckets(counts: Int32Array, table: ValueTable): FacetBucket[] {
+  const out: FacetBucket[] = [];
+  for (let code = 0; code < counts.length; code++) {
+    const count = counts[code] as number;
+    if (count > 0) out.push({ value: table.value(code), count });
   }
-  return month;
+  return out;
 }
 
-function bump(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
-}
-
-function top(map: Map<string, number>): FacetBucket[] {
-  return [...map]
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
-    .slice(0, MAX_FACET_BUCKETS)
-    .map(([value, count]) => ({ value, count }));
+function top(all: FacetBucket[]): FacetBucket[] {
+  return all.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, MAX_FACET_BUCKETS);
 }

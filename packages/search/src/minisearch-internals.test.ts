@@ -10,6 +10,17 @@ import {
   shortIdOf,
   someDocumentWith,
 } from './minisearch-internals';
+import { type HitList, TermSetTable } from './query/hit-list';
+
+/** A hit list as [short id, score, matched terms] entries. */
+function entries(list: HitList | null, table: TermSetTable): [number, number, ReadonlySet<string>][] {
+  const out: [number, number, ReadonlySet<string>][] = [];
+  if (!list) return out;
+  for (let i = 0; i < list.size; i++) {
+    out.push([list.ids[i] as number, list.scores[i] as number, table.get(list.termSets[i] as number)]);
+  }
+  return out;
+}
 
 /** Pins the MiniSearch 7.2 internals this module relies on; a MiniSearch upgrade must keep these green. */
 function index() {
@@ -84,11 +95,12 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
           boost: 0.5,
         })),
     ];
-    const fast = scoreTerms(ms, [terms], ['title', 'body'], { title: 1, body: 1 }, bm25);
+    const table = new TermSetTable();
+    const fast = scoreTerms(ms, [terms], ['title', 'body'], { title: 1, body: 1 }, bm25, table);
     expect(fast).not.toBeNull();
-    expect(new Map([...(fast ?? [])].map(([id, m]) => [id, [m.score, [...m.terms].sort()]]))).toEqual(
-      new Map([...raw].map(([id, r]) => [id, [r.score, Object.keys(r.match).sort()]])),
-    );
+    expect(
+      new Map(entries(fast, table).map(([id, score, terms]) => [id, [score, [...terms].sort()]])),
+    ).toEqual(new Map([...raw].map(([id, r]) => [id, [r.score, Object.keys(r.match).sort()]])));
   });
 
   it('sums groups like an OR of separate queries, and follows index changes', () => {
@@ -117,8 +129,9 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
         [{ term: 'geneva', weight: 1, boost: 0.3 }],
         [{ term: 'talks', weight: 1, boost: 0.7 }],
       ];
-      const fast = scoreTerms(ms, groups, ['text'], {}, bm25);
-      expect(new Map([...(fast ?? [])].map(([id, m]) => [id, m.score]))).toEqual(expected);
+      const table = new TermSetTable();
+      const fast = scoreTerms(ms, groups, ['text'], {}, bm25, table);
+      expect(new Map(entries(fast, table).map(([id, score]) => [id, score]))).toEqual(expected);
     };
     check();
     ms.add({ id: 'c', text: 'talks on talks in a much longer text about geneva' });
@@ -131,7 +144,14 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
     const ms = index();
     ms.discard('a');
     expect(
-      scoreTerms(ms, [[{ term: 'geneva', weight: 1, boost: 1 }]], ['text'], {}, { k: 1.2, b: 0.7, d: 0.5 }),
+      scoreTerms(
+        ms,
+        [[{ term: 'geneva', weight: 1, boost: 1 }]],
+        ['text'],
+        {},
+        { k: 1.2, b: 0.7, d: 0.5 },
+        new TermSetTable(),
+      ),
     ).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type MiniSearch from 'minisearch';
 import type { Query } from 'minisearch';
+import { HitList, type TermSetTable } from './query/hit-list';
 
 /**
  * The one place that reaches into MiniSearch 7.2 internals (pinned by minisearch-internals.test.ts).
@@ -197,12 +198,6 @@ export interface ScoredTerm {
   boost: number;
 }
 
-/** Per-document result of {@link scoreTerms}: BM25 sum and the index terms matched. */
-export interface TermScore {
-  score: number;
-  terms: ReadonlySet<string>;
-}
-
 /** Field lengths as one dense array (shortId × fieldCount + fieldId), for one index state. */
 interface DenseLengths {
   nextId: number;
@@ -250,9 +245,8 @@ export function adoptFieldLengths(ms: AnyMiniSearch, lengths: Uint32Array): void
  * scores are bit-identical), without its per-hit `match` objects, reading compact postings in
  * place and accumulating in dense arrays. Each group is one MiniSearch query spec (a term, or a
  * term and its fuzzy expansions, summed in order); groups are then added up per document in order,
- * as the engine's OR of separate sub-queries does. Documents matched by exactly the same terms share
- * one `terms` set (treat it as immutable). Returns null when the index is not clean (see isClean):
- * the caller then uses {@link executeRaw}.
+ * as the engine's OR of separate sub-queries does. Matched terms are codes of `table`. Returns null
+ * when the index is not clean (see isClean): the caller then uses {@link executeRaw}.
  */
 export function scoreTerms(
   ms: AnyMiniSearch,
@@ -260,7 +254,8 @@ export function scoreTerms(
   fields: readonly string[],
   fieldBoosts: Readonly<Record<string, number>>,
   bm25: { k: number; b: number; d: number },
-): Map<number, TermScore> | null {
+  table: TermSetTable,
+): HitList | null {
   if (!isClean(ms)) return null;
   const state = internals(ms);
   const dense = fieldLengths(ms);
@@ -269,30 +264,18 @@ export function scoreTerms(
   const { k, b, d } = bm25;
   const size = dense.nextId;
   // Totals over groups, and one group's sums (NaN = not matched in this group).
-  const { total, matchedAny, group, termSets } = scratch(size);
-  const touched: number[] = [];
-  const inGroup: number[] = [];
-  const extended = new Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>();
-  const withTerm = (set: ReadonlySet<string> | undefined, term: string): ReadonlySet<string> => {
-    if (set === undefined) return singleton(extended, term);
-    if (set.has(term)) return set;
-    let bySet = extended.get(set);
-    if (!bySet) {
-      bySet = new Map();
-      extended.set(set, bySet);
-    }
-    let next = bySet.get(term);
-    if (!next) {
-      next = new Set([...set, term]);
-      bySet.set(term, next);
-    }
-    return next;
-  };
+  const { total, matchedAny, group, termSets, touched, inGroup } = scratch(size);
+  let touchedCount = 0;
+  let inGroupCount = 0;
   try {
     for (const terms of groups) {
       for (const { term, weight, boost } of terms) {
         const postings = state._index.get(term);
         if (!postings) continue;
+        // Term-set transitions for this term: most postings repeat the previous one.
+        const next: number[] = [];
+        let lastFrom = -1;
+        let lastTo = -1;
         for (const field of fields) {
           const fieldBoost = fieldBoosts[field] || 1;
           const fieldId = state._fieldIds[field] as number;
@@ -310,9 +293,19 @@ export function scoreTerms(
             const previous = group[shortId] as number;
             if (Number.isNaN(previous)) {
               group[shortId] = score;
-              inGroup.push(shortId);
+              inGroup[inGroupCount++] = shortId;
             } else group[shortId] = previous + score;
-            termSets[shortId] = withTerm(termSets[shortId], term);
+            const from = termSets[shortId] as number;
+            if (from !== lastFrom) {
+              lastFrom = from;
+              let to = next[from];
+              if (to === undefined) {
+                to = table.withTerm(from, term);
+                next[from] = to;
+              }
+              lastTo = to;
+            }
+            termSets[shortId] = lastTo;
           };
           if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
           else {
@@ -323,47 +316,65 @@ export function scoreTerms(
           }
         }
       }
-      for (const shortId of inGroup) {
+      for (let n = 0; n < inGroupCount; n++) {
+        const shortId = inGroup[n] as number;
         if (matchedAny[shortId] === 0) {
           matchedAny[shortId] = 1;
-          touched.push(shortId);
+          touched[touchedCount++] = shortId;
           total[shortId] = group[shortId] as number;
         } else total[shortId] = (total[shortId] as number) + (group[shortId] as number);
         group[shortId] = Number.NaN;
       }
-      inGroup.length = 0;
+      inGroupCount = 0;
     }
-    const out = new Map<number, TermScore>();
-    for (const shortId of touched) {
-      out.set(shortId, { score: total[shortId] as number, terms: termSets[shortId] as ReadonlySet<string> });
+    const out = new HitList(touchedCount);
+    if (touchedCount * DENSE_SCAN_RATIO >= size) {
+      // Many hits: a scan of the flags yields them in id order cheaper than sorting.
+      for (let shortId = 0; shortId < size; shortId++) {
+        if (matchedAny[shortId] === 1)
+          out.push(shortId, total[shortId] as number, termSets[shortId] as number);
+      }
+    } else {
+      const ids = touched.subarray(0, touchedCount).sort();
+      for (const shortId of ids) out.push(shortId, total[shortId] as number, termSets[shortId] as number);
     }
     return out;
   } finally {
     // Leave the scratch arrays clean for the next call (only these slots were written).
-    for (const shortId of inGroup) {
+    for (let n = 0; n < inGroupCount; n++) {
+      const shortId = inGroup[n] as number;
       group[shortId] = Number.NaN;
-      termSets[shortId] = undefined;
+      termSets[shortId] = 0;
     }
-    for (const shortId of touched) {
+    for (let n = 0; n < touchedCount; n++) {
+      const shortId = touched[n] as number;
       total[shortId] = 0;
       matchedAny[shortId] = 0;
-      termSets[shortId] = undefined;
+      termSets[shortId] = 0;
     }
   }
 }
+
+/** Below one hit per this many documents, sorting the hit ids beats scanning every document's flag. */
+const DENSE_SCAN_RATIO = 16;
 
 interface Scratch {
   total: Float64Array;
   matchedAny: Uint8Array;
   group: Float64Array;
-  termSets: (ReadonlySet<string> | undefined)[];
+  /** Matched-term set codes (TermSetTable; 0 = none yet). */
+  termSets: Int32Array;
+  /** Ids matched by any group so far, and by the current group, in first-match order. */
+  touched: Int32Array;
+  inGroup: Int32Array;
 }
 
 let scratchArrays: Scratch | null = null;
 
 /**
  * Dense accumulators reused across calls (scoring is synchronous and not re-entrant): allocating
- * a few MB per broad query made the garbage collector a large share of tail latency.
+ * a few MB per broad query made the garbage collector a large share of tail latency. All typed:
+ * a JS array of this length falls into dictionary mode, a hash operation per posting.
  */
 function scratch(size: number): Scratch {
   if (!scratchArrays || scratchArrays.total.length < size) {
@@ -372,24 +383,10 @@ function scratch(size: number): Scratch {
       total: new Float64Array(capacity),
       matchedAny: new Uint8Array(capacity),
       group: new Float64Array(capacity).fill(Number.NaN),
-      termSets: new Array(capacity),
+      termSets: new Int32Array(capacity),
+      touched: new Int32Array(capacity),
+      inGroup: new Int32Array(capacity),
     };
   }
   return scratchArrays;
 }
-
-function singleton(
-  memo: Map<ReadonlySet<string>, Map<string, ReadonlySet<string>>>,
-  term: string,
-): ReadonlySet<string> {
-  const empty = memo.get(EMPTY) ?? new Map<string, ReadonlySet<string>>();
-  memo.set(EMPTY, empty);
-  let set = empty.get(term);
-  if (!set) {
-    set = new Set([term]);
-    empty.set(term, set);
-  }
-  return set;
-}
-
-const EMPTY: ReadonlySet<string> = new Set();

@@ -1,19 +1,27 @@
-import type { ArchiveIndex, IndexedArticle } from './archive-index';
+import type { ArchiveIndex, DatedArticle, IndexedArticle } from './archive-index';
 import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { FacetCounter, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
-import { type FilterInput, type Filters, hasFilters, passes, resolveFilters } from './filters';
+import {
+  type FilterInput,
+  type Filters,
+  hasFilters,
+  onlyDateFilters,
+  passes,
+  resolveFilters,
+} from './filters';
 import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
 import type { QueryMode } from './query/ast';
-import { type ExecutionContext, executePlan, executeWeighted, type Matches } from './query/execute';
+import { type ExecutionContext, executePlan, executeWeighted } from './query/execute';
+import { type HitList, TermSetTable } from './query/hit-list';
 import { DEFAULT_LIMIT, DID_YOU_MEAN_BELOW, MAX_LIMIT } from './query/limits';
 import { parseQuery } from './query/parser';
 import { type Plan, planQuery } from './query/plan';
 import { bestSnippet, highlightAll } from './snippet';
 import { didYouMean } from './suggest';
-import { selectTop } from './top-k';
+import { selectTopIndices } from './top-k';
 
 export type SortOrder = 'relevance' | 'newest' | 'oldest';
 
@@ -62,6 +70,7 @@ export interface SearchResponse {
   didYouMean?: string;
 }
 
+/** A hit of the page being returned (built only for the page, not per match). */
 interface Hit {
   doc: IndexedArticle;
   time: number;
@@ -75,31 +84,26 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Total orders of hits; `newest` is exactly the reverse of `oldest` (ties by id descending). */
-function comparator(sort: SortOrder): (a: Hit, b: Hit) => number {
-  switch (sort) {
-    case 'relevance':
-      return (a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id);
-    case 'newest':
-      return (a, b) => b.time - a.time || compareIds(b.doc.id, a.doc.id);
-    case 'oldest':
-      return (a, b) => a.time - b.time || compareIds(a.doc.id, b.doc.id);
-  }
+/*
+ * Total orders of hits by (sort key, id): the key is the score (relevance) or the publication time;
+ * `newest` is exactly the reverse of `oldest` (ties by id descending). Split in two so that ids,
+ * which cost a lookup, are read only on ties.
+ */
+function keyOrder(sort: SortOrder, a: number, b: number): number {
+  return sort === 'oldest' ? a - b : b - a;
+}
+
+function idOrder(sort: SortOrder, a: string, b: string): number {
+  return sort === 'newest' ? compareIds(b, a) : compareIds(a, b);
 }
 
 function cursorKey(sort: SortOrder, hit: Hit): number {
   return sort === 'relevance' ? hit.score : hit.time;
 }
 
-/** Whether `hit` comes strictly after the cursor position in the sort order. */
-function isAfter(sort: SortOrder, hit: Hit, after: CursorState): boolean {
-  const probe: Hit = {
-    doc: { id: after.i } as IndexedArticle,
-    time: after.k,
-    score: after.k,
-    terms: NO_TERMS,
-  };
-  return comparator(sort)(probe, hit) < 0;
+/** Whether the hit with sort key `key` and id `id()` comes strictly after the cursor position. */
+function isAfter(sort: SortOrder, after: CursorState, key: number, id: () => string): boolean {
+  return (keyOrder(sort, after.k, key) || idOrder(sort, after.i, id())) < 0;
 }
 
 /** First index in `order` whose time is >= t. */
@@ -132,22 +136,34 @@ function listByDate(
   const order = index.byDate();
   const lo = filters.fromMs === null ? 0 : lowerBound(order, filters.fromMs);
   const hi = filters.toMs === null ? order.length : lowerBound(order, filters.toMs + 1);
-  const facets = new FacetCounter();
+  const facets = new FacetCounter(index.facetCodes);
   const page: Hit[] = [];
   let total = 0;
   let hasMore = false;
   const newest = sort !== 'oldest';
+  const filtered = !onlyDateFilters(filters);
   for (let n = lo; n < hi; n++) {
-    const entry = order[newest ? hi - 1 - (n - lo) : n] as { doc: IndexedArticle; time: number };
-    if (!passes(filters, entry.doc, entry.time)) continue;
+    const entry = order[newest ? hi - 1 - (n - lo) : n] as DatedArticle;
+    if (filtered && !passes(filters, entry.doc, entry.time)) continue;
     total++;
-    facets.add(entry.doc);
-    const hit: Hit = { doc: entry.doc, time: entry.time, score: 0, terms: NO_TERMS };
-    if (after && !isAfter(newest ? 'newest' : 'oldest', hit, after)) continue;
-    if (page.length < limit) page.push(hit);
+    facets.add(entry.shortId);
+    if (after && !isAfter(newest ? 'newest' : 'oldest', after, entry.time, () => entry.doc.id)) continue;
+    if (page.length < limit) page.push({ doc: entry.doc, time: entry.time, score: 0, terms: NO_TERMS });
     else hasMore = true;
   }
   return { total, page, hasMore, facets: facets.result() } satisfies Collected;
+}
+
+/** Hit indices of the `k` best hits by relevance (score, then id), best first. */
+function bestByScore(index: ArchiveIndex, hits: HitList, k: number): number[] {
+  const { ids, scores } = hits;
+  const id = (i: number) => (index.documentByShortId(ids[i] as number) as IndexedArticle).id;
+  return selectTopIndices(
+    hits.size,
+    k,
+    (i, j) =>
+      keyOrder('relevance', scores[i] as number, scores[j] as number) || idOrder('relevance', id(i), id(j)),
+  ).top;
 }
 
 /** Natural mode: re-runs the query expanded by RM3 pseudo-relevance feedback (feedback.ts). */
@@ -155,27 +171,22 @@ function withFeedback(
   index: ArchiveIndex,
   ctx: ExecutionContext,
   plan: Plan,
-  matches: Matches,
+  hits: HitList,
   keep: ((shortId: number) => boolean) | null,
-): Matches {
+): HitList {
   const terms = sequenceTerms(plan);
-  if (terms.length === 0 || matches.size === 0) return matches;
-  const scored = [...matches].map(([shortId, m]) => ({
-    doc: index.documentByShortId(shortId) as IndexedArticle,
-    score: m.score,
-  }));
-  const top = selectTop(
-    scored,
-    FEEDBACK_DOCS,
-    (a, b) => b.score - a.score || compareIds(a.doc.id, b.doc.id),
-  ).map(({ doc, score }) => ({ score, texts: [doc.title, doc.body] }));
+  if (terms.length === 0 || hits.size === 0) return hits;
+  const top = bestByScore(index, hits, FEEDBACK_DOCS).map((i) => {
+    const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
+    return { score: hits.scores[i] as number, texts: [doc.title, doc.body] };
+  });
   return executeWeighted(ctx, expandQuery(terms, top, ANALYZER), FEEDBACK_FIELDS, keep);
 }
 
-/** Adds the proximity bonus to the best RERANK_DEPTH hits (see proximity.ts). */
-function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
+/** Adds the proximity bonus to the best RERANK_DEPTH hits, in place (see proximity.ts). */
+function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: HitList): void {
   const pairs = queryPairs(sequenceTerms(plan));
-  if (pairs.length === 0 || hits.length === 0) return;
+  if (pairs.length === 0 || hits.size === 0) return;
   const n = index.size;
   const idfCache = new Map<string, number>();
   const idf = (term: string): number => {
@@ -188,8 +199,9 @@ function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: Hit[]): void {
     return v;
   };
   // The same hits as sorting all of them and taking the first RERANK_DEPTH (a total order).
-  for (const hit of selectTop(hits, RERANK_DEPTH, comparator('relevance'))) {
-    hit.score += proximityBonus([hit.doc.title, hit.doc.body], pairs, idf, ANALYZER);
+  for (const i of bestByScore(index, hits, RERANK_DEPTH)) {
+    const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
+    hits.scores[i] = (hits.scores[i] as number) + proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER);
   }
 }
 
@@ -204,13 +216,14 @@ function searchText(
 ): Collected {
   const ast = parseQuery(q, mode);
   const plan = ast && planQuery(ast, mode);
-  const facets = new FacetCounter();
+  const facets = new FacetCounter(index.facetCodes);
   if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
   const ctx: ExecutionContext = {
     miniSearch: index.engine,
     analyzer: ANALYZER,
     fieldText: (shortId, field) => index.fieldText(shortId, field),
     sequenceMatcher: (terms) => index.sequenceMatcher(terms),
+    termSets: new TermSetTable(),
   };
   // Without filters every match is kept: skip the per-match check (most of a broad query's cost).
   const keep = hasFilters(filters)
@@ -219,20 +232,32 @@ function searchText(
         return doc !== undefined && passes(filters, doc, index.timeByShortId(shortId));
       }
     : null;
-  let matches = executePlan(ctx, plan, keep);
-  if (mode === 'natural') matches = withFeedback(index, ctx, plan, matches, keep);
-  const hits: Hit[] = [];
-  for (const [shortId, m] of matches) {
-    const doc = index.documentByShortId(shortId) as IndexedArticle;
-    facets.add(doc);
-    hits.push({ doc, time: index.timeByShortId(shortId), score: m.score, terms: m.terms });
-  }
+  let hits = executePlan(ctx, plan, keep);
+  if (mode === 'natural') hits = withFeedback(index, ctx, plan, hits, keep);
+  const { ids, scores, termSets } = hits;
+  for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
   if (sort === 'relevance') rerankByProximity(index, plan, hits);
-  const remaining = after ? hits.filter((h) => isAfter(sort, h, after)) : hits;
+  let keys: Float64Array = scores;
+  if (sort !== 'relevance') {
+    keys = new Float64Array(hits.size);
+    for (let i = 0; i < hits.size; i++) keys[i] = index.timeByShortId(ids[i] as number);
+  }
+  const docOf = (i: number) => index.documentByShortId(ids[i] as number) as IndexedArticle;
+  const { top, included } = selectTopIndices(
+    hits.size,
+    limit,
+    (i, j) => keyOrder(sort, keys[i] as number, keys[j] as number) || idOrder(sort, docOf(i).id, docOf(j).id),
+    after ? (i) => isAfter(sort, after, keys[i] as number, () => docOf(i).id) : null,
+  );
   return {
-    total: hits.length,
-    page: selectTop(remaining, limit, comparator(sort)),
-    hasMore: remaining.length > limit,
+    total: hits.size,
+    page: top.map((i) => ({
+      doc: docOf(i),
+      time: index.timeByShortId(ids[i] as number),
+      score: scores[i] as number,
+      terms: ctx.termSets.get(termSets[i] as number),
+    })),
+    hasMore: included > limit,
     facets: facets.result(),
   };
 }

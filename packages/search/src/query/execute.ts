@@ -3,18 +3,9 @@ import type { Analyzer } from '../analysis';
 import type { SearchField } from '../index-definition';
 import { BM25_PARAMS, FIELD_BOOSTS } from '../index-definition';
 import { executeRaw, fuzzyTerms, prefixTerms, type ScoredTerm, scoreTerms } from '../minisearch-internals';
+import { HitList, intersectHits, type TermSetTable, unionHits } from './hit-list';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
-
-/** A matching document: BM25 sum and the index terms it matched (for highlighting). */
-export interface Match {
-  score: number;
-  /** Shared between documents matched by the same terms: never mutate, replace (see mergeTerms). */
-  terms: ReadonlySet<string>;
-}
-
-/** short doc id → match */
-export type Matches = Map<number, Match>;
 
 /** What the executor needs from the index besides MiniSearch: stored text for phrase checks. */
 export interface ExecutionContext {
@@ -28,6 +19,8 @@ export interface ExecutionContext {
    * the index knows the document's term sequence, undefined to fall back to the text.
    */
   sequenceMatcher?(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined;
+  /** Interns the matched-term sets of this query's hits. */
+  termSets: TermSetTable;
 }
 
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
@@ -63,13 +56,14 @@ function leaf(
   fields: SearchField[],
   fuzzy: number,
   weight = 1,
-): Matches {
+): HitList {
   const fast = scoreTerms(
     ctx.miniSearch,
     [termsToScore(ctx, term, fuzzy, weight)],
     fields,
     FIELD_BOOSTS,
     BM25_PARAMS,
+    ctx.termSets,
   );
   if (fast) return fast;
   const raw = executeRaw(ctx.miniSearch, {
@@ -81,8 +75,11 @@ function leaf(
     processTerm: identityTerm,
     boostTerm: () => weight,
   } as never);
-  const out: Matches = new Map();
-  for (const [id, r] of raw) out.set(id, { score: r.score, terms: new Set(Object.keys(r.match)) });
+  const out = new HitList(raw.size);
+  for (const id of [...raw.keys()].sort((x, y) => x - y)) {
+    const r = raw.get(id) as { score: number; match: Record<string, string[]> };
+    out.push(id, r.score, ctx.termSets.intern(Object.keys(r.match)));
+  }
   return out;
 }
 
@@ -108,57 +105,6 @@ export function expandPrefix(
     const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
     return { term, weight };
   });
-}
-
-type TermSet = ReadonlySet<string>;
-
-/**
- * Unions of matched-term sets, memoised for one combining step: documents matched by the same
- * terms share one set, so a query matching 100k documents builds a handful of sets, not 100k.
- */
-function termMerger(): (a: TermSet, b: TermSet) => TermSet {
-  const memo = new Map<TermSet, Map<TermSet, TermSet>>();
-  return (a, b) => {
-    if (a === b) return a;
-    let inner = memo.get(a);
-    if (!inner) {
-      inner = new Map();
-      memo.set(a, inner);
-    }
-    let merged = inner.get(b);
-    if (!merged) {
-      const all = new Set(a);
-      for (const t of b) all.add(t);
-      merged = all.size === a.size ? a : all.size === b.size ? b : all;
-      inner.set(b, merged);
-    }
-    return merged;
-  };
-}
-
-function union(into: Matches, other: Matches): Matches {
-  const merge = termMerger();
-  for (const [id, m] of other) {
-    const existing = into.get(id);
-    if (!existing) into.set(id, m);
-    else {
-      existing.score += m.score;
-      existing.terms = merge(existing.terms, m.terms);
-    }
-  }
-  return into;
-}
-
-function intersect(a: Matches, b: Matches): Matches {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  const merge = termMerger();
-  const out: Matches = new Map();
-  for (const [id, m] of small) {
-    const other = large.get(id);
-    if (!other) continue;
-    out.set(id, { score: m.score + other.score, terms: merge(m.terms, other.terms) });
-  }
-  return out;
 }
 
 /** True when the analysed text of one of `fields` contains `terms` consecutively. */
@@ -187,24 +133,37 @@ export function containsPhrase(
 type PhrasePlan = Extract<Plan, { kind: 'phrase' }>;
 
 /** Candidates of a phrase: documents holding all its terms in one of its fields (unverified). */
-function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): Matches {
-  let result: Matches | null = null;
+function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): HitList {
+  let result: HitList | null = null;
   for (const term of plan.terms) {
     const m = leaf(ctx, term, plan.fields, 0);
-    result = result ? intersect(result, m) : m;
+    result = result ? intersectHits(result, m, ctx.termSets) : m;
     if (result.size === 0) break;
   }
-  return result ?? new Map();
+  return result ?? new HitList(0);
 }
 
-function verify(ctx: ExecutionContext, matches: Matches, phrases: PhrasePlan[]): Matches {
-  if (phrases.length === 0) return matches;
+function verify(ctx: ExecutionContext, hits: HitList, phrases: PhrasePlan[]): HitList {
+  if (phrases.length === 0) return hits;
   const checks = phrases.map((p) => ({ plan: p, known: ctx.sequenceMatcher?.(p.terms) }));
-  for (const id of [...matches.keys()]) {
-    if (!checks.every((c) => containsPhrase(ctx, id, c.plan.terms, c.plan.fields, c.known)))
-      matches.delete(id);
-  }
-  return matches;
+  return hits.filter((id) =>
+    checks.every((c) => containsPhrase(ctx, id, c.plan.terms, c.plan.fields, c.known)),
+  );
+}
+
+/** OR of weighted exact terms in one scoring pass (summed per term, then across terms in order). */
+function weightedTerms(
+  ctx: ExecutionContext,
+  weighted: Iterable<{ term: string; weight: number }>,
+  fields: SearchField[],
+): HitList {
+  const list = [...weighted];
+  const groups = list.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
+  const fast = scoreTerms(ctx.miniSearch, groups, fields, FIELD_BOOSTS, BM25_PARAMS, ctx.termSets);
+  if (fast) return fast;
+  let out = new HitList(0);
+  for (const { term, weight } of list) out = unionHits(out, leaf(ctx, term, fields, 0, weight), ctx.termSets);
+  return out;
 }
 
 /**
@@ -212,20 +171,12 @@ function verify(ctx: ExecutionContext, matches: Matches, phrases: PhrasePlan[]):
  * caller can check them only on documents that survived the other clauses and the filters (the
  * positional check reads stored text, the only per-hit cost that grows with document length).
  */
-function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | null): Matches {
+function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | null): HitList {
   switch (plan.kind) {
     case 'term':
       return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
-    case 'prefix': {
-      const expansions = expandPrefix(ctx.miniSearch, plan.prefix);
-      // One pass over all expansions, summed per expansion then across them (the OR below).
-      const groups = expansions.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
-      const fast = scoreTerms(ctx.miniSearch, groups, plan.fields, FIELD_BOOSTS, BM25_PARAMS);
-      if (fast) return fast;
-      const out: Matches = new Map();
-      for (const { term, weight } of expansions) union(out, leaf(ctx, term, plan.fields, 0, weight));
-      return out;
-    }
+    case 'prefix':
+      return weightedTerms(ctx, expandPrefix(ctx.miniSearch, plan.prefix), plan.fields);
     case 'phrase': {
       const candidates = phraseCandidates(ctx, plan);
       if (pending) {
@@ -235,22 +186,20 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
       return verify(ctx, candidates, [plan]);
     }
     case 'or': {
-      const out: Matches = new Map();
-      for (const child of plan.children) union(out, evaluate(ctx, child, null));
+      let out = new HitList(0);
+      for (const child of plan.children) out = unionHits(out, evaluate(ctx, child, null), ctx.termSets);
       return out;
     }
     case 'and': {
       // Cheapest first would need document frequencies; term order is good enough and bounded.
-      let result: Matches | null = null;
+      let result: HitList | null = null;
       for (const child of plan.children) {
         const m = evaluate(ctx, child, pending);
-        result = result ? intersect(result, m) : m;
+        result = result ? intersectHits(result, m, ctx.termSets) : m;
         if (result.size === 0) return result;
       }
-      const out = result ?? new Map();
-      for (const neg of plan.negated) {
-        for (const id of evaluate(ctx, neg, null).keys()) out.delete(id);
-      }
+      const out = result ?? new HitList(0);
+      for (const neg of plan.negated) out.subtract(evaluate(ctx, neg, null));
       return out;
     }
   }
@@ -264,11 +213,11 @@ export function executePlan(
   ctx: ExecutionContext,
   plan: Plan,
   keep: ((shortId: number) => boolean) | null,
-): Matches {
+): HitList {
   const pending: PhrasePlan[] = [];
-  const matches = evaluate(ctx, plan, pending);
-  if (keep) for (const id of [...matches.keys()]) if (!keep(id)) matches.delete(id);
-  return verify(ctx, matches, pending);
+  const hits = evaluate(ctx, plan, pending);
+  if (keep) hits.filter(keep);
+  return verify(ctx, hits, pending);
 }
 
 /** Runs a weighted OR of exact index terms (the expanded query of feedback.ts), filtered by `keep`. */
@@ -277,9 +226,11 @@ export function executeWeighted(
   weights: Map<string, number>,
   fields: SearchField[],
   keep: ((shortId: number) => boolean) | null,
-): Matches {
-  const out: Matches = new Map();
-  for (const [term, weight] of weights) union(out, leaf(ctx, term, fields, 0, weight));
-  if (keep) for (const id of [...out.keys()]) if (!keep(id)) out.delete(id);
-  return out;
+): HitList {
+  const out = weightedTerms(
+    ctx,
+    [...weights].map(([term, weight]) => ({ term, weight })),
+    fields,
+  );
+  return keep ? out.filter(keep) : out;
 }
