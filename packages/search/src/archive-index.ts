@@ -92,6 +92,11 @@ export class ArchiveIndex {
     return this.versions.get(id);
   }
 
+  /** Every id a change was applied for: live articles and removed ones (tombstones). */
+  knownIds(): IterableIterator<string> {
+    return this.versions.keys();
+  }
+
   has(id: string): boolean {
     return this.docs.has(id);
   }

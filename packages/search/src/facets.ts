@@ -109,20 +109,42 @@ export class FacetCounter {
     if (source !== NO_VALUE) this.source[source] = (this.source[source] as number) + 1;
   }
 
-  result(): Facets {
+  /** Untruncated counts by value, for merging the counts of several partitions. */
+  counts(): FacetCounts {
     return {
-      month: buckets(this.month, this.codes.months).sort((a, b) => (a.value < b.value ? -1 : 1)),
-      place: top(buckets(this.place, this.codes.places)),
-      source: top(buckets(this.source, this.codes.sources)),
+      month: entries(this.month, this.codes.months),
+      place: entries(this.place, this.codes.places),
+      source: entries(this.source, this.codes.sources),
     };
+  }
+
+  result(): Facets {
+    return facetsFromCounts(this.counts());
   }
 }
 
-function buckets(counts: Int32Array, table: ValueTable): FacetBucket[] {
-  const out: FacetBucket[] = [];
+/** Facet counts by value, untruncated and unordered. */
+export interface FacetCounts {
+  month: [string, number][];
+  place: [string, number][];
+  source: [string, number][];
+}
+
+/** The response's facets from counts: months in order, places and sources most frequent first. */
+export function facetsFromCounts(counts: FacetCounts): Facets {
+  const buckets = (all: [string, number][]) => all.map(([value, count]) => ({ value, count }));
+  return {
+    month: buckets(counts.month).sort((a, b) => (a.value < b.value ? -1 : 1)),
+    place: top(buckets(counts.place)),
+    source: top(buckets(counts.source)),
+  };
+}
+
+function entries(counts: Int32Array, table: ValueTable): [string, number][] {
+  const out: [string, number][] = [];
   for (let code = 0; code < counts.length; code++) {
     const count = counts[code] as number;
-    if (count > 0) out.push({ value: table.value(code), count });
+    if (count > 0) out.push([table.value(code), count]);
   }
   return out;
 }

@@ -182,6 +182,19 @@ export class LazyTermData extends Map<number, Map<number, number>> {
     return n;
   }
 
+  /** Posting count of one field, read without decoding the postings of the field itself. */
+  fieldCount(fieldId: number): number {
+    if (this.source === null) return super.get(fieldId)?.size ?? 0;
+    const reader = new VarintReader(this.source, this.offset);
+    for (let f = reader.read(); f > 0; f--) {
+      const id = reader.read();
+      const count = reader.read();
+      if (id === fieldId) return count;
+      for (let i = 2 * count; i > 0; i--) reader.read();
+    }
+    return 0;
+  }
+
   /**
    * Calls `begin` with the posting count of a field, then `fn` per posting in short id order, read
    * in place when still pending (the scorer in minisearch-internals.ts); returns the count.

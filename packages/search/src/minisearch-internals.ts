@@ -93,6 +93,8 @@ export function shortIdOf(ms: AnyMiniSearch, id: string): number | undefined {
 interface CompactPostings {
   /** Posting count summed over fields. */
   postingCount(): number;
+  /** Posting count of one field, without materialising. */
+  fieldCount(fieldId: number): number;
   /**
    * Calls `begin` with a field's posting count, then `fn` for each of its postings (in short id
    * order); returns the count (0, with no calls, when the term is not in the field).
@@ -159,6 +161,11 @@ export function prefixTerms(
     const df = approximateFrequency(postings);
     if (df > 0) found.push({ term, df });
   }
+  return rankPrefixCandidates(found, limit);
+}
+
+/** The `limit` most frequent candidates (ties: shorter, then alphabetical), as prefix expansion keeps them. */
+export function rankPrefixCandidates<T extends { term: string; df: number }>(found: T[], limit: number): T[] {
   found.sort((a, b) => b.df - a.df || a.term.length - b.term.length || (a.term < b.term ? -1 : 1));
   return found.slice(0, limit);
 }
@@ -189,6 +196,40 @@ export function someDocumentWith(ms: AnyMiniSearch, term: string): string | unde
     }
   }
   return undefined;
+}
+
+/**
+ * Number of live documents holding `term` in each field, by field id (posting counts; the index
+ * must be clean, see isClean, as a partition of the archive always is).
+ */
+export function fieldFrequencies(ms: AnyMiniSearch, term: string): number[] {
+  const state = internals(ms);
+  const out = new Array<number>(Object.keys(state._fieldIds).length).fill(0);
+  const postings = state._index.get(term);
+  if (!postings) return out;
+  for (let fieldId = 0; fieldId < out.length; fieldId++) {
+    if (isCompact(postings)) out[fieldId] = postings.fieldCount(fieldId);
+    else out[fieldId] = postings.get(fieldId)?.size ?? 0;
+  }
+  return out;
+}
+
+/** Document count and average field lengths (by field id): BM25's collection statistics. */
+export function collectionStatistics(ms: AnyMiniSearch): { documentCount: number; avgFieldLength: number[] } {
+  const state = internals(ms);
+  return { documentCount: state._documentCount, avgFieldLength: [...state._avgFieldLength] };
+}
+
+/**
+ * BM25's collection statistics when they are not the index's own: the archive-wide figures a time
+ * partition scores with, so that its scores equal those of one index over the whole archive.
+ */
+export interface CollectionStats {
+  documentCount: number;
+  /** By field id. */
+  avgFieldLength: readonly number[];
+  /** Documents holding `term` in the field. */
+  fieldFrequency(term: string, fieldId: number): number;
 }
 
 /** A term to score: index term, the query term it stands for, and its weight (MiniSearch's `termWeight × termBoost`). */
@@ -245,8 +286,10 @@ export function adoptFieldLengths(ms: AnyMiniSearch, lengths: Uint32Array): void
  * scores are bit-identical), without its per-hit `match` objects, reading compact postings in
  * place and accumulating in dense arrays. Each group is one MiniSearch query spec (a term, or a
  * term and its fuzzy expansions, summed in order); groups are then added up per document in order,
- * as the engine's OR of separate sub-queries does. Matched terms are codes of `table`. Returns null
- * when the index is not clean (see isClean): the caller then uses {@link executeRaw}.
+ * as the engine's OR of separate sub-queries does. Matched terms are codes of `table`. With `stats`,
+ * IDF and length normalisation use those figures instead of the index's own (a time partition
+ * scoring as the whole archive would). Returns null when the index is not clean (see isClean): the
+ * caller then uses {@link executeRaw}.
  */
 export function scoreTerms(
   ms: AnyMiniSearch,
@@ -255,12 +298,13 @@ export function scoreTerms(
   fieldBoosts: Readonly<Record<string, number>>,
   bm25: { k: number; b: number; d: number },
   table: TermSetTable,
+  stats?: CollectionStats,
 ): HitList | null {
   if (!isClean(ms)) return null;
   const state = internals(ms);
   const dense = fieldLengths(ms);
   const { fieldCount, lengths } = dense;
-  const totalCount = state._documentCount;
+  const totalCount = stats?.documentCount ?? state._documentCount;
   const { k, b, d } = bm25;
   const size = dense.nextId;
   // Totals over groups, and one group's sums (NaN = not matched in this group).
@@ -279,10 +323,11 @@ export function scoreTerms(
         for (const field of fields) {
           const fieldBoost = fieldBoosts[field] || 1;
           const fieldId = state._fieldIds[field] as number;
-          const avgFieldLength = state._avgFieldLength[fieldId] as number;
+          const avgFieldLength = (stats?.avgFieldLength ?? state._avgFieldLength)[fieldId] as number;
           const factor = weight * boost * fieldBoost * 1;
           let idf = 0;
-          const begin = (matching: number): void => {
+          const begin = (count: number): void => {
+            const matching = stats ? stats.fieldFrequency(term, fieldId) : count;
             idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
           };
           const add = (shortId: number, freq: number): void => {

@@ -1,6 +1,6 @@
 import type { ArchiveIndex, DatedArticle, IndexedArticle } from './archive-index';
 import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
-import { FacetCounter, type Facets } from './facets';
+import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
 import {
   type FilterInput,
@@ -14,8 +14,8 @@ import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
 import type { QueryMode } from './query/ast';
-import { type ExecutionContext, executePlan, executeWeighted } from './query/execute';
-import { type HitList, TermSetTable } from './query/hit-list';
+import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from './query/execute';
+import { HitList, TermSetTable } from './query/hit-list';
 import { DEFAULT_LIMIT, DID_YOU_MEAN_BELOW, MAX_LIMIT } from './query/limits';
 import { parseQuery } from './query/parser';
 import { type Plan, planQuery } from './query/plan';
@@ -102,7 +102,12 @@ function cursorKey(sort: SortOrder, hit: Hit): number {
 }
 
 /** Whether the hit with sort key `key` and id `id()` comes strictly after the cursor position. */
-function isAfter(sort: SortOrder, after: CursorState, key: number, id: () => string): boolean {
+function isAfter(
+  sort: SortOrder,
+  after: Pick<CursorState, 'k' | 'i'>,
+  key: number,
+  id: () => string,
+): boolean {
   return (keyOrder(sort, after.k, key) || idOrder(sort, after.i, id())) < 0;
 }
 
@@ -123,23 +128,26 @@ interface Collected {
   page: Hit[];
   hasMore: boolean;
   facets: Facets;
+  /** Untruncated facet counts (listing only, for partitions). */
+  counts?: FacetCounts;
 }
 
-/** Listing without `q`: walks the date-ordered range (binary-searched bounds), scores nothing. */
-function listByDate(
+/**
+ * Listing without `q`: walks the date-ordered range (binary-searched bounds), scores nothing.
+ * `included`: how many listed articles come after the cursor.
+ */
+export function listByDate(
   index: ArchiveIndex,
-  filters: Filters,
-  sort: SortOrder,
-  limit: number,
-  after: CursorState | null,
-) {
+  req: Pick<NormalisedRequest, 'filters' | 'sort' | 'limit'> & { after: Pick<CursorState, 'k' | 'i'> | null },
+): Collected & { included: number } {
+  const { filters, sort, limit, after } = req;
   const order = index.byDate();
   const lo = filters.fromMs === null ? 0 : lowerBound(order, filters.fromMs);
   const hi = filters.toMs === null ? order.length : lowerBound(order, filters.toMs + 1);
   const facets = new FacetCounter(index.facetCodes);
   const page: Hit[] = [];
   let total = 0;
-  let hasMore = false;
+  let included = 0;
   const newest = sort !== 'oldest';
   const filtered = !onlyDateFilters(filters);
   for (let n = lo; n < hi; n++) {
@@ -148,51 +156,79 @@ function listByDate(
     total++;
     facets.add(entry.shortId);
     if (after && !isAfter(newest ? 'newest' : 'oldest', after, entry.time, () => entry.doc.id)) continue;
+    included++;
     if (page.length < limit) page.push({ doc: entry.doc, time: entry.time, score: 0, terms: NO_TERMS });
-    else hasMore = true;
   }
-  return { total, page, hasMore, facets: facets.result() } satisfies Collected;
+  return {
+    total,
+    page,
+    hasMore: included > limit,
+    included,
+    facets: facets.result(),
+    counts: facets.counts(),
+  };
 }
 
 /** Hit indices of the `k` best hits by relevance (score, then id), best first. */
-function bestByScore(index: ArchiveIndex, hits: HitList, k: number): number[] {
-  const { ids, scores } = hits;
-  const id = (i: number) => (index.documentByShortId(ids[i] as number) as IndexedArticle).id;
+export function bestByScore(index: ArchiveIndex, hits: HitList, k: number): number[] {
+  return rankHits(index, hits, 'relevance', hits.scores, k, null).top;
+}
+
+/**
+ * Hit indices of the `k` first hits in `sort` order by `keys` (scores, or publication times) and
+ * id, strictly after the cursor when one is given; `included`: how many hits are after it.
+ */
+export function rankHits(
+  index: ArchiveIndex,
+  hits: HitList,
+  sort: SortOrder,
+  keys: Float64Array,
+  k: number,
+  after: Pick<CursorState, 'k' | 'i'> | null,
+): { top: number[]; included: number } {
+  const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   return selectTopIndices(
     hits.size,
     k,
-    (i, j) =>
-      keyOrder('relevance', scores[i] as number, scores[j] as number) || idOrder('relevance', id(i), id(j)),
-  ).top;
+    (i, j) => keyOrder(sort, keys[i] as number, keys[j] as number) || idOrder(sort, docOf(i).id, docOf(j).id),
+    after ? (i) => isAfter(sort, after, keys[i] as number, () => docOf(i).id) : null,
+  );
 }
 
-/** Natural mode: re-runs the query expanded by RM3 pseudo-relevance feedback (feedback.ts). */
-function withFeedback(
+/** Publication times of the hits, in hit order (the keys of the date sorts). */
+export function hitTimes(index: ArchiveIndex, hits: HitList): Float64Array {
+  const keys = new Float64Array(hits.size);
+  for (let i = 0; i < hits.size; i++) keys[i] = index.timeByShortId(hits.ids[i] as number);
+  return keys;
+}
+
+/** Natural mode's first-pass documents for RM3 (feedback.ts): the best hits and their texts. */
+export function feedbackDocs(index: ArchiveIndex, hits: HitList, count: number) {
+  return bestByScore(index, hits, count).map((i) => {
+    const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
+    return { id: doc.id, score: hits.scores[i] as number, texts: [doc.title, doc.body] };
+  });
+}
+
+/**
+ * The proximity bonus (proximity.ts) of the best RERANK_DEPTH hits by score: hit index → bonus.
+ * Empty when the query has no word pairs.
+ */
+export function proximityBonuses(
   index: ArchiveIndex,
-  ctx: ExecutionContext,
   plan: Plan,
   hits: HitList,
-  keep: ((shortId: number) => boolean) | null,
-): HitList {
-  const terms = sequenceTerms(plan);
-  if (terms.length === 0 || hits.size === 0) return hits;
-  const top = bestByScore(index, hits, FEEDBACK_DOCS).map((i) => {
-    const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
-    return { score: hits.scores[i] as number, texts: [doc.title, doc.body] };
-  });
-  return executeWeighted(ctx, expandQuery(terms, top, ANALYZER), FEEDBACK_FIELDS, keep);
-}
-
-/** Adds the proximity bonus to the best RERANK_DEPTH hits, in place (see proximity.ts). */
-function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: HitList): void {
+  dictionary?: TermDictionary,
+): Map<number, number> {
+  const bonuses = new Map<number, number>();
   const pairs = queryPairs(sequenceTerms(plan));
-  if (pairs.length === 0 || hits.size === 0) return;
-  const n = index.size;
+  if (pairs.length === 0 || hits.size === 0) return bonuses;
+  const n = dictionary?.stats.documentCount ?? index.size;
   const idfCache = new Map<string, number>();
   const idf = (term: string): number => {
     let v = idfCache.get(term);
     if (v === undefined) {
-      const df = Math.min(documentFrequency(index.engine, term), n);
+      const df = Math.min(dictionary?.documentFrequency(term) ?? documentFrequency(index.engine, term), n);
       v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       idfCache.set(term, v);
     }
@@ -201,29 +237,31 @@ function rerankByProximity(index: ArchiveIndex, plan: Plan, hits: HitList): void
   // The same hits as sorting all of them and taking the first RERANK_DEPTH (a total order).
   for (const i of bestByScore(index, hits, RERANK_DEPTH)) {
     const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
-    hits.scores[i] = (hits.scores[i] as number) + proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER);
+    bonuses.set(i, proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER));
   }
+  return bonuses;
 }
 
-function searchText(
+/**
+ * The hits of a request with a query, filtered, with BM25 scores: the plan executed, then in
+ * natural mode re-run with RM3 feedback from its best hits, or with `weights` when the feedback
+ * was gathered elsewhere (over partitions). `dictionary`: archive-wide expansions and statistics.
+ */
+export function matchRequest(
   index: ArchiveIndex,
-  q: string,
-  mode: QueryMode,
-  filters: Filters,
-  sort: SortOrder,
-  limit: number,
-  after: CursorState | null,
-): Collected {
-  const ast = parseQuery(q, mode);
-  const plan = ast && planQuery(ast, mode);
-  const facets = new FacetCounter(index.facetCodes);
-  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
+  req: Pick<NormalisedRequest, 'plan' | 'mode' | 'filters'>,
+  options: { dictionary?: TermDictionary; weights?: Map<string, number>; firstPassOnly?: boolean } = {},
+): { hits: HitList; termSets: TermSetTable } {
+  const termSets = new TermSetTable();
+  const { plan, filters } = req;
+  if (!plan) return { hits: new HitList(0), termSets };
   const ctx: ExecutionContext = {
     miniSearch: index.engine,
     analyzer: ANALYZER,
     fieldText: (shortId, field) => index.fieldText(shortId, field),
     sequenceMatcher: (terms) => index.sequenceMatcher(terms),
-    termSets: new TermSetTable(),
+    termSets,
+    ...(options.dictionary ? { dictionary: options.dictionary } : {}),
   };
   // Without filters every match is kept: skip the per-match check (most of a broad query's cost).
   const keep = hasFilters(filters)
@@ -232,75 +270,91 @@ function searchText(
         return doc !== undefined && passes(filters, doc, index.timeByShortId(shortId));
       }
     : null;
-  let hits = executePlan(ctx, plan, keep);
-  if (mode === 'natural') hits = withFeedback(index, ctx, plan, hits, keep);
-  const { ids, scores, termSets } = hits;
+  if (options.weights)
+    return { hits: executeWeighted(ctx, options.weights, FEEDBACK_FIELDS, keep), termSets };
+  const hits = executePlan(ctx, plan, keep);
+  if (req.mode !== 'natural' || options.firstPassOnly) return { hits, termSets };
+  const terms = sequenceTerms(plan);
+  if (terms.length === 0 || hits.size === 0) return { hits, termSets };
+  const weights = expandQuery(terms, feedbackDocs(index, hits, FEEDBACK_DOCS), ANALYZER);
+  return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets };
+}
+
+function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
+  const { plan, sort, limit, after } = req;
+  const facets = new FacetCounter(index.facetCodes);
+  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
+  const { hits, termSets } = matchRequest(index, req);
+  const { ids, scores } = hits;
   for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
-  if (sort === 'relevance') rerankByProximity(index, plan, hits);
-  let keys: Float64Array = scores;
-  if (sort !== 'relevance') {
-    keys = new Float64Array(hits.size);
-    for (let i = 0; i < hits.size; i++) keys[i] = index.timeByShortId(ids[i] as number);
+  if (sort === 'relevance') {
+    for (const [i, bonus] of proximityBonuses(index, plan, hits)) scores[i] = (scores[i] as number) + bonus;
   }
-  const docOf = (i: number) => index.documentByShortId(ids[i] as number) as IndexedArticle;
-  const { top, included } = selectTopIndices(
-    hits.size,
-    limit,
-    (i, j) => keyOrder(sort, keys[i] as number, keys[j] as number) || idOrder(sort, docOf(i).id, docOf(j).id),
-    after ? (i) => isAfter(sort, after, keys[i] as number, () => docOf(i).id) : null,
-  );
+  const keys = sort === 'relevance' ? scores : hitTimes(index, hits);
+  const { top, included } = rankHits(index, hits, sort, keys, limit, after);
   return {
     total: hits.size,
     page: top.map((i) => ({
-      doc: docOf(i),
+      doc: index.documentByShortId(ids[i] as number) as IndexedArticle,
       time: index.timeByShortId(ids[i] as number),
       score: scores[i] as number,
-      terms: ctx.termSets.get(termSets[i] as number),
+      terms: termSets.get(hits.termSets[i] as number),
     })),
     hasMore: included > limit,
     facets: facets.result(),
   };
 }
 
-/**
- * Runs a search request against an index: parse → analyse/guard → execute → filter → facet →
- * sort → page → snippets. Throws QueryError / SearchRequestError for 400s.
- */
-export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchResponse {
-  const started = performance.now();
+/** A request with its values checked and resolved, as both the engine and the partitions' coordinator need it. */
+export interface NormalisedRequest {
+  q: string;
+  mode: QueryMode;
+  sort: SortOrder;
+  limit: number;
+  filters: Filters;
+  filterInput: FilterInput;
+  /** Whether `q` holds anything but spaces (a query of stop words only has no plan but is a query). */
+  hasQuery: boolean;
+  plan: Plan | null;
+  fingerprint: string;
+  after: CursorState | null;
+  /** The request as the response echoes it. */
+  echo: SearchResponse['query'];
+}
+
+/** Checks and resolves a request. Throws QueryError / SearchRequestError for 400s. */
+export function normaliseRequest(request: SearchRequest): NormalisedRequest {
   const q = (request.q ?? '').trim();
   const mode = request.mode ?? 'all';
   const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
   const filters = resolveFilters(request);
-  const hasQuery = parseQuery(q, mode) !== null;
+  const ast = parseQuery(q, mode);
+  const hasQuery = ast !== null;
   // Relevance is meaningless without a query: list newest first.
   const sort: SortOrder =
     !hasQuery && (request.sort ?? 'relevance') === 'relevance' ? 'newest' : (request.sort ?? 'relevance');
   const fp = fingerprint([q, mode, sort, filters]);
   const after = request.cursor ? decodeCursor(request.cursor, fp) : null;
-
-  const collected = hasQuery
-    ? searchText(index, q, mode, filters, sort, limit, after)
-    : listByDate(index, filters, sort, limit, after);
-
-  const results = collected.page.map(
-    (hit): SearchHit => ({
-      id: hit.doc.id,
-      title: hit.doc.title,
-      titleHighlighted: highlightAll(hit.doc.title, hit.terms, ANALYZER),
-      publishedAt: hit.doc.publishedAt,
-      place: hit.doc.place,
-      snippet: bestSnippet(hit.doc.body, hit.terms, ANALYZER),
-      score: hit.score,
-    }),
-  );
-  const last = collected.page.at(-1);
-  const nextCursor =
-    collected.hasMore && last
-      ? encodeCursor({ v: index.indexVersion, f: fp, k: cursorKey(sort, last), i: last.doc.id })
-      : null;
-  const response: SearchResponse = {
-    query: {
+  const filterInput: FilterInput = {
+    from: request.from,
+    to: request.to,
+    place: request.place,
+    source: request.source,
+    language: request.language,
+    tags: request.tags,
+  };
+  return {
+    q,
+    mode,
+    sort,
+    limit,
+    filters,
+    filterInput,
+    hasQuery,
+    plan: ast && planQuery(ast, mode),
+    fingerprint: fp,
+    after,
+    echo: {
       q,
       mode,
       sort,
@@ -312,15 +366,50 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
       language: request.language ?? null,
       tags: request.tags ?? [],
     },
+  };
+}
+
+/** A page hit as the response gives it: title and best passage highlighted (HTML-escaped). */
+export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score: number): SearchHit {
+  return {
+    id: doc.id,
+    title: doc.title,
+    titleHighlighted: highlightAll(doc.title, terms, ANALYZER),
+    publishedAt: doc.publishedAt,
+    place: doc.place,
+    snippet: bestSnippet(doc.body, terms, ANALYZER),
+    score,
+  };
+}
+
+/**
+ * Runs a search request against an index: parse → analyse/guard → execute → filter → facet →
+ * sort → page → snippets. Throws QueryError / SearchRequestError for 400s.
+ */
+export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchResponse {
+  const started = performance.now();
+  const req = normaliseRequest(request);
+  const collected = req.hasQuery ? searchText(index, req) : listByDate(index, req);
+  const last = collected.page.at(-1);
+  const response: SearchResponse = {
+    query: req.echo,
     total: collected.total,
-    results,
+    results: collected.page.map((hit) => renderHit(hit.doc, hit.terms, hit.score)),
     facets: collected.facets,
-    nextCursor,
+    nextCursor:
+      collected.hasMore && last
+        ? encodeCursor({
+            v: index.indexVersion,
+            f: req.fingerprint,
+            k: cursorKey(req.sort, last),
+            i: last.doc.id,
+          })
+        : null,
     indexVersion: index.indexVersion,
     tookMs: 0,
   };
-  if (hasQuery && collected.total < DID_YOU_MEAN_BELOW && !after) {
-    const suggestion = didYouMean(index, q, mode);
+  if (req.hasQuery && collected.total < DID_YOU_MEAN_BELOW && !req.after) {
+    const suggestion = didYouMean(index, req.q, req.mode);
     if (suggestion) response.didYouMean = suggestion;
   }
   response.tookMs = Math.round((performance.now() - started) * 100) / 100;

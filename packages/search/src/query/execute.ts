@@ -2,7 +2,14 @@ import type MiniSearch from 'minisearch';
 import type { Analyzer } from '../analysis';
 import type { SearchField } from '../index-definition';
 import { BM25_PARAMS, FIELD_BOOSTS } from '../index-definition';
-import { executeRaw, fuzzyTerms, prefixTerms, type ScoredTerm, scoreTerms } from '../minisearch-internals';
+import {
+  type CollectionStats,
+  executeRaw,
+  fuzzyTerms,
+  prefixTerms,
+  type ScoredTerm,
+  scoreTerms,
+} from '../minisearch-internals';
 import { HitList, intersectHits, type TermSetTable, unionHits } from './hit-list';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
@@ -21,6 +28,23 @@ export interface ExecutionContext {
   sequenceMatcher?(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined;
   /** Interns the matched-term sets of this query's hits. */
   termSets: TermSetTable;
+  /**
+   * Archive-wide expansions and statistics to score with instead of the index's own: set when the
+   * index is one time partition of the archive (partitions/), so that its scores and expansions
+   * are those of one index over the whole archive.
+   */
+  dictionary?: TermDictionary;
+}
+
+/** Expansions and BM25 statistics of a collection larger than the index at hand. */
+export interface TermDictionary {
+  /** Index terms within `maxDistance` edits of `term` (itself excluded), in a stable order. */
+  fuzzyTerms(term: string, maxDistance: number): { term: string; distance: number }[];
+  /** As {@link expandPrefix} over the whole collection. */
+  expandPrefix(typed: string): { term: string; weight: number }[];
+  /** Documents holding a term in any field (counted per field, as documentFrequency does). */
+  documentFrequency(term: string): number;
+  stats: CollectionStats;
 }
 
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
@@ -42,7 +66,9 @@ function termsToScore(ctx: ExecutionContext, term: string, fuzzy: number, weight
   if (fuzzy <= 0) return out;
   const maxDistance = fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
   if (!maxDistance) return out;
-  for (const match of fuzzyTerms(ctx.miniSearch, term, maxDistance)) {
+  const matches =
+    ctx.dictionary?.fuzzyTerms(term, maxDistance) ?? fuzzyTerms(ctx.miniSearch, term, maxDistance);
+  for (const match of matches) {
     if (!match.distance) continue;
     const fuzzyWeight = (FUZZY_WEIGHT * match.term.length) / (match.term.length + match.distance);
     out.push({ term: match.term, weight: fuzzyWeight, boost: weight });
@@ -64,6 +90,7 @@ function leaf(
     FIELD_BOOSTS,
     BM25_PARAMS,
     ctx.termSets,
+    ctx.dictionary?.stats,
   );
   if (fast) return fast;
   const raw = executeRaw(ctx.miniSearch, {
@@ -87,24 +114,40 @@ function leaf(
 const MAX_STEM_CUT = 4;
 
 /**
- * Index terms a typed prefix stands for, with MiniSearch's prefix weighting, the
- * MAX_PREFIX_EXPANSIONS most frequent kept. Index terms are stems, so a typed prefix can be longer
- * than the stem of the words it begins (`negotiat*` → `negoti`): terms that the typed text extends
- * count as exact matches, terms that extend it as prefix matches.
+ * The radix-tree key to walk for a typed prefix, and which index terms under it it stands for.
+ * Index terms are stems, so a typed prefix can be longer than the stem of the words it begins
+ * (`negotiat*` → `negoti`): terms that the typed text extends count as exact matches, terms that
+ * extend it as prefix matches.
+ */
+export function prefixScope(typed: string): { key: string; accept: (term: string) => boolean } {
+  const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
+  return {
+    key,
+    accept: (term) => term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length),
+  };
+}
+
+/** MiniSearch's weight of an expansion of a typed prefix. */
+export function expansionWeight(typed: string, term: string): number {
+  const distance = Math.max(0, term.length - typed.length);
+  return distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
+}
+
+/**
+ * Index terms a typed prefix stands for (see {@link prefixScope}), with MiniSearch's prefix
+ * weighting, the MAX_PREFIX_EXPANSIONS most frequent kept (see minisearch-internals' prefixTerms
+ * for the order).
  */
 export function expandPrefix(
   // biome-ignore lint/suspicious/noExplicitAny: the document type is irrelevant here.
   miniSearch: MiniSearch<any>,
   typed: string,
 ): { term: string; weight: number }[] {
-  const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
-  const accept = (term: string) =>
-    term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length);
-  return prefixTerms(miniSearch, key, MAX_PREFIX_EXPANSIONS, accept).map(({ term }) => {
-    const distance = Math.max(0, term.length - typed.length);
-    const weight = distance === 0 ? 1 : (PREFIX_WEIGHT * term.length) / (term.length + 0.3 * distance);
-    return { term, weight };
-  });
+  const { key, accept } = prefixScope(typed);
+  return prefixTerms(miniSearch, key, MAX_PREFIX_EXPANSIONS, accept).map(({ term }) => ({
+    term,
+    weight: expansionWeight(typed, term),
+  }));
 }
 
 /** True when the analysed text of one of `fields` contains `terms` consecutively. */
@@ -159,7 +202,15 @@ function weightedTerms(
 ): HitList {
   const list = [...weighted];
   const groups = list.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
-  const fast = scoreTerms(ctx.miniSearch, groups, fields, FIELD_BOOSTS, BM25_PARAMS, ctx.termSets);
+  const fast = scoreTerms(
+    ctx.miniSearch,
+    groups,
+    fields,
+    FIELD_BOOSTS,
+    BM25_PARAMS,
+    ctx.termSets,
+    ctx.dictionary?.stats,
+  );
   if (fast) return fast;
   let out = new HitList(0);
   for (const { term, weight } of list) out = unionHits(out, leaf(ctx, term, fields, 0, weight), ctx.termSets);
@@ -176,7 +227,11 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
     case 'term':
       return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
     case 'prefix':
-      return weightedTerms(ctx, expandPrefix(ctx.miniSearch, plan.prefix), plan.fields);
+      return weightedTerms(
+        ctx,
+        ctx.dictionary?.expandPrefix(plan.prefix) ?? expandPrefix(ctx.miniSearch, plan.prefix),
+        plan.fields,
+      );
     case 'phrase': {
       const candidates = phraseCandidates(ctx, plan);
       if (pending) {
