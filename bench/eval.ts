@@ -1,8 +1,8 @@
 /**
  * Relevance evaluation: `npm run eval -- --collection DIR [--run FILE]`.
  *
- * Builds an ArchiveIndex (production analysis and index definition) from DIR/docs.jsonl, runs every
- * query of DIR/queries.jsonl through the production search path (`ArchiveIndex.query`, i.e. the same
+ * Builds an PartitionedIndex (production analysis and index definition) from DIR/docs.jsonl, runs every
+ * query of DIR/queries.jsonl through the production search path (`PartitionedIndex.query`, i.e. the same
  * parser, planner and executor a user's `q` goes through) in the documented `natural` mode, pages
  * with cursors to the top 100, writes a TREC run and prints nDCG@10, P@10, MAP@100, Recall@100.
  */
@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Article } from '../packages/core/src/article';
-import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import { evaluateRun, formatTrecRun, parseCranfieldQrels, type Run } from './relevance-metrics';
 
 interface CollectionDoc {
@@ -56,7 +56,7 @@ function toArticle(doc: CollectionDoc): Article {
 }
 
 /** Top `depth` hits of a natural-language query, through the public search path (with paging). */
-function rank(index: ArchiveIndex, text: string, depth: number): { id: string; score: number }[] {
+function rank(index: PartitionedIndex, text: string, depth: number): { id: string; score: number }[] {
   const out: { id: string; score: number }[] = [];
   let cursor: string | undefined;
   while (out.length < depth) {
@@ -80,7 +80,7 @@ function main(): void {
   const runFile = resolve(opts.run ?? join(import.meta.dirname, 'results', `${name}.run`));
 
   const started = performance.now();
-  const index = ArchiveIndex.empty();
+  const index = PartitionedIndex.empty();
   for (const doc of readJsonl<CollectionDoc>(join(dir, 'docs.jsonl'))) index.applyUpsert(toArticle(doc));
   const built = performance.now();
 

@@ -151,11 +151,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     else {
       // Both sides loaded from their snapshots, as their search functions would hold them.
       log(`warm: loading both snapshots, ${measured.length} queries per side, paired…`);
-      const searches = [
-        await loadProductionSearch(productionSide),
-        await loadBaselineSearch(baselineSide),
-      ] as const;
-      [production.warm, baseline.warm] = await measureWarmPaired(searches, measured, warmup);
+      const productionSearch = await loadProductionSearch(productionSide);
+      const searches = [productionSearch, await loadBaselineSearch(baselineSide)] as const;
+      try {
+        [production.warm, baseline.warm] = await measureWarmPaired(searches, measured, warmup);
+      } finally {
+        await productionSearch.close();
+      }
     }
     collectGarbage();
 

@@ -1,7 +1,12 @@
 import type { Article } from '../packages/core/src/article';
-import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
+import {
+  defaultSearchWorkers,
+  loadSnapshotIntoWorkers,
+} from '../packages/search/src/partitions/worker-loader';
 import { QueryError } from '../packages/search/src/query/errors';
 import { SearchRequestError } from '../packages/search/src/search-error';
+import type { Searcher } from '../packages/search/src/searcher';
 import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from '../packages/search/src/snapshot-codec';
 import type { SearchRequest } from './queries';
 
@@ -9,11 +14,11 @@ import type { SearchRequest } from './queries';
  * THE production path, as the benchmark sees it: the one module to update when the product
  * changes. Everything else in bench/ is independent of how production does things.
  *
- * - build: `ArchiveIndex.applyUpsert` per article (what the indexer and `reindex` do);
+ * - build: `PartitionedIndex.applyUpsert` per article (what the indexer and `reindex` do);
  * - snapshot: `encodeSnapshot` (the blob the indexer publishes: header, checksum, brotli);
  *   raw = the index payload before compression;
  * - load: `decodeSnapshot` (what `IndexLoader` does once it has the blob: verify, decompress, decode);
- * - search: `ArchiveIndex.query` with the `GET /search` parameters (facets and snippets included);
+ * - search: `PartitionedIndex.query` with the `GET /search` parameters (facets and snippets included);
  * - HTTP: `registerSearchRoutes` on a bare Hono app over the loaded index (the search Lambda's
  *   entry is not written yet; when it is, serve what it serves);
  * - ingest: `createLocalRuntime` with the default plugins (dynalite, ingest API, in-process indexer,
@@ -24,7 +29,7 @@ import type { SearchRequest } from './queries';
  * start-up (esbuild still inlines them, parsed but not evaluated; mark them `external` there if the
  * bundle grows heavy).
  */
-export const PRODUCTION_NAME = 'ArchiveIndex + snapshot-codec';
+export const PRODUCTION_NAME = 'PartitionedIndex + snapshot-codec';
 
 /** Why a section cannot run against production yet; `null` when it can. */
 export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | null } = {
@@ -35,35 +40,65 @@ export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | nul
 /** Caveats printed under the table and written to the JSON. */
 export const PRODUCTION_NOTES: string[] = [];
 
-export type ProductionIndex = ArchiveIndex;
+/** What the search function serves: partitions in this thread or in worker threads. */
+export type ProductionIndex = Searcher;
+
+/**
+ * Where partition workers come from: a bundled child passes its own file (it serves partitions
+ * when started as a worker); this process, run by tsx, starts the TypeScript entry under tsx.
+ */
+export interface WorkerScript {
+  script: URL | string;
+  typescript?: boolean;
+}
+
+export function tsxWorkerScript(): WorkerScript {
+  return {
+    script: new URL('../packages/search/src/partitions/worker-main.ts', import.meta.url),
+    typescript: true,
+  };
+}
+
+/**
+ * Worker threads of the search function: `ARCHIVE_SEARCH_WORKERS` as the function reads it, else
+ * its default (one per core when there are several). The bench's `--workers` sets the variable.
+ */
+export function productionWorkers(): number {
+  const configured = process.env.ARCHIVE_SEARCH_WORKERS;
+  return defaultSearchWorkers(configured === undefined || configured === '' ? undefined : Number(configured));
+}
 
 /** Builds the index from articles, as the indexer/reindex would. */
-export function buildProductionIndex(articles: readonly Article[]): ProductionIndex {
-  const index = ArchiveIndex.empty();
+export function buildProductionIndex(articles: readonly Article[]): PartitionedIndex {
+  const index = PartitionedIndex.empty();
   for (const article of articles) index.applyUpsert(article);
   return index;
 }
 
 /** The snapshot as written to the blob store (`stored`) and its payload's size before compression. */
 export async function snapshotProduction(
-  index: ProductionIndex,
+  index: PartitionedIndex,
 ): Promise<{ rawBytes: number; stored: Uint8Array }> {
   const stored = await encodeSnapshot(index);
   return { rawBytes: readSnapshotHeader(stored).header.rawBytes, stored };
 }
 
 /** What the search function does at start: the stored bytes to a searchable index. */
-export async function loadProductionSnapshot(stored: Uint8Array): Promise<ProductionIndex> {
-  return decodeSnapshot(stored);
+export async function loadProductionSnapshot(
+  stored: Uint8Array,
+  worker: WorkerScript,
+): Promise<ProductionIndex> {
+  const workers = productionWorkers();
+  return workers > 0 ? loadSnapshotIntoWorkers(stored, { workers, ...worker }) : decodeSnapshot(stored);
 }
 
 /**
  * Runs one search request (the `GET /search` parameters); returns how many results it gave.
  * A request the engine refuses (its guards) counts as no hit, as the API would answer a 400.
  */
-export function searchProduction(index: ProductionIndex, request: SearchRequest): number {
+export async function searchProduction(index: ProductionIndex, request: SearchRequest): Promise<number> {
   try {
-    return index.query(request).results.length;
+    return (await index.query(request)).results.length;
   } catch (error) {
     if (error instanceof QueryError || error instanceof SearchRequestError) return 0;
     throw error;

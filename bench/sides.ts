@@ -10,7 +10,9 @@ import {
   loadProductionSnapshot,
   searchProduction,
   snapshotProduction,
+  tsxWorkerScript,
 } from './production';
+import type { SearchRequest } from './queries';
 
 /** What one side gives in process: build, snapshot and the memory its index holds. */
 export interface BuildFigures {
@@ -107,8 +109,12 @@ export async function loadBaselineSearch(side: BuiltSide & { datesPath: string }
   return (request) => baselineSearch(miniSearch, request, dates).length;
 }
 
-/** Production as its search function has it: loaded from the stored snapshot. */
-export async function loadProductionSearch(side: BuiltSide): Promise<SearchFn> {
-  const index = await loadProductionSnapshot(await readFile(side.snapshotPath));
-  return (request) => searchProduction(index, request);
+/** Production as its search function has it: loaded from the stored snapshot (close: its workers). */
+export async function loadProductionSearch(
+  side: BuiltSide,
+): Promise<SearchFn & { close: () => Promise<void> }> {
+  const index = await loadProductionSnapshot(await readFile(side.snapshotPath), tsxWorkerScript());
+  return Object.assign((request: SearchRequest) => searchProduction(index, request), {
+    close: async () => index.close?.(),
+  });
 }

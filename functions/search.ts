@@ -8,49 +8,76 @@
  * conditional read of the manifest at most every `ARCHIVE_INDEX_REFRESH_MS` and swaps in a newer
  * snapshot off the request path.
  *
+ * With several vCPUs the index's time partitions are loaded into worker threads, one per vCPU, and
+ * every query runs on all of them at once (packages/search/src/partitions/): the cold start and a
+ * broad query's latency divide by the number of workers. The workers run this same bundle, which
+ * then only serves partitions (`servePartitionsIfWorker`), so the function stays one file.
+ *
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { createApp } from '../packages/api/src/app';
 import { registerSearchRoutes } from '../packages/api/src/routes/search';
 import { indexHealth } from '../packages/search/src/index-health';
 import { IndexLoader } from '../packages/search/src/index-loader';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
+import { servePartitionsIfWorker } from '../packages/search/src/partitions/worker-host';
+import {
+  defaultSearchWorkers,
+  loadSnapshotIntoWorkers,
+} from '../packages/search/src/partitions/worker-loader';
+import type { Searcher } from '../packages/search/src/searcher';
+import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
 import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
 import { readFunctionConfig } from './config';
 
-const config = readFunctionConfig('search');
-const logger = new Logger({ serviceName: 'archive-search' });
-const store = indexBlobStore({
-  bucket: config.ARCHIVE_INDEX_BUCKET,
-  prefix: config.ARCHIVE_INDEX_PREFIX,
-  s3Endpoint: config.S3_ENDPOINT,
-});
+async function startSearchFunction() {
+  const config = readFunctionConfig('search');
+  const logger = new Logger({ serviceName: 'archive-search' });
+  const store = indexBlobStore({
+    bucket: config.ARCHIVE_INDEX_BUCKET,
+    prefix: config.ARCHIVE_INDEX_PREFIX,
+    s3Endpoint: config.S3_ENDPOINT,
+  });
+  const workers = defaultSearchWorkers(config.ARCHIVE_SEARCH_WORKERS);
+  const decode: (bytes: Uint8Array) => Promise<Searcher> =
+    workers > 0
+      ? (bytes) => loadSnapshotIntoWorkers(bytes, { workers, script: new URL(import.meta.url) })
+      : decodeSnapshot;
 
-// Started first so the snapshot download overlaps building the app below.
-const opening = IndexLoader.open({
-  store,
-  refreshIntervalMs: config.ARCHIVE_INDEX_REFRESH_MS,
-  // A failed freshness check keeps the current index served; the next request tries again.
-  onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
-});
+  // Started first so the snapshot download overlaps building the app below.
+  const opening = IndexLoader.open<Searcher>({
+    store,
+    refreshIntervalMs: config.ARCHIVE_INDEX_REFRESH_MS,
+    decode,
+    empty: () => PartitionedIndex.empty(),
+    // A failed freshness check keeps the current index served; the next request tries again.
+    onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
+  });
 
-const app = createApp({
-  extraRoutes: (routes) => registerSearchRoutes(routes, () => loader.current().index),
-  // No article count from the table: search has no table access (least privilege), and the index's
-  // own size and age say what /health needs to say about search.
-  health: async () => ({ index: indexHealth(loader.current(), Date.now()) }),
-  logger: { error: (message, ...details) => logger.error(message, { details }) },
-});
+  const app = createApp({
+    extraRoutes: (routes) => registerSearchRoutes(routes, () => loader.current().index),
+    // No article count from the table: search has no table access (least privilege), and the index's
+    // own size and age say what /health needs to say about search.
+    health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),
+    logger: { error: (message, ...details) => logger.error(message, { details }) },
+  });
 
-const loader = await opening;
-logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()) });
-
-export const handler = handle(app);
+  const loader = await opening;
+  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+  return handle(app);
+}
 
 function errorDetails(error: unknown): { name: string; message: string } {
   return error instanceof Error
     ? { name: error.name, message: error.message }
     : { name: 'Error', message: String(error) };
 }
+
+// In a partition worker started by this module this thread only serves partitions.
+export const handler: ((event: LambdaEvent) => Promise<unknown>) | undefined = servePartitionsIfWorker()
+  ? undefined
+  : await startSearchFunction();

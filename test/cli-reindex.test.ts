@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlugins } from '../packages/local/src/plugins';
 import { createLocalRuntime } from '../packages/local/src/runtime';
-import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import { loadPublished } from '../packages/search/src/snapshot-publisher';
 import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { cli } from './cli-helpers';
@@ -15,15 +15,15 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function published(dataDir: string): Promise<{ version: number; index: ArchiveIndex }> {
+async function published(dataDir: string): Promise<{ version: number; index: PartitionedIndex }> {
   const { index, manifest } = await loadPublished(new FsBlobStore(join(dataDir, 'index')), () =>
-    ArchiveIndex.empty(),
+    PartitionedIndex.empty(),
   );
   return { version: manifest?.version ?? 0, index };
 }
 
 /** Everything a reader could observe of an index, for a few queries of each kind. */
-function observable(index: ArchiveIndex) {
+function observable(index: PartitionedIndex) {
   const queries = [
     'syria',
     'Geneva',

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSearchRoutes } from '../packages/api/src/routes/search';
 import type { Article } from '../packages/core/src/article';
-import { ArchiveIndex } from '../packages/search/src/archive-index';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),
@@ -16,7 +16,7 @@ let server: ServerType;
 let base: string;
 
 beforeAll(async () => {
-  const index = ArchiveIndex.empty();
+  const index = PartitionedIndex.empty();
   for (const a of fixtures) index.applyUpsert(a);
   const app = new Hono();
   registerSearchRoutes(app, async () => index);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArchiveIndex } from './archive-index';
 import { indexHealth } from './index-health';
+import { PartitionedIndex } from './partitions/partitioned-index';
 
 describe('indexHealth', () => {
   const now = Date.parse('2024-11-28T10:00:30.000Z');
@@ -8,7 +8,7 @@ describe('indexHealth', () => {
   it('reports version, size and ages in seconds', () => {
     const health = indexHealth(
       {
-        index: ArchiveIndex.empty(),
+        index: PartitionedIndex.empty(),
         version: 7,
         revision: 0,
         articleCount: 1234,
@@ -32,7 +32,7 @@ describe('indexHealth', () => {
   it('reports an empty, never-published index without ages', () => {
     const health = indexHealth(
       {
-        index: ArchiveIndex.empty(),
+        index: PartitionedIndex.empty(),
         version: 0,
         revision: 0,
         articleCount: 0,

@@ -1,4 +1,5 @@
 import type { LoadedIndex } from './index-loader';
+import type { Searcher } from './searcher';
 
 /** The `index` part of `GET /health`: which publication is served and how old its contents are. */
 export interface IndexHealth {
@@ -28,7 +29,7 @@ export interface IndexHealth {
  * @param loaded what the loader serves now
  * @param now epoch milliseconds
  */
-export function indexHealth(loaded: LoadedIndex, now: number): IndexHealth {
+export function indexHealth(loaded: LoadedIndex<Searcher>, now: number): IndexHealth {
   const secondsSince = (iso: string | null) => {
     const at = iso === null ? Number.NaN : Date.parse(iso);
     return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 100) / 10);

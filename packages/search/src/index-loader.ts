@@ -1,12 +1,13 @@
 import type { BlobStore } from '../../store/src/blob-store';
-import { ArchiveIndex } from './archive-index';
 import type { IndexState } from './indexer';
+import { PartitionedIndex } from './partitions/partitioned-index';
+import type { Searcher } from './searcher';
 import { decodeManifest, MANIFEST_KEY, type Manifest } from './snapshot-manifest';
 import { loadPublished, loadSnapshotOf } from './snapshot-publisher';
 
 /** What the search function serves from: an index and where it came from. */
-export interface LoadedIndex {
-  index: ArchiveIndex;
+export interface LoadedIndex<S extends Searcher = PartitionedIndex> {
+  index: S;
   /** Publication version (0: nothing published yet). */
   version: number;
   /** Orders in-memory states of the same version handed over by a local indexer. */
@@ -22,7 +23,7 @@ export interface LoadedIndex {
   since: number;
 }
 
-export interface IndexLoaderOptions {
+export interface IndexLoaderOptions<S extends Searcher = PartitionedIndex> {
   store: BlobStore;
   /** Minimum time between two manifest checks (default 2000 ms). */
   refreshIntervalMs?: number;
@@ -30,6 +31,18 @@ export interface IndexLoaderOptions {
   watch?: boolean;
   now?: () => number;
   onError?: (error: unknown) => void;
+  /**
+   * Stored snapshot → what to serve; default `decodeSnapshot` (this thread). The search function
+   * passes a loader into worker threads (partitions/worker-loader.ts).
+   */
+  decode?: (bytes: Uint8Array) => Promise<S>;
+  /** What to serve before anything was published (default: an empty index). */
+  empty?: () => S;
+  /**
+   * How long a replaced index stays open for requests still running on it before `close()` is
+   * called on it (default 30 s; an in-thread index has nothing to close).
+   */
+  retireAfterMs?: number;
 }
 
 /**
@@ -41,8 +54,8 @@ export interface IndexLoaderOptions {
  * and swapped in with one assignment, so a request sees either the old index or the new one,
  * and never a half-loaded snapshot (snapshots are immutable; only the manifest moves).
  */
-export class IndexLoader {
-  private loaded: LoadedIndex;
+export class IndexLoader<S extends Searcher = PartitionedIndex> {
+  private loaded: LoadedIndex<S>;
   private etag: string | null;
   private lastCheck: number;
   private inFlight: Promise<boolean> | null = null;
@@ -51,8 +64,8 @@ export class IndexLoader {
   private readonly now: () => number;
 
   private constructor(
-    private readonly options: IndexLoaderOptions,
-    initial: { index: ArchiveIndex; manifest: Manifest | null; etag: string | null },
+    private readonly options: IndexLoaderOptions<S>,
+    initial: { index: S; manifest: Manifest | null; etag: string | null },
   ) {
     this.now = options.now ?? Date.now;
     this.intervalMs = options.refreshIntervalMs ?? 2000;
@@ -66,13 +79,16 @@ export class IndexLoader {
   }
 
   /** Loads the current snapshot (or an empty index when none was published yet). */
-  static async open(options: IndexLoaderOptions): Promise<IndexLoader> {
-    const initial = await loadPublished(options.store, () => ArchiveIndex.empty());
+  static async open<S extends Searcher = PartitionedIndex>(
+    options: IndexLoaderOptions<S>,
+  ): Promise<IndexLoader<S>> {
+    const empty = options.empty ?? (() => PartitionedIndex.empty() as unknown as S);
+    const initial = await loadPublished<S>(options.store, empty, options.decode);
     return new IndexLoader(options, initial);
   }
 
   /** The index to answer this request with; may start a background freshness check. */
-  current(): LoadedIndex {
+  current(): LoadedIndex<S> {
     if (this.now() - this.lastCheck >= this.intervalMs) void this.refresh();
     return this.loaded;
   }
@@ -100,9 +116,10 @@ export class IndexLoader {
    * Accepts an index handed over in process by a local indexer, so local ingest is searchable
    * without a round trip through the blob store. Older states than the one served are ignored.
    */
-  offer(state: IndexState): void {
+  offer(state: IndexState & { index: S }): void {
     if (!isNewer(state, this.loaded)) return;
     const samePublication = state.version === this.loaded.version && state.unpublished === 0;
+    this.retire(this.loaded.index, state.index);
     this.loaded = {
       index: state.index,
       version: state.version,
@@ -116,6 +133,14 @@ export class IndexLoader {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    void this.loaded.index.close?.();
+  }
+
+  /** Closes a replaced index once requests still running on it are done (worker threads). */
+  private retire(old: S, next: S): void {
+    if (old === next || !old.close) return;
+    const timer = setTimeout(() => void old.close?.(), this.options.retireAfterMs ?? 30_000);
+    timer.unref();
   }
 
   private async check(): Promise<boolean> {
@@ -130,15 +155,23 @@ export class IndexLoader {
       this.etag = found.etag;
       return false;
     }
-    const index = await loadSnapshotOf(store, manifest);
-    if (manifest.version <= this.loaded.version) return false; // an offer overtook the load
+    const index = await loadSnapshotOf<S>(store, manifest, this.options.decode);
+    if (manifest.version <= this.loaded.version) {
+      void index.close?.(); // an offer overtook the load
+      return false;
+    }
+    this.retire(this.loaded.index, index);
     this.loaded = fromManifest(index, manifest, this.now());
     this.etag = found.etag;
     return true;
   }
 }
 
-function fromManifest(index: ArchiveIndex, manifest: Manifest | null, since: number): LoadedIndex {
+function fromManifest<S extends Searcher>(
+  index: S,
+  manifest: Manifest | null,
+  since: number,
+): LoadedIndex<S> {
   return {
     index,
     version: manifest?.version ?? 0,

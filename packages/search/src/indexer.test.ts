@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultyBlobStore } from '../../../test/fixtures/faulty-blob-store';
 import { makeArticle, remove, upsert } from '../../../test/fixtures/lifecycle-articles';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
-import { ArchiveIndex } from './archive-index';
 import { type ChangeItem, Indexer } from './indexer';
+import { PartitionedIndex } from './partitions/partitioned-index';
 import { SNAPSHOT_PREFIX } from './snapshot-manifest';
 import { loadPublished, readManifest, rollback } from './snapshot-publisher';
 
@@ -22,8 +22,8 @@ afterEach(async () => {
 
 let seq = 0;
 const item = (change: ChangeItem['change']): ChangeItem => ({ recordId: `r${++seq}`, change });
-const published = async () => (await loadPublished(fs, () => ArchiveIndex.empty())).index;
-const ids = (index: ArchiveIndex, candidates: string[]) => candidates.filter((id) => index.has(id));
+const published = async () => (await loadPublished(fs, () => PartitionedIndex.empty())).index;
+const ids = (index: PartitionedIndex, candidates: string[]) => candidates.filter((id) => index.has(id));
 
 describe('Indexer.applyChangeBatch', () => {
   it('adds, replaces and removes, and publishes one version per batch', async () => {
@@ -69,7 +69,7 @@ describe('Indexer.applyChangeBatch', () => {
       const indexer = new Indexer({ store });
       // One record per batch: the hardest interleaving for a stateful consumer.
       for (const change of order) await indexer.applyChangeBatch([item(change as ChangeItem['change'])]);
-      const index = (await loadPublished(store, () => ArchiveIndex.empty())).index;
+      const index = (await loadPublished(store, () => PartitionedIndex.empty())).index;
       expect(ids(index, ['a1', 'b1', 'c1'])).toEqual(['b1', 'c1']);
       expect([index.versionOf('a1'), index.versionOf('b1')]).toEqual([3, 2]);
     }

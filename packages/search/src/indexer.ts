@@ -1,6 +1,6 @@
 import type { BlobStore } from '../../store/src/blob-store';
 import type { ArticleChange } from '../../store/src/changes';
-import { ArchiveIndex } from './archive-index';
+import { PartitionedIndex } from './partitions/partitioned-index';
 import type { EncodeOptions } from './snapshot-codec';
 import { decodeManifest, MANIFEST_KEY, type Manifest } from './snapshot-manifest';
 import { loadPublished, loadSnapshotOf, maxIso, publishIndex } from './snapshot-publisher';
@@ -26,7 +26,7 @@ export interface BatchResult {
 
 /** The indexer's in-memory view, handed to a same-process loader (local runtime). */
 export interface IndexState {
-  index: ArchiveIndex;
+  index: PartitionedIndex;
   /** Version of the publication this index is based on (0 before the first). */
   version: number;
   /** Increases on every in-memory change; orders states that share a version. */
@@ -52,7 +52,7 @@ export class PublishConflictError extends Error {
 }
 
 interface Base {
-  index: ArchiveIndex;
+  index: PartitionedIndex;
   manifest: Manifest | null;
   etag: string | null;
 }
@@ -184,7 +184,7 @@ export class Indexer {
    * Replaces the in-memory index (used by reconciliation after a rebuild) and marks it for
    * publication. Changes pending against the old base are re-applied on top.
    */
-  replaceIndex(index: ArchiveIndex): Promise<void> {
+  replaceIndex(index: PartitionedIndex): Promise<void> {
     return this.serialized(async () => {
       const base = await this.sync();
       this.base = { ...base, index };
@@ -196,7 +196,7 @@ export class Indexer {
 
   /** Runs `fn` with the freshly synced index under the indexer's lock; changes it reports are remembered. */
   withIndex<T>(
-    fn: (index: ArchiveIndex, remember: (change: ArticleChange) => void) => Promise<T>,
+    fn: (index: PartitionedIndex, remember: (change: ArticleChange) => void) => Promise<T>,
   ): Promise<T> {
     return this.serialized(async () => {
       const base = await this.sync();
@@ -256,7 +256,7 @@ export class Indexer {
       const current = await store.read(MANIFEST_KEY);
       if (current === null) return this.base;
     }
-    this.base = await loadPublished(store, () => ArchiveIndex.empty());
+    this.base = await loadPublished(store, () => PartitionedIndex.empty());
     this.replayUnpublished();
     this.notify();
     return this.base;
@@ -288,7 +288,7 @@ export class Indexer {
 }
 
 /** Applies one change through the index's version map; true when it changed the index. */
-export function applyChange(index: ArchiveIndex, change: ArticleChange): boolean {
+export function applyChange(index: PartitionedIndex, change: ArticleChange): boolean {
   if (change.kind === 'upsert') return index.applyUpsert(change.article);
   // applyRemove also accepts a repeat of the same tombstone; only a real change counts here.
   const before = index.versionOf(change.id);

@@ -1,6 +1,6 @@
 import type { Article } from '../../core/src/article';
 import type { BlobStore } from '../../store/src/blob-store';
-import { ArchiveIndex } from './archive-index';
+import { PartitionedIndex } from './partitions/partitioned-index';
 import type { Manifest } from './snapshot-manifest';
 import { maxIso, type PublishOptions, publishIndex, readManifest } from './snapshot-publisher';
 
@@ -23,8 +23,8 @@ function isTombstone(item: RebuildItem): item is Tombstone {
  */
 export async function rebuildIndex(
   items: AsyncIterable<RebuildItem> | Iterable<RebuildItem>,
-): Promise<ArchiveIndex> {
-  const index = ArchiveIndex.empty();
+): Promise<PartitionedIndex> {
+  const index = PartitionedIndex.empty();
   for await (const item of items) {
     if (isTombstone(item)) index.applyRemove(item.id, item.version);
     else index.applyUpsert(item);
@@ -49,7 +49,7 @@ export async function publishRebuild(
   store: BlobStore,
   scan: AsyncIterable<RebuildItem> | (() => AsyncIterable<RebuildItem>),
   options: PublishOptions & { maxAttempts?: number } = {},
-): Promise<{ manifest: Manifest; index: ArchiveIndex; attempts: number }> {
+): Promise<{ manifest: Manifest; index: PartitionedIndex; attempts: number }> {
   const maxAttempts = typeof scan === 'function' ? (options.maxAttempts ?? 3) : 1;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const base = await readManifest(store);

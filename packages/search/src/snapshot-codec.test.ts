@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { upsert } from '../../../test/fixtures/lifecycle-articles';
-import { ArchiveIndex } from './archive-index';
 import { applyChange } from './indexer';
+import { PartitionedIndex } from './partitions/partitioned-index';
 import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotFormatError } from './snapshot-codec';
 
-function sample(): ArchiveIndex {
-  const index = ArchiveIndex.empty();
+function sample(): PartitionedIndex {
+  const index = PartitionedIndex.empty();
   for (let i = 0; i < 20; i++) applyChange(index, upsert(`a${i}`, 1 + (i % 3)));
   applyChange(index, { kind: 'remove', id: 'a3', version: 9 });
   return index;

@@ -9,7 +9,7 @@ import {
   constants as zlibConstants,
 } from 'node:zlib';
 import type { Article } from '../../core/src/article';
-import { ArchiveIndex } from './archive-index';
+import { PartitionedIndex } from './partitions/partitioned-index';
 
 /**
  * The snapshot file: a small self-describing header in front of the index's own serialisation,
@@ -60,7 +60,7 @@ export class SnapshotFormatError extends Error {
   override readonly name = 'SnapshotFormatError';
 }
 
-/** An index already serialised (`ArchiveIndex.serialize`), so it can be encoded off the index's lock. */
+/** An index already serialised (`PartitionedIndex.serialize`), so it can be encoded off the index's lock. */
 export interface SerializedIndex {
   raw: Uint8Array;
   articleCount: number;
@@ -68,12 +68,12 @@ export interface SerializedIndex {
 
 /** Serialises and compresses an index into a snapshot file. Compression runs off the main thread. */
 export async function encodeSnapshot(
-  index: ArchiveIndex | SerializedIndex,
+  index: PartitionedIndex | SerializedIndex,
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
   const compression = options.compression ?? DEFAULT_COMPRESSION;
   const { raw, articleCount } =
-    index instanceof ArchiveIndex ? { raw: index.serialize(), articleCount: index.size } : index;
+    index instanceof PartitionedIndex ? { raw: index.serialize(), articleCount: index.size } : index;
   const quality = options.brotliQuality ?? DEFAULT_BROTLI_QUALITY;
   const chunkBytes = options.chunkBytes ?? CHUNK_RAW_BYTES;
   const parts =
@@ -121,10 +121,12 @@ export function readSnapshotHeader(bytes: Uint8Array): { header: SnapshotHeader;
 }
 
 /**
- * Verifies and decodes a snapshot. Throws {@link SnapshotFormatError} on a bad checksum, a
- * length mismatch or a snapshot built with another index definition.
+ * Verifies a stored snapshot (magic, index definition, length, checksum) and starts decompressing
+ * its payload (chunks on the libuv pool): `ready(end)` resolves once bytes [0, end) of `payload` are
+ * in place, so a caller can decode early sections while later ones inflate. Nothing is handed out
+ * before the checksum has matched.
  */
-export async function decodeSnapshot(bytes: Uint8Array): Promise<ArchiveIndex> {
+export function openSnapshot(bytes: Uint8Array): Inflation {
   const { header, payloadOffset } = readSnapshotHeader(bytes);
   if (header.definitionFingerprint !== indexDefinitionFingerprint()) {
     throw new SnapshotFormatError(
@@ -136,14 +138,19 @@ export async function decodeSnapshot(bytes: Uint8Array): Promise<ArchiveIndex> {
   if (stored.byteLength !== header.storedBytes) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (length mismatch)');
   }
-  // Chunks decompress on the libuv pool while this thread checks the checksum, then decodes; nothing
-  // is decoded before the checksum has matched.
+  // Chunks decompress on the libuv pool while this thread checks the checksum.
   const inflating = startDecompression(stored, header);
   if (sha256(stored) !== header.sha256) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (checksum mismatch)');
   }
+  return inflating;
+}
+
+/** Decodes a stored snapshot into an index (see {@link openSnapshot}). */
+export async function decodeSnapshot(bytes: Uint8Array): Promise<PartitionedIndex> {
+  const inflating = openSnapshot(bytes);
   // Decoding starts as soon as the first chunk is in place (the metadata comes first).
-  const index = await ArchiveIndex.deserializeProgressively(inflating.out, inflating.ready);
+  const index = await PartitionedIndex.deserializeProgressively(inflating.out, inflating.ready);
   await inflating.done;
   return index;
 }
@@ -159,7 +166,7 @@ let cachedFingerprint: string | undefined;
  */
 export function indexDefinitionFingerprint(): string {
   if (cachedFingerprint === undefined) {
-    const probe = ArchiveIndex.empty();
+    const probe = PartitionedIndex.empty();
     probe.applyUpsert(PROBE_ARTICLE);
     cachedFingerprint = sha256(probe.serialize());
   }
@@ -231,7 +238,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
 }
 
 /** A payload being decompressed into `out`. */
-interface Inflation {
+export interface Inflation {
   out: Uint8Array;
   /** Resolves once bytes [0, end) of `out` are in place. */
   ready(end: number): Promise<void>;

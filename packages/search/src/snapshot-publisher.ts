@@ -1,5 +1,5 @@
 import type { BlobStore } from '../../store/src/blob-store';
-import { ArchiveIndex } from './archive-index';
+import { PartitionedIndex } from './partitions/partitioned-index';
 import {
   decodeSnapshot,
   type EncodeOptions,
@@ -22,8 +22,8 @@ import {
 export const DEFAULT_KEEP_VERSIONS = 5;
 
 /** The published state as one reader saw it: the manifest, its tag, and the decoded snapshot. */
-export interface PublishedIndex {
-  index: ArchiveIndex;
+export interface PublishedIndex<T = PartitionedIndex> {
+  index: T;
   manifest: Manifest | null;
   etag: string | null;
 }
@@ -45,11 +45,15 @@ export async function readManifest(store: BlobStore): Promise<{ manifest: Manife
 }
 
 /** Fetches and decodes the snapshot a manifest names. */
-export async function loadSnapshotOf(store: BlobStore, manifest: Manifest): Promise<ArchiveIndex> {
+export async function loadSnapshotOf<T = PartitionedIndex>(
+  store: BlobStore,
+  manifest: Manifest,
+  decode: (bytes: Uint8Array) => Promise<T> = decodeSnapshot as (bytes: Uint8Array) => Promise<T>,
+): Promise<T> {
   const bytes = await store.get(manifest.snapshotKey);
   if (!bytes)
     throw new SnapshotMissingError(`snapshot ${manifest.snapshotKey} named by the manifest is missing`);
-  return decodeSnapshot(bytes);
+  return decode(bytes);
 }
 
 /**
@@ -57,15 +61,16 @@ export async function loadSnapshotOf(store: BlobStore, manifest: Manifest): Prom
  * the snapshot vanished between reading the manifest and fetching it (pruned by a newer
  * publication), which only happens when several publications overtook this reader.
  */
-export async function loadPublished(
+export async function loadPublished<T = PartitionedIndex>(
   store: BlobStore,
-  emptyIndex: () => ArchiveIndex,
-): Promise<PublishedIndex> {
+  emptyIndex: () => T,
+  decode?: (bytes: Uint8Array) => Promise<T>,
+): Promise<PublishedIndex<T>> {
   for (let attempt = 0; ; attempt++) {
     const current = await readManifest(store);
     if (!current) return { index: emptyIndex(), manifest: null, etag: null };
     try {
-      return { index: await loadSnapshotOf(store, current.manifest), ...current };
+      return { index: await loadSnapshotOf(store, current.manifest, decode), ...current };
     } catch (error) {
       if (!(error instanceof SnapshotMissingError) || attempt >= 3) throw error;
     }
@@ -80,7 +85,7 @@ export async function loadPublished(
  */
 export async function publishIndex(
   store: BlobStore,
-  index: ArchiveIndex | SerializedIndex,
+  index: PartitionedIndex | SerializedIndex,
   base: { manifest: Manifest | null; etag: string | null },
   options: PublishOptions = {},
 ): Promise<{ manifest: Manifest; etag: string } | 'conflict'> {
@@ -94,7 +99,7 @@ export async function publishIndex(
     version,
     snapshotKey,
     createdAt: (options.now?.() ?? new Date()).toISOString(),
-    articleCount: index instanceof ArchiveIndex ? index.size : index.articleCount,
+    articleCount: index instanceof PartitionedIndex ? index.size : index.articleCount,
     definitionFingerprint: readSnapshotHeader(bytes).header.definitionFingerprint,
     highWatermark: maxIso(options.highWatermark ?? null, base.manifest?.highWatermark ?? null),
     previous: base.manifest ? [refOf(base.manifest), ...base.manifest.previous].slice(0, keep - 1) : [],

@@ -1,6 +1,5 @@
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
-import type { ArchiveIndex } from '../../../search/src/archive-index';
 import { QueryError } from '../../../search/src/query/errors';
 import {
   DEFAULT_LIMIT,
@@ -9,6 +8,7 @@ import {
   MAX_SUGGEST_LIMIT,
 } from '../../../search/src/query/limits';
 import { SearchRequestError } from '../../../search/src/search-error';
+import type { Searcher } from '../../../search/src/searcher';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -94,7 +94,7 @@ function engineError(c: Context, error: unknown) {
  */
 export function registerSearchRoutes(
   app: Hono,
-  getIndex: () => ArchiveIndex | Promise<ArchiveIndex>,
+  getIndex: () => Searcher | Promise<Searcher>,
   options: SearchRoutesOptions = {},
 ): void {
   const prefix = options.prefix ?? '';
@@ -106,7 +106,7 @@ export function registerSearchRoutes(
     const index = await getIndex();
     try {
       return c.json(
-        index.query({
+        await index.query({
           q: p.q,
           mode: p.mode,
           from: p.from,
@@ -130,7 +130,7 @@ export function registerSearchRoutes(
     if (!parsed.success) return invalidParameters(c, parsed.error);
     const index = await getIndex();
     try {
-      return c.json(index.suggest(parsed.data.q, parsed.data.limit));
+      return c.json(await index.suggest(parsed.data.q, parsed.data.limit));
     } catch (error) {
       return engineError(c, error);
     }

@@ -1,0 +1,375 @@
+import { encodeCursor, fingerprint } from '../cursor';
+import { expandQuery, FEEDBACK_DOCS } from '../feedback';
+import { ANALYZER, SEARCH_FIELDS } from '../index-definition';
+import { sequenceTerms } from '../proximity';
+import type { QueryMode } from '../query/ast';
+import { DID_YOU_MEAN_BELOW } from '../query/limits';
+import type { Plan } from '../query/plan';
+import { normaliseRequest, type SearchHit, type SearchRequest, type SearchResponse } from '../search';
+import {
+  applySpellingFixes,
+  completionRequest,
+  completions,
+  type SuggestResponse,
+  spellingCandidates,
+  spellingFixes,
+  type Vocabulary,
+} from '../suggest';
+import { selectTop } from '../top-k';
+import {
+  addTermStats,
+  cursorKeyOf,
+  emptyTermStats,
+  globalTerms,
+  type MergedHit,
+  mergeFacets,
+  mergePages,
+} from './merge';
+import type {
+  FeedbackCandidate,
+  GlobalTerms,
+  HostMethod,
+  PartitionHost,
+  PartitionInfo,
+  PartitionQuery,
+  PartitionResult,
+  SyncPartitionHost,
+  TermLookup,
+  TermStats,
+} from './protocol';
+import { fuzzyKey } from './protocol';
+
+/**
+ * The search coordinator: one request over time partitions, answered exactly as `query` on a
+ * single index over the whole archive would answer it (protocol.ts describes the rounds).
+ *
+ * The coordination is written once, as a generator that yields rounds (a method to call on the
+ * hosts of some partitions) and receives their answers, and is driven either synchronously (the
+ * partitions of this thread: {@link searchSync}) or asynchronously (worker threads:
+ * {@link PartitionedSearch}).
+ */
+
+/** A partition and which host holds it (`host` is the driver's handle, opaque here). */
+export interface Placement<H = unknown> {
+  host: H;
+  info: PartitionInfo;
+}
+
+/** A call of `method` on the hosts of `placements`, each with the keys of its own partitions. */
+export interface Round {
+  method: HostMethod;
+  placements: readonly Placement[];
+  args: (keys: string[]) => unknown[];
+}
+
+type Steps<T> = Generator<Round, T, unknown[]>;
+
+/** The lookups a plan needs (round 1): every exact term, every typed prefix, every fuzzy word. */
+export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = []): TermLookup {
+  const lookup: TermLookup = { terms: [...extraTerms], prefixes: [], fuzzy: [] };
+  const walk = (node: Plan): void => {
+    switch (node.kind) {
+      case 'term':
+        lookup.terms.push(node.term);
+        if (node.fuzzy > 0) lookup.fuzzy.push({ term: node.term, distance: node.fuzzy });
+        return;
+      case 'prefix':
+        lookup.prefixes.push(node.prefix);
+        return;
+      case 'phrase':
+        lookup.terms.push(...node.terms);
+        return;
+      case 'or':
+        node.children.forEach(walk);
+        return;
+      case 'and':
+        node.children.forEach(walk);
+        node.negated.forEach(walk);
+        return;
+    }
+  };
+  if (plan) walk(plan);
+  lookup.terms = [...new Set(lookup.terms)];
+  lookup.prefixes = [...new Set(lookup.prefixes)];
+  return lookup;
+}
+
+/** Identifies the content answered from: every partition's key and version. */
+export function combinedVersion(placements: readonly Placement[]): string {
+  return fingerprint(placements.map((p) => [p.info.key, p.info.version]));
+}
+
+function* archiveTerms(placements: readonly Placement[], lookup: TermLookup): Steps<GlobalTerms> {
+  const parts = (yield {
+    method: 'termStats',
+    placements,
+    args: (keys) => [keys, lookup],
+  }) as TermStats[];
+  return globalTerms(parts.reduce(addTermStats, emptyTermStats(SEARCH_FIELDS.length)), lookup);
+}
+
+/** Natural mode: RM3 weights from the archive's best first-pass hits (feedback.ts). */
+function* feedbackWeights(
+  targets: readonly Placement[],
+  query: PartitionQuery,
+  plan: Plan,
+): Steps<Map<string, number> | null> {
+  const terms = sequenceTerms(plan);
+  if (terms.length === 0 || targets.length === 0) return null;
+  const found = (
+    (yield {
+      method: 'feedback',
+      placements: targets,
+      args: (keys) => [keys, query, FEEDBACK_DOCS],
+    }) as FeedbackCandidate[][]
+  ).flat();
+  if (found.length === 0) return null;
+  const top = selectTop(
+    found,
+    FEEDBACK_DOCS,
+    (a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return expandQuery(terms, top, ANALYZER);
+}
+
+function* renderPage(placements: readonly Placement[], page: readonly MergedHit[]): Steps<SearchHit[]> {
+  const byKey = new Map<string, MergedHit[]>();
+  for (const hit of page) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit]);
+  const owners = placements.filter((p) => byKey.has(p.info.key));
+  const answers = (yield {
+    method: 'render',
+    placements: owners,
+    args: (keys) => [
+      keys.map((key) => ({
+        key,
+        hits: (byKey.get(key) ?? []).map((h) => ({ id: h.id, score: h.final, terms: h.terms })),
+      })),
+    ],
+  }) as SearchHit[][];
+  const rendered = new Map(answers.flat().map((hit) => [hit.id, hit]));
+  return page.map((hit) => {
+    const out = rendered.get(hit.id);
+    if (!out) throw new Error(`partition ${hit.key} did not render ${hit.id}`);
+    return out;
+  });
+}
+
+/** The coordination of one search request (see the module comment). */
+export function* searchSteps(
+  placements: readonly Placement[],
+  request: SearchRequest,
+): Steps<SearchResponse> {
+  const started = performance.now();
+  const req = normaliseRequest(request);
+  const { filters } = req;
+  // A date range skips the partitions it cannot meet; statistics still come from all of them.
+  const targets = placements.filter(
+    ({ info }) =>
+      info.documentCount > 0 &&
+      (filters.fromMs === null || info.lastMs === null || info.lastMs >= filters.fromMs) &&
+      (filters.toMs === null || info.firstMs === null || info.firstMs <= filters.toMs),
+  );
+  const lookup = termLookup(req.plan);
+  const query: PartitionQuery = {
+    q: req.q,
+    mode: req.mode,
+    sort: req.sort,
+    limit: req.limit,
+    filters: req.filterInput,
+    after: req.after && { k: req.after.k, i: req.after.i },
+    global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
+  };
+  if (req.mode === 'natural' && req.plan) {
+    const weights = yield* feedbackWeights(targets, query, req.plan);
+    if (weights) {
+      query.global = yield* archiveTerms(placements, termLookup(null, [...lookup.terms, ...weights.keys()]));
+      query.weights = [...weights];
+    }
+  }
+  const results = (
+    targets.length === 0
+      ? []
+      : ((yield {
+          method: 'search',
+          placements: targets,
+          args: (keys) => [keys, query],
+        }) as PartitionResult[][])
+  ).flat();
+  const merged = mergePages(results, req.sort, req.limit, query.after);
+  const hits = yield* renderPage(placements, merged.page);
+  const indexVersion = combinedVersion(placements);
+  const last = merged.page.at(-1);
+  const response: SearchResponse = {
+    query: req.echo,
+    total: merged.total,
+    results: hits,
+    facets: mergeFacets(results),
+    nextCursor:
+      merged.hasMore && last
+        ? encodeCursor({ v: indexVersion, f: req.fingerprint, k: cursorKeyOf(req.sort, last), i: last.id })
+        : null,
+    indexVersion,
+    tookMs: 0,
+  };
+  if (req.hasQuery && merged.total < DID_YOU_MEAN_BELOW && !req.after) {
+    const suggestion = yield* didYouMean(placements, req.q, req.mode);
+    if (suggestion) response.didYouMean = suggestion;
+  }
+  response.tookMs = Math.round((performance.now() - started) * 100) / 100;
+  return response;
+}
+
+/** The archive-wide figures as a vocabulary, for suggest.ts's completions and spelling fixes. */
+function vocabularyOf(global: GlobalTerms): Vocabulary {
+  const frequency = (term: string) => (global.df[term] ?? []).reduce((sum, n) => sum + n, 0);
+  return {
+    documentFrequency: frequency,
+    fuzzyTerms: (term, distance) =>
+      (global.fuzzy[fuzzyKey(term, distance)] ?? []).map(([t, d]) => ({
+        term: t,
+        distance: d,
+        df: frequency(t),
+      })),
+    expandPrefix: (typed) => (global.prefixes[typed] ?? []).map(([term, weight]) => ({ term, weight })),
+  };
+}
+
+/** A surface form of each term, from the oldest partition that has one. */
+function* surfaceForms(
+  placements: readonly Placement[],
+  terms: readonly string[],
+  startingWith: string,
+): Steps<Record<string, string>> {
+  if (terms.length === 0) return {};
+  const answers = (yield {
+    method: 'surfaceForms',
+    placements,
+    args: (keys) => [keys, terms, startingWith],
+  }) as Record<string, string>[];
+  const out: Record<string, string> = {};
+  for (const answer of answers) for (const [term, word] of Object.entries(answer)) out[term] ??= word;
+  return out;
+}
+
+/** suggest.ts's didYouMean, with archive-wide frequencies. */
+function* didYouMean(
+  placements: readonly Placement[],
+  q: string,
+  mode: QueryMode,
+): Steps<string | undefined> {
+  const candidates = spellingCandidates(q, mode);
+  if (candidates.length === 0) return undefined;
+  const global = yield* archiveTerms(placements, {
+    terms: candidates.map((c) => c.term),
+    prefixes: [],
+    fuzzy: candidates.map(({ term, distance }) => ({ term, distance })),
+  });
+  const fixes = spellingFixes(candidates, vocabularyOf(global));
+  const forms = yield* surfaceForms(
+    placements,
+    fixes.map((f) => f.term),
+    '',
+  );
+  return applySpellingFixes(q, fixes, (term) => forms[term]);
+}
+
+/** suggest.ts's completions, with archive-wide frequencies. */
+export function* suggestSteps(
+  placements: readonly Placement[],
+  q: string,
+  limit?: number,
+): Steps<SuggestResponse> {
+  const request = completionRequest(q, limit);
+  if (!request) return { query: q, suggestions: [] };
+  const global = yield* archiveTerms(placements, { terms: [], prefixes: [request.typed], fuzzy: [] });
+  const vocabulary = vocabularyOf(global);
+  const terms = vocabulary.expandPrefix(request.typed).map((e) => e.term);
+  const forms = yield* surfaceForms(placements, terms, request.typed);
+  return { query: q, suggestions: completions(request, vocabulary, (term) => forms[term]) };
+}
+
+function noTerms(): GlobalTerms {
+  return { documentCount: 0, avgFieldLength: [], df: {}, prefixes: {}, fuzzy: {} };
+}
+
+/** Groups a round's placements by host: one call per host with the keys of its partitions. */
+function byHost<H>(placements: readonly Placement[]): Map<H, string[]> {
+  const out = new Map<H, string[]>();
+  for (const { host, info } of placements) out.set(host as H, [...(out.get(host as H) ?? []), info.key]);
+  return out;
+}
+
+/** Drives coordination steps against hosts in this thread. */
+export function runSync<T>(steps: Steps<T>): T {
+  let step = steps.next();
+  while (!step.done) {
+    const round = step.value;
+    const answers = [...byHost<SyncPartitionHost>(round.placements)].map(([host, keys]) =>
+      (host[round.method] as (...args: unknown[]) => unknown)(...round.args(keys)),
+    );
+    step = steps.next(answers);
+  }
+  return step.value;
+}
+
+/** Drives coordination steps against asynchronous hosts, each round's calls in parallel. */
+export async function runAsync<T>(steps: Steps<T>): Promise<T> {
+  let step = steps.next();
+  while (!step.done) {
+    const round = step.value;
+    const answers = await Promise.all(
+      [...byHost<PartitionHost>(round.placements)].map(([host, keys]) =>
+        (host[round.method] as (...args: unknown[]) => Promise<unknown>)(...round.args(keys)),
+      ),
+    );
+    step = steps.next(answers);
+  }
+  return step.value;
+}
+
+/**
+ * Search over partitions held by asynchronous hosts (worker threads), e.g. a search function that
+ * loads its partitions in parallel, one worker per vCPU.
+ *
+ * @example
+ * const search = await PartitionedSearch.open(hosts);
+ * const page = await search.query({ q: 'geneva talks', sort: 'newest' });
+ */
+export class PartitionedSearch {
+  private constructor(
+    private readonly hosts: readonly PartitionHost[],
+    private readonly placements: readonly Placement<PartitionHost>[],
+  ) {}
+
+  static async open(hosts: readonly PartitionHost[]): Promise<PartitionedSearch> {
+    const described = await Promise.all(hosts.map(async (host) => ({ host, infos: await host.describe() })));
+    const placements = described.flatMap(({ host, infos }) => infos.map((info) => ({ host, info })));
+    placements.sort((a, b) => (a.info.key < b.info.key ? -1 : 1));
+    return new PartitionedSearch(hosts, placements);
+  }
+
+  /** Live articles over all partitions. */
+  get size(): number {
+    return this.placements.reduce((sum, p) => sum + p.info.documentCount, 0);
+  }
+
+  get partitions(): readonly PartitionInfo[] {
+    return this.placements.map((p) => p.info);
+  }
+
+  get indexVersion(): string {
+    return combinedVersion(this.placements);
+  }
+
+  query(request: SearchRequest): Promise<SearchResponse> {
+    return runAsync(searchSteps(this.placements, request));
+  }
+
+  suggest(q: string, limit?: number): Promise<SuggestResponse> {
+    return runAsync(suggestSteps(this.placements, q, limit));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.hosts.map((host) => host.close()));
+  }
+}

@@ -1,0 +1,66 @@
+import type { ArchiveIndex } from '../archive-index';
+import type { SearchHit } from '../search';
+import { addTermStats } from './merge';
+import {
+  describePartition,
+  partitionFeedback,
+  partitionTermStats,
+  renderPartitionHits,
+  searchPartition,
+  surfaceFormsIn,
+} from './partition-engine';
+import type {
+  FeedbackCandidate,
+  PartitionInfo,
+  PartitionQuery,
+  PartitionResult,
+  RenderRequest,
+  SyncPartitionHost,
+  TermLookup,
+  TermStats,
+} from './protocol';
+
+/**
+ * Partitions held in this thread, answering synchronously: what `PartitionedIndex` queries, and
+ * what a worker thread serves (worker-host.ts).
+ */
+export class LocalPartitionHost implements SyncPartitionHost {
+  constructor(private readonly partitions: ReadonlyMap<string, ArchiveIndex>) {}
+
+  private index(key: string): ArchiveIndex {
+    const index = this.partitions.get(key);
+    if (!index) throw new Error(`no partition ${key} on this host`);
+    return index;
+  }
+
+  describe(): PartitionInfo[] {
+    return [...this.partitions].map(([key, index]) => describePartition(key, index));
+  }
+
+  termStats(keys: string[], lookup: TermLookup): TermStats {
+    const [first, ...rest] = keys.map((key) => partitionTermStats(this.index(key), lookup));
+    if (!first) throw new Error('termStats: no partition named');
+    return rest.reduce(addTermStats, first);
+  }
+
+  feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[] {
+    return keys.flatMap((key) => partitionFeedback(this.index(key), query, count));
+  }
+
+  search(keys: string[], query: PartitionQuery): PartitionResult[] {
+    return keys.map((key) => searchPartition(key, this.index(key), query));
+  }
+
+  render(requests: RenderRequest[]): SearchHit[] {
+    return requests.flatMap(({ key, hits }) => renderPartitionHits(this.index(key), hits));
+  }
+
+  surfaceForms(keys: string[], terms: string[], startingWith: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of keys) {
+      const missing = terms.filter((term) => out[term] === undefined);
+      if (missing.length > 0) Object.assign(out, surfaceFormsIn(this.index(key), missing, startingWith));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,183 @@
+import type { CursorState } from '../cursor';
+import { type FacetCounts, type Facets, facetsFromCounts } from '../facets';
+import { rankPrefixCandidates } from '../minisearch-internals';
+import { RERANK_DEPTH } from '../proximity';
+import { expansionWeight } from '../query/execute';
+import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
+import type { SortOrder } from '../search';
+import { selectTop } from '../top-k';
+import type { Candidate, GlobalTerms, PartitionResult, TermLookup, TermStats } from './protocol';
+
+/**
+ * The coordinator's arithmetic, kept pure (no hosts, no I/O) so it can be tested against a single
+ * index over the same articles: summing term statistics, merging pages, totals and facets.
+ */
+
+/** Statistics of no partition (the identity of {@link addTermStats}). */
+export function emptyTermStats(fieldCount: number): TermStats {
+  return {
+    documentCount: 0,
+    fieldLengthTotals: new Array<number>(fieldCount).fill(0),
+    df: {},
+    prefixes: {},
+    fuzzy: {},
+  };
+}
+
+/** Adds `b` into `a` (document counts and frequencies are sums; candidate sets are unions). */
+export function addTermStats(a: TermStats, b: TermStats): TermStats {
+  a.documentCount += b.documentCount;
+  b.fieldLengthTotals.forEach((total, f) => {
+    a.fieldLengthTotals[f] = (a.fieldLengthTotals[f] ?? 0) + total;
+  });
+  for (const [term, perField] of Object.entries(b.df)) {
+    const into = a.df[term];
+    if (!into) a.df[term] = [...perField];
+    else
+      perField.forEach((n, f) => {
+        into[f] = (into[f] ?? 0) + n;
+      });
+  }
+  for (const [typed, terms] of Object.entries(b.prefixes)) {
+    a.prefixes[typed] = [...new Set([...(a.prefixes[typed] ?? []), ...terms])];
+  }
+  for (const [key, matches] of Object.entries(b.fuzzy)) {
+    const into = new Map(a.fuzzy[key] ?? []);
+    for (const [term, distance] of matches) into.set(term, distance);
+    a.fuzzy[key] = [...into];
+  }
+  return a;
+}
+
+/**
+ * Archive-wide statistics from the summed partition statistics: average field lengths, and each
+ * prefix's expansions chosen and weighted from archive-wide frequencies, exactly as a single index
+ * would choose them (execute.ts's expandPrefix).
+ */
+export function globalTerms(stats: TermStats, lookup: TermLookup): GlobalTerms {
+  const n = stats.documentCount;
+  const frequency = (term: string) => (stats.df[term] ?? []).reduce((sum, x) => sum + x, 0);
+  const prefixes: GlobalTerms['prefixes'] = {};
+  for (const typed of lookup.prefixes) {
+    const candidates = (stats.prefixes[typed] ?? [])
+      .map((term) => ({ term, df: frequency(term) }))
+      .filter((c) => c.df > 0);
+    prefixes[typed] = rankPrefixCandidates(candidates, MAX_PREFIX_EXPANSIONS).map(({ term }) => [
+      term,
+      expansionWeight(typed, term),
+    ]);
+  }
+  const fuzzy: GlobalTerms['fuzzy'] = {};
+  for (const [key, matches] of Object.entries(stats.fuzzy)) {
+    fuzzy[key] = matches.filter(([term]) => frequency(term) > 0);
+  }
+  return {
+    documentCount: n,
+    avgFieldLength: stats.fieldLengthTotals.map((total) => (n > 0 ? total / n : 0)),
+    df: stats.df,
+    prefixes,
+    fuzzy,
+  };
+}
+
+/** Sums facet counts of disjoint partitions and orders them as a single index does. */
+export function mergeFacets(results: readonly PartitionResult[]): Facets {
+  const sum = (pick: (c: FacetCounts) => [string, number][]) => {
+    const out = new Map<string, number>();
+    for (const r of results)
+      for (const [value, n] of pick(r.facets)) out.set(value, (out.get(value) ?? 0) + n);
+    return out;
+  };
+  return facetsFromCounts({
+    month: [...sum((c) => c.month)],
+    place: [...sum((c) => c.place)],
+    source: [...sum((c) => c.source)],
+  });
+}
+
+/** A merged hit: the partition it came from and its final sort key. */
+export interface MergedHit extends Candidate {
+  key: string;
+  /** Score with the bonus when it was re-ranked (relevance), else the score; unused for date sorts. */
+  final: number;
+}
+
+export interface MergedPage {
+  page: MergedHit[];
+  hasMore: boolean;
+  total: number;
+}
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The single index's total orders (search.ts), on merged hits. */
+function order(sort: SortOrder): (a: MergedHit, b: MergedHit) => number {
+  switch (sort) {
+    case 'relevance':
+      return (a, b) => b.final - a.final || compareIds(a.id, b.id);
+    case 'newest':
+      return (a, b) => b.time - a.time || compareIds(b.id, a.id);
+    case 'oldest':
+      return (a, b) => a.time - b.time || compareIds(a.id, b.id);
+  }
+}
+
+/** Whether a hit with sort key `k` and id `id` comes strictly after the cursor. */
+function afterCursor(sort: SortOrder, after: Pick<CursorState, 'k' | 'i'> | null, k: number, id: string) {
+  if (!after) return true;
+  switch (sort) {
+    case 'relevance':
+      return k < after.k || (k === after.k && id > after.i);
+    case 'newest':
+      return k < after.k || (k === after.k && id < after.i);
+    case 'oldest':
+      return k > after.k || (k === after.k && id > after.i);
+  }
+}
+
+/**
+ * One page from the partitions' answers, as a single index would give it.
+ *
+ * Relevance with proximity re-ranking: the bonus goes to the archive's best RERANK_DEPTH hits by
+ * BM25 (G). Each partition's share of G is among its own best RERANK_DEPTH (`best`, bonus
+ * included), so G is known exactly. Every other hit keeps its BM25 score, and each partition sent
+ * its best `limit + RERANK_DEPTH` after the cursor by BM25, of which at most RERANK_DEPTH are in G:
+ * its best `limit` outside G are among them. Counting "after the cursor" moves G's hits from their
+ * BM25 position to their final one.
+ */
+export function mergePages(
+  results: readonly PartitionResult[],
+  sort: SortOrder,
+  limit: number,
+  after: Pick<CursorState, 'k' | 'i'> | null,
+): MergedPage {
+  const total = results.reduce((sum, r) => sum + r.total, 0);
+  let afterCount = results.reduce((sum, r) => sum + r.after, 0);
+  const candidates: MergedHit[] = [];
+  const reranked = results.some((r) => r.best.length > 0);
+  const inBest = new Set<string>();
+  if (sort === 'relevance' && reranked) {
+    const byScore = (a: MergedHit, b: MergedHit) => b.score - a.score || compareIds(a.id, b.id);
+    const all = results.flatMap((r) => r.best.map((c) => ({ ...c, key: r.key, final: c.score })));
+    for (const hit of selectTop(all, RERANK_DEPTH, byScore)) {
+      inBest.add(hit.id);
+      hit.final = hit.score + hit.bonus;
+      if (afterCursor(sort, after, hit.score, hit.id)) afterCount--;
+      if (afterCursor(sort, after, hit.final, hit.id)) {
+        afterCount++;
+        candidates.push(hit);
+      }
+    }
+  }
+  for (const r of results) {
+    for (const c of r.page) {
+      if (!inBest.has(c.id)) candidates.push({ ...c, key: r.key, final: c.score });
+    }
+  }
+  return { page: selectTop(candidates, limit, order(sort)), hasMore: afterCount > limit, total };
+}
+
+/** The sort key a cursor records for a merged hit. */
+export function cursorKeyOf(sort: SortOrder, hit: MergedHit): number {
+  return sort === 'relevance' ? hit.final : hit.time;
+}

@@ -1,0 +1,193 @@
+import type { ArchiveIndex, IndexedArticle } from '../archive-index';
+import { FacetCounter } from '../facets';
+import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
+import { RERANK_DEPTH } from '../proximity';
+import { prefixScope, type TermDictionary } from '../query/execute';
+import {
+  feedbackDocs,
+  hitTimes,
+  listByDate,
+  matchRequest,
+  normaliseRequest,
+  proximityBonuses,
+  rankHits,
+  renderHit,
+  type SearchHit,
+} from '../search';
+import { surfaceForm } from '../suggest';
+import {
+  type Candidate,
+  type FeedbackCandidate,
+  fuzzyKey,
+  type GlobalTerms,
+  type PartitionInfo,
+  type PartitionQuery,
+  type PartitionResult,
+  type RenderRequest,
+  type TermLookup,
+  type TermStats,
+} from './protocol';
+
+/**
+ * The partition side of the rounds (protocol.ts): what one time partition (an ArchiveIndex)
+ * answers, using the engine's own steps (search.ts) with archive-wide statistics.
+ */
+
+export function describePartition(key: string, index: ArchiveIndex): PartitionInfo {
+  const order = index.byDate();
+  return {
+    key,
+    documentCount: index.size,
+    version: index.indexVersion,
+    firstMs: order[0]?.time ?? null,
+    lastMs: order.at(-1)?.time ?? null,
+  };
+}
+
+/** Round 1: frequencies of the query's terms and the candidates of its prefixes and fuzzy words. */
+export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): TermStats {
+  const ms = index.engine;
+  const { documentCount, avgFieldLength } = collectionStatistics(ms);
+  const stats: TermStats = {
+    documentCount,
+    fieldLengthTotals: avgFieldLength.map((average) => average * documentCount),
+    df: {},
+    prefixes: {},
+    fuzzy: {},
+  };
+  const terms = new Set(lookup.terms);
+  for (const typed of lookup.prefixes) {
+    const { key, accept } = prefixScope(typed);
+    const found = prefixTerms(ms, key, Number.POSITIVE_INFINITY, accept).map((c) => c.term);
+    stats.prefixes[typed] = found;
+    for (const term of found) terms.add(term);
+  }
+  for (const { term, distance } of lookup.fuzzy) {
+    const found = fuzzyTerms(ms, term, distance)
+      .filter((c) => c.distance > 0)
+      .map((c): [string, number] => [c.term, c.distance]);
+    stats.fuzzy[fuzzyKey(term, distance)] = found;
+    for (const [candidate] of found) terms.add(candidate);
+  }
+  for (const term of terms) {
+    const perField = fieldFrequencies(ms, term);
+    if (perField.some((n) => n > 0)) stats.df[term] = perField;
+  }
+  return stats;
+}
+
+/** The archive-wide figures of round 1 as the executor reads them. */
+export function dictionaryOf(global: GlobalTerms): TermDictionary {
+  const frequency = (term: string) => (global.df[term] ?? []).reduce((sum, n) => sum + n, 0);
+  return {
+    fuzzyTerms: (term, maxDistance) =>
+      (global.fuzzy[fuzzyKey(term, maxDistance)] ?? []).map(([t, distance]) => ({ term: t, distance })),
+    expandPrefix: (typed) => (global.prefixes[typed] ?? []).map(([term, weight]) => ({ term, weight })),
+    documentFrequency: frequency,
+    stats: {
+      documentCount: global.documentCount,
+      avgFieldLength: global.avgFieldLength,
+      fieldFrequency: (term, fieldId) => global.df[term]?.[fieldId] ?? 0,
+    },
+  };
+}
+
+function requestOf(query: PartitionQuery) {
+  return normaliseRequest({
+    ...query.filters,
+    q: query.q,
+    mode: query.mode,
+    sort: query.sort,
+    limit: query.limit,
+  });
+}
+
+/** Natural mode's first pass: this partition's best `count` hits and their texts. */
+export function partitionFeedback(
+  index: ArchiveIndex,
+  query: PartitionQuery,
+  count: number,
+): FeedbackCandidate[] {
+  const req = requestOf(query);
+  const { hits } = matchRequest(index, req, { dictionary: dictionaryOf(query.global), firstPassOnly: true });
+  return feedbackDocs(index, hits, count);
+}
+
+/** Round 2: total, facet counts and the candidates the merge needs (see merge.ts's mergePages). */
+export function searchPartition(key: string, index: ArchiveIndex, query: PartitionQuery): PartitionResult {
+  const req = requestOf(query);
+  const { after } = query;
+  if (!req.hasQuery) {
+    const listed = listByDate(index, { ...req, after });
+    const page = listed.page.map(({ doc, time }) => candidate(doc, 0, 0, time, []));
+    return {
+      key,
+      total: listed.total,
+      facets: listed.counts ?? emptyCounts(),
+      best: [],
+      page,
+      after: listed.included,
+    };
+  }
+  const dictionary = dictionaryOf(query.global);
+  const weights = query.weights ? new Map(query.weights) : undefined;
+  const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
+  const facets = new FacetCounter(index.facetCodes);
+  for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
+  const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
+  const times = hitTimes(index, hits);
+  const toCandidate = (i: number, bonus: number) =>
+    candidate(docOf(i), hits.scores[i] as number, bonus, times[i] as number, [
+      ...termSets.get(hits.termSets[i] as number),
+    ]);
+  const bonuses =
+    req.sort === 'relevance' && req.plan ? proximityBonuses(index, req.plan, hits, dictionary) : new Map();
+  const best = [...bonuses].map(([i, bonus]) => toCandidate(i, bonus));
+  const keys = req.sort === 'relevance' ? hits.scores : times;
+  const depth = req.limit + (best.length > 0 ? RERANK_DEPTH : 0);
+  const { top, included } = rankHits(index, hits, req.sort, keys, depth, after);
+  return {
+    key,
+    total: hits.size,
+    facets: facets.counts(),
+    best,
+    page: top.map((i) => toCandidate(i, bonuses.get(i) ?? 0)),
+    after: included,
+  };
+}
+
+function candidate(
+  doc: IndexedArticle,
+  score: number,
+  bonus: number,
+  time: number,
+  terms: string[],
+): Candidate {
+  return { id: doc.id, score, bonus, time, terms };
+}
+
+function emptyCounts() {
+  return { month: [], place: [], source: [] };
+}
+
+/** Round 3: the page's hits this partition holds, as the response gives them. */
+export function renderPartitionHits(index: ArchiveIndex, hits: RenderRequest['hits']): SearchHit[] {
+  return hits.flatMap(({ id, score, terms }) => {
+    const doc = index.document(id);
+    return doc ? [renderHit(doc, new Set(terms), score)] : [];
+  });
+}
+
+/** A surface form of each term this partition can give (suggest.ts's surfaceForm). */
+export function surfaceFormsIn(
+  index: ArchiveIndex,
+  terms: string[],
+  startingWith: string,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const term of terms) {
+    const word = surfaceForm(index, term, startingWith);
+    if (word !== undefined) out[term] = word;
+  }
+  return out;
+}

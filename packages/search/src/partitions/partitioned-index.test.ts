@@ -1,0 +1,281 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../../core/src/article';
+import { ArchiveIndex } from '../archive-index';
+import { RERANK_DEPTH } from '../proximity';
+import type { SearchRequest, SearchResponse } from '../search';
+import { PartitionedIndex } from './partitioned-index';
+import { type PartitionPeriod, partitionOf, partitionRange } from './period';
+
+/**
+ * The partitioned index must answer exactly as one index over the same articles: same hits in the
+ * same order, the same totals, facets, cursors' paging, suggestions and spelling fixes. Scores
+ * equal up to floating-point rounding (the average field length is combined from partitions).
+ */
+
+// Distinct stems, so that every word has one surface form whichever partition is asked.
+const WORDS = [
+  'geneva',
+  'talks',
+  'peace',
+  'border',
+  'harvest',
+  'wheat',
+  'market',
+  'oil',
+  'tanker',
+  'storm',
+  'election',
+  'senate',
+  'budget',
+  'strike',
+  'railway',
+  'copper',
+  'refugee',
+  'summit',
+  'drought',
+  'genoa',
+  'gravel',
+  'garden',
+  'ceasefire',
+  'minister',
+];
+const PLACES = ['Jerusalem', 'Beirut', 'Amman', null];
+const SOURCES = ['Wire', 'Desk', null];
+
+function article(n: number, title: string[], body: string[][], day: number, place: number): Article {
+  const publishedAt = new Date(Date.UTC(2023, 0, 1) + day * 86_400_000 + n * 60_000).toISOString();
+  return {
+    id: `a${n}`,
+    title: title.join(' '),
+    paragraphs: body.map((p) => p.join(' ')),
+    caption: null,
+    publishedAt,
+    localTime: publishedAt,
+    timeZone: 'UTC',
+    place: PLACES[place % PLACES.length] ?? null,
+    language: 'en',
+    source: SOURCES[n % SOURCES.length] ?? null,
+    url: null,
+    tags: [],
+    version: 1,
+    contentHash: String(n).padStart(64, '0'),
+    previousHash: null,
+    ingestedAt: publishedAt,
+    updatedAt: publishedAt,
+  };
+}
+
+const word = fc.constantFrom(...WORDS);
+const corpus = fc
+  .array(
+    fc.record({
+      title: fc.array(word, { minLength: 1, maxLength: 4 }),
+      body: fc.array(fc.array(word, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+      day: fc.integer({ min: 0, max: 500 }),
+      place: fc.nat(),
+    }),
+    { minLength: 5, maxLength: 40 },
+  )
+  .map((records) => records.map((r, n) => article(n, r.title, r.body, r.day, r.place)));
+
+const query = fc.oneof(
+  word,
+  fc.tuple(word, word).map(([a, b]) => `${a} ${b}`),
+  fc.tuple(word, word).map(([a, b]) => `"${a} ${b}"`),
+  fc.tuple(word, word).map(([a, b]) => `${a} OR ${b}`),
+  fc.tuple(word, word).map(([a, b]) => `${a} -${b}`),
+  word.map((w) => `${w.slice(0, 3)}*`),
+  word.map((w) => `${w}~1`),
+  word.map((w) => `title:${w}`),
+);
+
+const request = fc.record({
+  q: fc.option(query, { nil: undefined }),
+  sort: fc.constantFrom(undefined, 'relevance', 'newest', 'oldest'),
+  limit: fc.integer({ min: 1, max: 4 }),
+  from: fc.option(fc.constantFrom('2023-03-01', '2023-07-15'), { nil: undefined }),
+  place: fc.option(fc.constantFrom('Beirut', 'amman'), { nil: undefined }),
+  mode: fc.constantFrom(undefined, 'natural'),
+}) as fc.Arbitrary<SearchRequest>;
+
+function build(articles: Article[], period: PartitionPeriod = 'month') {
+  const single = ArchiveIndex.empty();
+  const partitioned = PartitionedIndex.empty(period);
+  for (const a of articles) {
+    single.applyUpsert(a);
+    partitioned.applyUpsert(a);
+  }
+  return { single, partitioned };
+}
+
+/** Everything a client sees, scores rounded (they are combined from partition statistics). */
+function observable(response: SearchResponse) {
+  return {
+    total: response.total,
+    hits: response.results.map((r) => ({ ...r, score: Number(r.score.toFixed(9)) })),
+    facets: response.facets,
+    more: response.nextCursor !== null,
+    didYouMean: response.didYouMean,
+  };
+}
+
+/** Every page of a request, following the cursors. */
+function allPages(index: { query(r: SearchRequest): SearchResponse }, req: SearchRequest) {
+  const pages = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < 50; n++) {
+    const page = index.query({ ...req, cursor });
+    pages.push(observable(page));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return pages;
+}
+
+describe('PartitionedIndex answers as one index over the same articles', () => {
+  it('for random corpora and requests, through every page', () => {
+    let withHits = 0;
+    let multiPage = 0;
+    let manyPartitions = 0;
+    fc.assert(
+      fc.property(corpus, request, (articles, req) => {
+        const { single, partitioned } = build(articles);
+        const expected = allPages(single, req);
+        expect(allPages(partitioned, req)).toEqual(expected);
+        if ((expected[0]?.total ?? 0) > 0) withHits++;
+        if (expected.length > 1) multiPage++;
+        if (partitioned.partitionKeys().length > 3) manyPartitions++;
+      }),
+      { numRuns: 150 },
+    );
+    // The property is only as good as its cases: most find something, many page, most are split.
+    expect(withHits).toBeGreaterThan(75);
+    expect(multiPage).toBeGreaterThan(30);
+    expect(manyPartitions).toBeGreaterThan(75);
+  });
+
+  it('past the proximity re-rank depth (more hits than RERANK_DEPTH, pages beyond it)', () => {
+    const [articles] = fc.sample(
+      corpus
+        .filter(() => true)
+        .chain(() =>
+          fc
+            .array(
+              fc.record({
+                title: fc.array(word, { minLength: 1, maxLength: 4 }),
+                body: fc.array(fc.array(word, { minLength: 4, maxLength: 16 }), {
+                  minLength: 1,
+                  maxLength: 3,
+                }),
+                day: fc.integer({ min: 0, max: 700 }),
+                place: fc.nat(),
+              }),
+              { minLength: 400, maxLength: 400 },
+            )
+            .map((records) => records.map((r, n) => article(n, r.title, r.body, r.day, r.place))),
+        ),
+      { numRuns: 1, seed: 5 },
+    );
+    // Two large partitions, so that each holds more hits than one page plus the re-rank depth.
+    const { single, partitioned } = build(articles as Article[], 'year');
+    for (const q of ['geneva talks', 'peace OR border', 'market oil']) {
+      const expected = allPages(single, { q, limit: 7 });
+      expect(expected[0]?.total).toBeGreaterThan(RERANK_DEPTH);
+      expect(allPages(partitioned, { q, limit: 7 })).toEqual(expected);
+    }
+  });
+
+  it('for suggestions and spelling fixes', () => {
+    fc.assert(
+      fc.property(corpus, word, (articles, w) => {
+        const { single, partitioned } = build(articles);
+        expect(partitioned.suggest(w.slice(0, 2))).toEqual(single.suggest(w.slice(0, 2)));
+        const typo = `${w.slice(0, -1)}x`;
+        expect(partitioned.query({ q: typo }).didYouMean).toEqual(single.query({ q: typo }).didYouMean);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('after updates and removals, and across a snapshot round trip', () => {
+    fc.assert(
+      fc.property(corpus, fc.array(fc.nat(), { maxLength: 10 }), query, (articles, removals, q) => {
+        const { single, partitioned } = build(articles);
+        for (const n of removals) {
+          const victim = articles[n % articles.length] as Article;
+          single.applyRemove(victim.id, 2);
+          partitioned.applyRemove(victim.id, 2);
+        }
+        const loaded = PartitionedIndex.deserialize(partitioned.serialize());
+        expect(loaded.size).toBe(single.size);
+        expect(allPages(loaded, { q, limit: 3 })).toEqual(allPages(single, { q, limit: 3 }));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('PartitionedIndex life cycle', () => {
+  const a = (n: number, day: number, version = 1) => ({
+    ...article(n, ['geneva'], [['talks']], day, 0),
+    version,
+  });
+
+  it('applies each article version once, in any order, and keeps tombstones of unseen ids', () => {
+    const index = PartitionedIndex.empty('quarter');
+    expect(index.applyUpsert(a(1, 10, 2))).toBe(true);
+    expect(index.applyUpsert(a(1, 10, 1))).toBe(false);
+    expect(index.applyRemove('a9', 3)).toBe(true);
+    expect(index.applyUpsert(a(9, 200, 2))).toBe(false);
+    expect(index.versionOf('a9')).toBe(3);
+    const copy = PartitionedIndex.deserialize(index.serialize());
+    expect(copy.applyUpsert(a(9, 200, 3))).toBe(false);
+    expect(copy.applyUpsert(a(9, 200, 4))).toBe(true);
+    expect(copy.has('a9')).toBe(true);
+    expect(copy.partitionKeys()).toEqual(['2023-Q1', '2023-Q3']);
+  });
+
+  it('re-encodes only the partitions that changed', () => {
+    const index = PartitionedIndex.empty('quarter');
+    index.applyUpsert(a(1, 10));
+    index.applyUpsert(a(2, 200));
+    const loaded = PartitionedIndex.deserialize(index.serialize());
+    const q1 = loaded.partition('2023-Q1');
+    const before = q1?.serialize.bind(q1);
+    let encodedQ1 = 0;
+    if (q1) {
+      q1.serialize = () => {
+        encodedQ1++;
+        return (before as () => Uint8Array)();
+      };
+    }
+    loaded.applyUpsert(a(3, 210));
+    const again = PartitionedIndex.deserialize(loaded.serialize());
+    expect(encodedQ1).toBe(0);
+    expect(
+      again
+        .search('geneva')
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(['a1', 'a2', 'a3']);
+  });
+});
+
+describe('partition periods', () => {
+  it('cover every instant once, in key order', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }),
+        fc.constantFrom('year', 'quarter', 'month') as fc.Arbitrary<'year' | 'quarter' | 'month'>,
+        (date, period) => {
+          const key = partitionOf(date.toISOString(), period);
+          const { startMs, endMs } = partitionRange(key, period);
+          expect(date.getTime()).toBeGreaterThanOrEqual(startMs);
+          expect(date.getTime()).toBeLessThanOrEqual(endMs);
+          expect(partitionOf(endMs + 1, period) > key).toBe(true);
+        },
+      ),
+    );
+  });
+});

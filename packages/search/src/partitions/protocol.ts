@@ -1,0 +1,156 @@
+import type { CursorState } from '../cursor';
+import type { FacetCounts } from '../facets';
+import type { FilterInput } from '../filters';
+import type { QueryMode } from '../query/ast';
+import type { SearchHit, SortOrder } from '../search';
+
+/**
+ * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
+ * (one partition = one ArchiveIndex over a period of publication time). Every message is plain
+ * JSON-compatible data, so a host can live in the same thread, in a worker thread or, later, in
+ * another function instance, behind the same {@link PartitionHost} interface.
+ *
+ * A search takes three rounds, so that the merged answer is the one a single index over the whole
+ * archive would give (same hits, same BM25 scores up to floating-point rounding, same totals):
+ *
+ * 1. `termStats`: each partition reports the document frequencies of the query's terms and the
+ *    candidates of its prefix and fuzzy words. The coordinator sums them into archive-wide
+ *    statistics ({@link GlobalTerms}): BM25's IDF and average field length must be the collection's,
+ *    not the partition's, or a word rare in one period would outscore the same word elsewhere.
+ * 2. `search`: each partition runs the query with those statistics and returns its total, its facet
+ *    counts and its best candidates (ids and sort keys only).
+ * 3. `render`: the hosts of the merged page's hits render them (title, highlighting, snippet).
+ */
+
+/** What a host says about each partition it holds. */
+export interface PartitionInfo {
+  key: string;
+  documentCount: number;
+  /** The partition's index version (changes with every change applied). */
+  version: string;
+  /** Earliest and latest publication instants (epoch ms) of its articles; null when empty. */
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
+/** Round 1 request: the terms whose statistics the query needs. */
+export interface TermLookup {
+  /** Index terms (exact words, phrase words). */
+  terms: string[];
+  /** Typed prefixes (folded, unstemmed), as in the plan. */
+  prefixes: string[];
+  /** Words with an edit distance. */
+  fuzzy: { term: string; distance: number }[];
+}
+
+/** Round 1 answer of one partition (or the sum over several). */
+export interface TermStats {
+  documentCount: number;
+  /** Sum of the field lengths of its documents, per field id (to combine average lengths). */
+  fieldLengthTotals: number[];
+  /** Index term → number of documents holding it, per field id (exact terms and every candidate). */
+  df: Record<string, number[]>;
+  /** Typed prefix → index terms it may stand for (every one, not only the most frequent). */
+  prefixes: Record<string, string[]>;
+  /** {@link fuzzyKey} → [index term, edit distance] within the distance. */
+  fuzzy: Record<string, [string, number][]>;
+}
+
+/** Archive-wide statistics and expansions every partition scores with (round 1, merged). */
+export interface GlobalTerms {
+  documentCount: number;
+  avgFieldLength: number[];
+  df: Record<string, number[]>;
+  /** Typed prefix → [index term, weight], the most frequent first, bounded as a single index bounds it. */
+  prefixes: Record<string, [string, number][]>;
+  fuzzy: Record<string, [string, number][]>;
+}
+
+/** Round 2 request. */
+export interface PartitionQuery {
+  q: string;
+  mode: QueryMode;
+  sort: SortOrder;
+  limit: number;
+  filters: FilterInput;
+  /** Cursor position (already checked by the coordinator), or null for the first page. */
+  after: Pick<CursorState, 'k' | 'i'> | null;
+  global: GlobalTerms;
+  /**
+   * Natural mode's second pass: the expanded query (RM3 weights) to run instead of `q`. The
+   * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
+   */
+  weights?: [string, number][];
+}
+
+/** A hit as the merge needs it. */
+export interface Candidate {
+  id: string;
+  /** BM25 score (relevance) before any proximity bonus; 0 without a query. */
+  score: number;
+  /** Proximity bonus the hit gets if it is among the archive's best RERANK_DEPTH (see proximity.ts). */
+  bonus: number;
+  /** Publication instant, epoch ms. */
+  time: number;
+  /** Index terms it matched (for highlighting). */
+  terms: string[];
+}
+
+/** Round 2 answer of one partition. */
+export interface PartitionResult {
+  key: string;
+  /** Hits that pass the filters. */
+  total: number;
+  facets: FacetCounts;
+  /** Relevance with proximity pairs: the partition's best RERANK_DEPTH hits by BM25, with bonus. */
+  best: Candidate[];
+  /**
+   * Its best hits strictly after the cursor by the partition-local key (BM25 score, or time):
+   * `limit + RERANK_DEPTH` of them for relevance, `limit` for date sorts.
+   */
+  page: Candidate[];
+  /** How many of its hits are strictly after the cursor by that key. */
+  after: number;
+}
+
+/** Natural mode's first pass: a partition's best hits and their texts. */
+export interface FeedbackCandidate {
+  id: string;
+  score: number;
+  texts: string[];
+}
+
+/** Round 3 request: hits of the page held by one partition. */
+export interface RenderRequest {
+  key: string;
+  hits: { id: string; score: number; terms: string[] }[];
+}
+
+/**
+ * One host of partitions, answering synchronously: the partitions of this thread. Every method
+ * takes the keys of the partitions it is asked about (a host may hold several).
+ */
+export interface SyncPartitionHost {
+  describe(): PartitionInfo[];
+  /** Summed over the named partitions. */
+  termStats(keys: string[], lookup: TermLookup): TermStats;
+  feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[];
+  search(keys: string[], query: PartitionQuery): PartitionResult[];
+  render(requests: RenderRequest[]): SearchHit[];
+  /** A surface form (a word as written in some article) of each index term, for suggestions. */
+  surfaceForms(keys: string[], terms: string[], startingWith: string): Record<string, string>;
+}
+
+/** The same calls, answered asynchronously: partitions in a worker thread, or elsewhere. */
+export type PartitionHost = {
+  [M in keyof SyncPartitionHost]: (
+    ...args: Parameters<SyncPartitionHost[M]>
+  ) => Promise<ReturnType<SyncPartitionHost[M]>>;
+} & { close(): Promise<void> };
+
+export type HostMethod = keyof SyncPartitionHost;
+
+/** Key of a fuzzy lookup in {@link TermStats.fuzzy} and {@link GlobalTerms.fuzzy}. */
+export function fuzzyKey(term: string, distance: number): string {
+  return `${term}~${distance}`;
+}
