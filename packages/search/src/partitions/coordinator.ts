@@ -25,6 +25,7 @@ import {
   mergeFacets,
   mergePages,
 } from './merge';
+import { dictionaryOf } from './partition-engine';
 import type {
   FeedbackCandidate,
   GlobalTerms,
@@ -37,7 +38,6 @@ import type {
   TermLookup,
   TermStats,
 } from './protocol';
-import { fuzzyKey } from './protocol';
 
 /**
  * The search coordinator: one request over time partitions, answered exactly as `query` on a
@@ -221,16 +221,12 @@ export function* searchSteps(
 
 /** The archive-wide figures as a vocabulary, for suggest.ts's completions and spelling fixes. */
 function vocabularyOf(global: GlobalTerms): Vocabulary {
-  const frequency = (term: string) => (global.df[term] ?? []).reduce((sum, n) => sum + n, 0);
+  const dictionary = dictionaryOf(global);
   return {
-    documentFrequency: frequency,
+    documentFrequency: dictionary.documentFrequency,
     fuzzyTerms: (term, distance) =>
-      (global.fuzzy[fuzzyKey(term, distance)] ?? []).map(([t, d]) => ({
-        term: t,
-        distance: d,
-        df: frequency(t),
-      })),
-    expandPrefix: (typed) => (global.prefixes[typed] ?? []).map(([term, weight]) => ({ term, weight })),
+      dictionary.fuzzyTerms(term, distance).map((c) => ({ ...c, df: dictionary.documentFrequency(c.term) })),
+    expandPrefix: dictionary.expandPrefix,
   };
 }
 
@@ -239,15 +235,15 @@ function* surfaceForms(
   placements: readonly Placement[],
   terms: readonly string[],
   startingWith: string,
-): Steps<Record<string, string>> {
-  if (terms.length === 0) return {};
+): Steps<Map<string, string>> {
+  if (terms.length === 0) return new Map();
   const answers = (yield {
     method: 'surfaceForms',
     placements,
     args: (keys) => [keys, terms, startingWith],
-  }) as Record<string, string>[];
-  const out: Record<string, string> = {};
-  for (const answer of answers) for (const [term, word] of Object.entries(answer)) out[term] ??= word;
+  }) as Map<string, string>[];
+  const out = new Map<string, string>();
+  for (const answer of answers) for (const [term, word] of answer) if (!out.has(term)) out.set(term, word);
   return out;
 }
 
@@ -270,7 +266,7 @@ function* didYouMean(
     fixes.map((f) => f.term),
     '',
   );
-  return applySpellingFixes(q, fixes, (term) => forms[term]);
+  return applySpellingFixes(q, fixes, (term) => forms.get(term));
 }
 
 /** suggest.ts's completions, with archive-wide frequencies. */
@@ -285,11 +281,11 @@ export function* suggestSteps(
   const vocabulary = vocabularyOf(global);
   const terms = vocabulary.expandPrefix(request.typed).map((e) => e.term);
   const forms = yield* surfaceForms(placements, terms, request.typed);
-  return { query: q, suggestions: completions(request, vocabulary, (term) => forms[term]) };
+  return { query: q, suggestions: completions(request, vocabulary, (term) => forms.get(term)) };
 }
 
 function noTerms(): GlobalTerms {
-  return { documentCount: 0, avgFieldLength: [], df: {}, prefixes: {}, fuzzy: {} };
+  return { documentCount: 0, avgFieldLength: [], df: new Map(), prefixes: new Map(), fuzzy: new Map() };
 }
 
 /** Groups a round's placements by host: one call per host with the keys of its partitions. */

@@ -55,11 +55,12 @@ export class LocalPartitionHost implements SyncPartitionHost {
     return requests.flatMap(({ key, hits }) => renderPartitionHits(this.index(key), hits));
   }
 
-  surfaceForms(keys: string[], terms: string[], startingWith: string): Record<string, string> {
-    const out: Record<string, string> = {};
+  surfaceForms(keys: string[], terms: string[], startingWith: string): Map<string, string> {
+    const out = new Map<string, string>();
     for (const key of keys) {
-      const missing = terms.filter((term) => out[term] === undefined);
-      if (missing.length > 0) Object.assign(out, surfaceFormsIn(this.index(key), missing, startingWith));
+      const missing = terms.filter((term) => !out.has(term));
+      if (missing.length === 0) break;
+      for (const [term, word] of surfaceFormsIn(this.index(key), missing, startingWith)) out.set(term, word);
     }
     return out;
   }

@@ -18,9 +18,9 @@ export function emptyTermStats(fieldCount: number): TermStats {
   return {
     documentCount: 0,
     fieldLengthTotals: new Array<number>(fieldCount).fill(0),
-    df: {},
-    prefixes: {},
-    fuzzy: {},
+    df: new Map(),
+    prefixes: new Map(),
+    fuzzy: new Map(),
   };
 }
 
@@ -30,21 +30,21 @@ export function addTermStats(a: TermStats, b: TermStats): TermStats {
   b.fieldLengthTotals.forEach((total, f) => {
     a.fieldLengthTotals[f] = (a.fieldLengthTotals[f] ?? 0) + total;
   });
-  for (const [term, perField] of Object.entries(b.df)) {
-    const into = a.df[term];
-    if (!into) a.df[term] = [...perField];
+  for (const [term, perField] of b.df) {
+    const into = a.df.get(term);
+    if (!into) a.df.set(term, [...perField]);
     else
       perField.forEach((n, f) => {
         into[f] = (into[f] ?? 0) + n;
       });
   }
-  for (const [typed, terms] of Object.entries(b.prefixes)) {
-    a.prefixes[typed] = [...new Set([...(a.prefixes[typed] ?? []), ...terms])];
+  for (const [typed, terms] of b.prefixes) {
+    a.prefixes.set(typed, [...new Set([...(a.prefixes.get(typed) ?? []), ...terms])]);
   }
-  for (const [key, matches] of Object.entries(b.fuzzy)) {
-    const into = new Map(a.fuzzy[key] ?? []);
+  for (const [key, matches] of b.fuzzy) {
+    const into = new Map(a.fuzzy.get(key) ?? []);
     for (const [term, distance] of matches) into.set(term, distance);
-    a.fuzzy[key] = [...into];
+    a.fuzzy.set(key, [...into]);
   }
   return a;
 }
@@ -56,20 +56,26 @@ export function addTermStats(a: TermStats, b: TermStats): TermStats {
  */
 export function globalTerms(stats: TermStats, lookup: TermLookup): GlobalTerms {
   const n = stats.documentCount;
-  const frequency = (term: string) => (stats.df[term] ?? []).reduce((sum, x) => sum + x, 0);
-  const prefixes: GlobalTerms['prefixes'] = {};
+  const frequency = (term: string) => (stats.df.get(term) ?? []).reduce((sum, x) => sum + x, 0);
+  const prefixes: GlobalTerms['prefixes'] = new Map();
   for (const typed of lookup.prefixes) {
-    const candidates = (stats.prefixes[typed] ?? [])
+    const candidates = (stats.prefixes.get(typed) ?? [])
       .map((term) => ({ term, df: frequency(term) }))
       .filter((c) => c.df > 0);
-    prefixes[typed] = rankPrefixCandidates(candidates, MAX_PREFIX_EXPANSIONS).map(({ term }) => [
-      term,
-      expansionWeight(typed, term),
-    ]);
+    prefixes.set(
+      typed,
+      rankPrefixCandidates(candidates, MAX_PREFIX_EXPANSIONS).map(({ term }) => [
+        term,
+        expansionWeight(typed, term),
+      ]),
+    );
   }
-  const fuzzy: GlobalTerms['fuzzy'] = {};
-  for (const [key, matches] of Object.entries(stats.fuzzy)) {
-    fuzzy[key] = matches.filter(([term]) => frequency(term) > 0);
+  const fuzzy: GlobalTerms['fuzzy'] = new Map();
+  for (const [key, matches] of stats.fuzzy) {
+    fuzzy.set(
+      key,
+      matches.filter(([term]) => frequency(term) > 0),
+    );
   }
   return {
     documentCount: n,

@@ -51,43 +51,43 @@ export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): Ter
   const stats: TermStats = {
     documentCount,
     fieldLengthTotals: avgFieldLength.map((average) => average * documentCount),
-    df: {},
-    prefixes: {},
-    fuzzy: {},
+    df: new Map(),
+    prefixes: new Map(),
+    fuzzy: new Map(),
   };
   const terms = new Set(lookup.terms);
   for (const typed of lookup.prefixes) {
     const { key, accept } = prefixScope(typed);
     const found = prefixTerms(ms, key, Number.POSITIVE_INFINITY, accept).map((c) => c.term);
-    stats.prefixes[typed] = found;
+    stats.prefixes.set(typed, found);
     for (const term of found) terms.add(term);
   }
   for (const { term, distance } of lookup.fuzzy) {
     const found = fuzzyTerms(ms, term, distance)
       .filter((c) => c.distance > 0)
       .map((c): [string, number] => [c.term, c.distance]);
-    stats.fuzzy[fuzzyKey(term, distance)] = found;
+    stats.fuzzy.set(fuzzyKey(term, distance), found);
     for (const [candidate] of found) terms.add(candidate);
   }
   for (const term of terms) {
     const perField = fieldFrequencies(ms, term);
-    if (perField.some((n) => n > 0)) stats.df[term] = perField;
+    if (perField.some((n) => n > 0)) stats.df.set(term, perField);
   }
   return stats;
 }
 
 /** The archive-wide figures of round 1 as the executor reads them. */
 export function dictionaryOf(global: GlobalTerms): TermDictionary {
-  const frequency = (term: string) => (global.df[term] ?? []).reduce((sum, n) => sum + n, 0);
+  const frequency = (term: string) => (global.df.get(term) ?? []).reduce((sum, n) => sum + n, 0);
   return {
     fuzzyTerms: (term, maxDistance) =>
-      (global.fuzzy[fuzzyKey(term, maxDistance)] ?? []).map(([t, distance]) => ({ term: t, distance })),
-    expandPrefix: (typed) => (global.prefixes[typed] ?? []).map(([term, weight]) => ({ term, weight })),
+      (global.fuzzy.get(fuzzyKey(term, maxDistance)) ?? []).map(([t, distance]) => ({ term: t, distance })),
+    expandPrefix: (typed) => (global.prefixes.get(typed) ?? []).map(([term, weight]) => ({ term, weight })),
     documentFrequency: frequency,
     stats: {
       documentCount: global.documentCount,
       avgFieldLength: global.avgFieldLength,
-      fieldFrequency: (term, fieldId) => global.df[term]?.[fieldId] ?? 0,
+      fieldFrequency: (term, fieldId) => global.df.get(term)?.[fieldId] ?? 0,
     },
   };
 }
@@ -183,11 +183,11 @@ export function surfaceFormsIn(
   index: ArchiveIndex,
   terms: string[],
   startingWith: string,
-): Record<string, string> {
-  const out: Record<string, string> = {};
+): Map<string, string> {
+  const out = new Map<string, string>();
   for (const term of terms) {
     const word = surfaceForm(index, term, startingWith);
-    if (word !== undefined) out[term] = word;
+    if (word !== undefined) out.set(term, word);
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { type PartitionPeriod, partitionOf, partitionRange } from './period';
 
 // Distinct stems, so that every word has one surface form whichever partition is asked.
 const WORDS = [
+  'constructor',
   'geneva',
   'talks',
   'peace',

@@ -7,8 +7,10 @@ import type { SearchHit, SortOrder } from '../search';
 /**
  * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
  * (one partition = one ArchiveIndex over a period of publication time). Every message is plain
- * JSON-compatible data, so a host can live in the same thread, in a worker thread or, later, in
- * another function instance, behind the same {@link PartitionHost} interface.
+ * data (objects, arrays and Maps, as structured clone carries them), so a host can live in the same
+ * thread, in a worker thread or, later, in another function instance, behind the same
+ * {@link PartitionHost} interface. Maps, not objects, are keyed by words: a word such as
+ * `constructor` must not meet a property of Object.prototype.
  *
  * A search takes three rounds, so that the merged answer is the one a single index over the whole
  * archive would give (same hits, same BM25 scores up to floating-point rounding, same totals):
@@ -49,21 +51,21 @@ export interface TermStats {
   /** Sum of the field lengths of its documents, per field id (to combine average lengths). */
   fieldLengthTotals: number[];
   /** Index term → number of documents holding it, per field id (exact terms and every candidate). */
-  df: Record<string, number[]>;
+  df: Map<string, number[]>;
   /** Typed prefix → index terms it may stand for (every one, not only the most frequent). */
-  prefixes: Record<string, string[]>;
+  prefixes: Map<string, string[]>;
   /** {@link fuzzyKey} → [index term, edit distance] within the distance. */
-  fuzzy: Record<string, [string, number][]>;
+  fuzzy: Map<string, [string, number][]>;
 }
 
 /** Archive-wide statistics and expansions every partition scores with (round 1, merged). */
 export interface GlobalTerms {
   documentCount: number;
   avgFieldLength: number[];
-  df: Record<string, number[]>;
+  df: Map<string, number[]>;
   /** Typed prefix → [index term, weight], the most frequent first, bounded as a single index bounds it. */
-  prefixes: Record<string, [string, number][]>;
-  fuzzy: Record<string, [string, number][]>;
+  prefixes: Map<string, [string, number][]>;
+  fuzzy: Map<string, [string, number][]>;
 }
 
 /** Round 2 request. */
@@ -138,7 +140,7 @@ export interface SyncPartitionHost {
   search(keys: string[], query: PartitionQuery): PartitionResult[];
   render(requests: RenderRequest[]): SearchHit[];
   /** A surface form (a word as written in some article) of each index term, for suggestions. */
-  surfaceForms(keys: string[], terms: string[], startingWith: string): Record<string, string>;
+  surfaceForms(keys: string[], terms: string[], startingWith: string): Map<string, string>;
 }
 
 /** The same calls, answered asynchronously: partitions in a worker thread, or elsewhere. */

@@ -106,7 +106,7 @@ export class WorkerPartitionHost implements PartitionHost {
   render(requests: RenderRequest[]): Promise<SearchHit[]> {
     return this.call('render', requests);
   }
-  surfaceForms(keys: string[], terms: string[], startingWith: string): Promise<Record<string, string>> {
+  surfaceForms(keys: string[], terms: string[], startingWith: string): Promise<Map<string, string>> {
     return this.call('surfaceForms', keys, terms, startingWith);
   }
 
