@@ -211,18 +211,16 @@ export function feedbackDocs(index: ArchiveIndex, hits: HitList, count: number) 
 }
 
 /**
- * The proximity bonus (proximity.ts) of the best RERANK_DEPTH hits by score: hit index → bonus.
- * Empty when the query has no word pairs.
+ * The proximity bonus (proximity.ts) of one article for a plan, or null when the plan has no word
+ * pairs (nothing to re-rank). `dictionary`: archive-wide frequencies for the pairs' IDF.
  */
-export function proximityBonuses(
+export function proximityScorer(
   index: ArchiveIndex,
   plan: Plan,
-  hits: HitList,
   dictionary?: TermDictionary,
-): Map<number, number> {
-  const bonuses = new Map<number, number>();
+): ((doc: IndexedArticle) => number) | null {
   const pairs = queryPairs(sequenceTerms(plan));
-  if (pairs.length === 0 || hits.size === 0) return bonuses;
+  if (pairs.length === 0) return null;
   const n = dictionary?.stats.documentCount ?? index.size;
   const idfCache = new Map<string, number>();
   const idf = (term: string): number => {
@@ -234,10 +232,17 @@ export function proximityBonuses(
     }
     return v;
   };
+  return (doc) => proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER);
+}
+
+/** The proximity bonus of the best RERANK_DEPTH hits by score: hit index → bonus (empty: no pairs). */
+export function proximityBonuses(index: ArchiveIndex, plan: Plan, hits: HitList): Map<number, number> {
+  const bonuses = new Map<number, number>();
+  const scorer = proximityScorer(index, plan);
+  if (!scorer || hits.size === 0) return bonuses;
   // The same hits as sorting all of them and taking the first RERANK_DEPTH (a total order).
   for (const i of bestByScore(index, hits, RERANK_DEPTH)) {
-    const doc = index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
-    bonuses.set(i, proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER));
+    bonuses.set(i, scorer(index.documentByShortId(hits.ids[i] as number) as IndexedArticle));
   }
   return bonuses;
 }

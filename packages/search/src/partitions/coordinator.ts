@@ -24,6 +24,7 @@ import {
   type MergedHit,
   mergeFacets,
   mergePages,
+  rerankSet,
 } from './merge';
 import { dictionaryOf } from './partition-engine';
 import type {
@@ -132,6 +133,22 @@ function* feedbackWeights(
   return expandQuery(terms, top, ANALYZER);
 }
 
+/** The proximity bonus of the archive's best hits, from the partitions that hold them. */
+function* proximityBonuses(
+  placements: readonly Placement[],
+  reranked: readonly MergedHit[],
+  query: PartitionQuery,
+): Steps<Map<string, number>> {
+  const byKey = new Map<string, string[]>();
+  for (const hit of reranked) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit.id]);
+  const answers = (yield {
+    method: 'bonuses',
+    placements: placements.filter((p) => byKey.has(p.info.key)),
+    args: (keys) => [keys.map((key) => ({ key, ids: byKey.get(key) ?? [] })), query],
+  }) as Map<string, number>[];
+  return new Map(answers.flatMap((answer) => [...answer]));
+}
+
 function* renderPage(placements: readonly Placement[], page: readonly MergedHit[]): Steps<SearchHit[]> {
   const byKey = new Map<string, MergedHit[]>();
   for (const hit of page) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit]);
@@ -195,7 +212,9 @@ export function* searchSteps(
           args: (keys) => [keys, query],
         }) as PartitionResult[][])
   ).flat();
-  const merged = mergePages(results, req.sort, req.limit, query.after);
+  const reranked = req.sort === 'relevance' ? rerankSet(results) : [];
+  const bonuses = reranked.length > 0 ? yield* proximityBonuses(placements, reranked, query) : new Map();
+  const merged = mergePages(results, req.sort, req.limit, query.after, reranked, bonuses);
   const hits = yield* renderPage(placements, merged.page);
   const indexVersion = combinedVersion(placements);
   const last = merged.page.at(-1);

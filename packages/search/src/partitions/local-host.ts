@@ -3,6 +3,7 @@ import type { SearchHit } from '../search';
 import { addTermStats } from './merge';
 import {
   describePartition,
+  partitionBonuses,
   partitionFeedback,
   partitionTermStats,
   renderPartitionHits,
@@ -10,6 +11,7 @@ import {
   surfaceFormsIn,
 } from './partition-engine';
 import type {
+  BonusRequest,
   FeedbackCandidate,
   PartitionInfo,
   PartitionQuery,
@@ -49,6 +51,14 @@ export class LocalPartitionHost implements SyncPartitionHost {
 
   search(keys: string[], query: PartitionQuery): PartitionResult[] {
     return keys.map((key) => searchPartition(key, this.index(key), query));
+  }
+
+  bonuses(requests: BonusRequest[], query: PartitionQuery): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const { key, ids } of requests) {
+      for (const [id, bonus] of partitionBonuses(this.index(key), query, ids)) out.set(id, bonus);
+    }
+    return out;
   }
 
   render(requests: RenderRequest[]): SearchHit[] {

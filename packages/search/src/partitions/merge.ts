@@ -142,37 +142,43 @@ function afterCursor(sort: SortOrder, after: Pick<CursorState, 'k' | 'i'> | null
 }
 
 /**
+ * The archive's best RERANK_DEPTH hits by BM25 (G), which the proximity re-rank adds a bonus to:
+ * each partition's share of G is among its own best RERANK_DEPTH (`best`), so G is exact.
+ */
+export function rerankSet(results: readonly PartitionResult[]): MergedHit[] {
+  const byScore = (a: MergedHit, b: MergedHit) => b.score - a.score || compareIds(a.id, b.id);
+  const all = results.flatMap((r) => r.best.map((c) => ({ ...c, key: r.key, final: c.score })));
+  return selectTop(all, RERANK_DEPTH, byScore);
+}
+
+/**
  * One page from the partitions' answers, as a single index would give it.
  *
- * Relevance with proximity re-ranking: the bonus goes to the archive's best RERANK_DEPTH hits by
- * BM25 (G). Each partition's share of G is among its own best RERANK_DEPTH (`best`, bonus
- * included), so G is known exactly. Every other hit keeps its BM25 score, and each partition sent
- * its best `limit + RERANK_DEPTH` after the cursor by BM25, of which at most RERANK_DEPTH are in G:
- * its best `limit` outside G are among them. Counting "after the cursor" moves G's hits from their
- * BM25 position to their final one.
+ * Relevance with proximity re-ranking: `reranked` is G ({@link rerankSet}) and `bonuses` their
+ * bonus by id. Every other hit keeps its BM25 score, and each partition sent its best
+ * `limit + RERANK_DEPTH` after the cursor by BM25, of which at most RERANK_DEPTH are in G: its best
+ * `limit` outside G are among them. Counting "after the cursor" moves G's hits from their BM25
+ * position to their final one.
  */
 export function mergePages(
   results: readonly PartitionResult[],
   sort: SortOrder,
   limit: number,
   after: Pick<CursorState, 'k' | 'i'> | null,
+  reranked: readonly MergedHit[] = [],
+  bonuses: ReadonlyMap<string, number> = new Map(),
 ): MergedPage {
   const total = results.reduce((sum, r) => sum + r.total, 0);
   let afterCount = results.reduce((sum, r) => sum + r.after, 0);
   const candidates: MergedHit[] = [];
-  const reranked = results.some((r) => r.best.length > 0);
   const inBest = new Set<string>();
-  if (sort === 'relevance' && reranked) {
-    const byScore = (a: MergedHit, b: MergedHit) => b.score - a.score || compareIds(a.id, b.id);
-    const all = results.flatMap((r) => r.best.map((c) => ({ ...c, key: r.key, final: c.score })));
-    for (const hit of selectTop(all, RERANK_DEPTH, byScore)) {
-      inBest.add(hit.id);
-      hit.final = hit.score + hit.bonus;
-      if (afterCursor(sort, after, hit.score, hit.id)) afterCount--;
-      if (afterCursor(sort, after, hit.final, hit.id)) {
-        afterCount++;
-        candidates.push(hit);
-      }
+  for (const best of reranked) {
+    const hit = { ...best, final: best.score + (bonuses.get(best.id) ?? 0) };
+    inBest.add(hit.id);
+    if (afterCursor(sort, after, hit.score, hit.id)) afterCount--;
+    if (afterCursor(sort, after, hit.final, hit.id)) {
+      afterCount++;
+      candidates.push(hit);
     }
   }
   for (const r of results) {

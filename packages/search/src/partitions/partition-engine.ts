@@ -4,12 +4,13 @@ import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from 
 import { RERANK_DEPTH } from '../proximity';
 import { prefixScope, type TermDictionary } from '../query/execute';
 import {
+  bestByScore,
   feedbackDocs,
   hitTimes,
   listByDate,
   matchRequest,
   normaliseRequest,
-  proximityBonuses,
+  proximityScorer,
   rankHits,
   renderHit,
   type SearchHit,
@@ -119,7 +120,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   const { after } = query;
   if (!req.hasQuery) {
     const listed = listByDate(index, { ...req, after });
-    const page = listed.page.map(({ doc, time }) => candidate(doc, 0, 0, time, []));
+    const page = listed.page.map(({ doc, time }) => candidate(doc, 0, time, []));
     return {
       key,
       total: listed.total,
@@ -136,34 +137,45 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   const times = hitTimes(index, hits);
-  const toCandidate = (i: number, bonus: number) =>
-    candidate(docOf(i), hits.scores[i] as number, bonus, times[i] as number, [
+  const toCandidate = (i: number) =>
+    candidate(docOf(i), hits.scores[i] as number, times[i] as number, [
       ...termSets.get(hits.termSets[i] as number),
     ]);
-  const bonuses =
-    req.sort === 'relevance' && req.plan ? proximityBonuses(index, req.plan, hits, dictionary) : new Map();
-  const best = [...bonuses].map(([i, bonus]) => toCandidate(i, bonus));
+  // Re-ranking: only the BM25 order here; the coordinator asks for the bonuses of the archive's
+  // best RERANK_DEPTH alone (partitionBonuses), not of every partition's best.
+  const reranks = req.sort === 'relevance' && req.plan !== null && proximityScorer(index, req.plan) !== null;
+  const best = reranks ? bestByScore(index, hits, RERANK_DEPTH).map(toCandidate) : [];
   const keys = req.sort === 'relevance' ? hits.scores : times;
-  const depth = req.limit + (best.length > 0 ? RERANK_DEPTH : 0);
+  const depth = req.limit + (reranks ? RERANK_DEPTH : 0);
   const { top, included } = rankHits(index, hits, req.sort, keys, depth, after);
   return {
     key,
     total: hits.size,
     facets: facets.counts(),
     best,
-    page: top.map((i) => toCandidate(i, bonuses.get(i) ?? 0)),
+    page: top.map(toCandidate),
     after: included,
   };
 }
 
-function candidate(
-  doc: IndexedArticle,
-  score: number,
-  bonus: number,
-  time: number,
-  terms: string[],
-): Candidate {
-  return { id: doc.id, score, bonus, time, terms };
+/** The proximity bonus of some of this partition's articles (the archive's best RERANK_DEPTH). */
+export function partitionBonuses(
+  index: ArchiveIndex,
+  query: PartitionQuery,
+  ids: string[],
+): Map<string, number> {
+  const { plan } = requestOf(query);
+  const scorer = plan && proximityScorer(index, plan, dictionaryOf(query.global));
+  const out = new Map<string, number>();
+  for (const id of ids) {
+    const doc = index.document(id);
+    if (doc && scorer) out.set(id, scorer(doc));
+  }
+  return out;
+}
+
+function candidate(doc: IndexedArticle, score: number, time: number, terms: string[]): Candidate {
+  return { id: doc.id, score, time, terms };
 }
 
 function emptyCounts() {

@@ -9,7 +9,7 @@ import { type PartitionPeriod, partitionOf } from './period';
 
 /**
  * THE search index of the archive: time partitions (one {@link ArchiveIndex} per period of
- * publication time, a quarter by default), searched together so that every answer equals what one
+ * publication time, a year by default), searched together so that every answer equals what one
  * index over the whole archive would give (coordinator.ts). The indexer, the loader, reindex and the
  * local runtime all work with this class.
  *
@@ -245,8 +245,13 @@ export class PartitionedIndex {
   }
 }
 
-/** Quarters: about 225k articles at 100 dispatches an hour, a few seconds to encode or load each. */
-export const DEFAULT_PARTITION_PERIOD: PartitionPeriod = 'quarter';
+/**
+ * Years. Every query visits every partition's vocabulary (statistics, prefix and fuzzy expansion),
+ * so that part of its cost grows with the number of partitions, while the rest (postings, facets)
+ * does not: partitions should be large. At 100k articles over four years, quarters made fuzzy
+ * queries 2.4× and multi-word queries 1.5× slower than years (docs/SCALING.md).
+ */
+export const DEFAULT_PARTITION_PERIOD: PartitionPeriod = 'year';
 
 interface ContainerHeader {
   period: PartitionPeriod;

@@ -12,7 +12,7 @@ import type { SearchHit, SortOrder } from '../search';
  * {@link PartitionHost} interface. Maps, not objects, are keyed by words: a word such as
  * `constructor` must not meet a property of Object.prototype.
  *
- * A search takes three rounds, so that the merged answer is the one a single index over the whole
+ * A search takes three to four rounds, so that the merged answer is the one a single index over the whole
  * archive would give (same hits, same BM25 scores up to floating-point rounding, same totals):
  *
  * 1. `termStats`: each partition reports the document frequencies of the query's terms and the
@@ -21,7 +21,9 @@ import type { SearchHit, SortOrder } from '../search';
  *    not the partition's, or a word rare in one period would outscore the same word elsewhere.
  * 2. `search`: each partition runs the query with those statistics and returns its total, its facet
  *    counts and its best candidates (ids and sort keys only).
- * 3. `render`: the hosts of the merged page's hits render them (title, highlighting, snippet).
+ * 3. `bonuses` (relevance, queries with word pairs): the proximity re-rank's bonus for the
+ *    archive's best RERANK_DEPTH hits by BM25, from the partitions that hold them.
+ * 4. `render`: the hosts of the merged page's hits render them (title, highlighting, snippet).
  */
 
 /** What a host says about each partition it holds. */
@@ -90,8 +92,6 @@ export interface Candidate {
   id: string;
   /** BM25 score (relevance) before any proximity bonus; 0 without a query. */
   score: number;
-  /** Proximity bonus the hit gets if it is among the archive's best RERANK_DEPTH (see proximity.ts). */
-  bonus: number;
   /** Publication instant, epoch ms. */
   time: number;
   /** Index terms it matched (for highlighting). */
@@ -104,7 +104,7 @@ export interface PartitionResult {
   /** Hits that pass the filters. */
   total: number;
   facets: FacetCounts;
-  /** Relevance with proximity pairs: the partition's best RERANK_DEPTH hits by BM25, with bonus. */
+  /** Relevance with proximity pairs: the partition's best RERANK_DEPTH hits by BM25. */
   best: Candidate[];
   /**
    * Its best hits strictly after the cursor by the partition-local key (BM25 score, or time):
@@ -120,6 +120,12 @@ export interface FeedbackCandidate {
   id: string;
   score: number;
   texts: string[];
+}
+
+/** Between rounds 2 and 3 (relevance with word pairs): articles of a partition to score proximity for. */
+export interface BonusRequest {
+  key: string;
+  ids: string[];
 }
 
 /** Round 3 request: hits of the page held by one partition. */
@@ -138,6 +144,8 @@ export interface SyncPartitionHost {
   termStats(keys: string[], lookup: TermLookup): TermStats;
   feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[];
   search(keys: string[], query: PartitionQuery): PartitionResult[];
+  /** Proximity bonuses (proximity.ts) of the named articles, by id. */
+  bonuses(requests: BonusRequest[], query: PartitionQuery): Map<string, number>;
   render(requests: RenderRequest[]): SearchHit[];
   /** A surface form (a word as written in some article) of each index term, for suggestions. */
   surfaceForms(keys: string[], terms: string[], startingWith: string): Map<string, string>;

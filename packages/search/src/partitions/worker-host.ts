@@ -3,6 +3,7 @@ import { ArchiveIndex } from '../archive-index';
 import type { SearchHit } from '../search';
 import { LocalPartitionHost } from './local-host';
 import type {
+  BonusRequest,
   FeedbackCandidate,
   HostMethod,
   PartitionHost,
@@ -102,6 +103,9 @@ export class WorkerPartitionHost implements PartitionHost {
   }
   search(keys: string[], query: PartitionQuery): Promise<PartitionResult[]> {
     return this.call('search', keys, query);
+  }
+  bonuses(requests: BonusRequest[], query: PartitionQuery): Promise<Map<string, number>> {
+    return this.call('bonuses', requests, query);
   }
   render(requests: RenderRequest[]): Promise<SearchHit[]> {
     return this.call('render', requests);
