@@ -52,6 +52,7 @@ type CliValues = Pick<
   tiny?: boolean;
   curve?: number[];
   quiet?: boolean;
+  workers?: number;
 };
 
 function command(): Command {
@@ -72,6 +73,11 @@ function command(): Command {
     .option('--ingest-batch <n>', 'dispatches per NDJSON batch', positiveInt, 250)
     .option('--ingest-probes <n>', 'single dispatches timed until searchable', positiveInt, 20)
     .option('--seed <n>', 'seed of the corpus growth and the query draw', positiveInt, 42)
+    .option(
+      '--workers <n>',
+      'worker threads of the production search function (ARCHIVE_SEARCH_WORKERS; default: one per core when there are several, 0: in thread)',
+      (v) => (v === '0' ? 0 : positiveInt(v)),
+    )
     .addOption(new Option('--quiet', 'no progress lines, no table (tests)').hideHelp());
 }
 
@@ -115,6 +121,8 @@ export async function runCli(argv: readonly string[]): Promise<{ outPath: string
   const program = command();
   program.parse(argv as string[]);
   const values = program.opts<CliValues>();
+  // Read by the production adapter here and in the children, as the search function reads it.
+  if (values.workers !== undefined) process.env.ARCHIVE_SEARCH_WORKERS = String(values.workers);
   const options = resolveOptions(values);
   if (values.curve) {
     const points = await runCurve(values.curve, options);

@@ -11,8 +11,8 @@ import { type HttpLoad, loadTest } from './http-load';
 import { type IngestFigures, measureIngest } from './ingest';
 import { measureWarmPaired, type WarmLatency } from './latency';
 import {
-  PRODUCTION_NAME,
   PRODUCTION_NOTES,
+  productionName,
   PRODUCTION_UNAVAILABLE,
   startProductionRuntime,
 } from './production';
@@ -129,7 +129,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const productionSide = await buildProductionSide(articles, workDir);
     collectGarbage();
     const baseline = sideFigures('MiniSearch defaults + JSON', baselineSide.figures);
-    const production = sideFigures(PRODUCTION_NAME, productionSide.figures);
+    const production = sideFigures(productionName(), productionSide.figures);
 
     if (scripts && !skip.has('cold')) {
       log(`cold starts: ${options.coldRuns} runs per side, alternating…`);

@@ -1,5 +1,5 @@
 import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
+import { DEFAULT_PARTITION_PERIOD, PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import {
   defaultSearchWorkers,
   loadSnapshotIntoWorkers,
@@ -29,7 +29,11 @@ import type { SearchRequest } from './queries';
  * start-up (esbuild still inlines them, parsed but not evaluated; mark them `external` there if the
  * bundle grows heavy).
  */
-export const PRODUCTION_NAME = 'PartitionedIndex + snapshot-codec';
+/** The production side's name in the table: the index and how the search function holds it. */
+export function productionName(): string {
+  const workers = productionWorkers();
+  return `PartitionedIndex (${DEFAULT_PARTITION_PERIOD}), ${workers > 0 ? `${workers} workers` : 'in thread'}`;
+}
 
 /** Why a section cannot run against production yet; `null` when it can. */
 export const PRODUCTION_UNAVAILABLE: { http: string | null; ingest: string | null } = {
