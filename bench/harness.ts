@@ -12,8 +12,8 @@ import { type IngestFigures, measureIngest } from './ingest';
 import { measureWarmPaired, type WarmLatency } from './latency';
 import {
   PRODUCTION_NOTES,
-  productionName,
   PRODUCTION_UNAVAILABLE,
+  productionName,
   startProductionRuntime,
 } from './production';
 import { buildQueryMix, QUERY_KINDS, toSearchPath, toSearchRequest } from './queries';

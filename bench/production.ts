@@ -1,5 +1,8 @@
 import type { Article } from '../packages/core/src/article';
-import { DEFAULT_PARTITION_PERIOD, PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
+import {
+  DEFAULT_PARTITION_PERIOD,
+  PartitionedIndex,
+} from '../packages/search/src/partitions/partitioned-index';
 import {
   defaultSearchWorkers,
   loadSnapshotIntoWorkers,

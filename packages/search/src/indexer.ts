@@ -136,7 +136,7 @@ export class Indexer {
       const base = await this.sync();
       if (this.unpublished.size === 0 && !this.forcePublish) return null;
       return {
-        snapshot: { raw: base.index.serialize(), articleCount: base.index.size },
+        snapshot: base.index.serializeForSnapshot(),
         base: { manifest: base.manifest, etag: base.etag },
         entries: new Map(this.unpublished),
         highWatermark: this.highWatermark,

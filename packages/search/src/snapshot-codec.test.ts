@@ -2,11 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { upsert } from '../../../test/fixtures/lifecycle-articles';
 import { applyChange } from './indexer';
 import { PartitionedIndex } from './partitions/partitioned-index';
-import { decodeSnapshot, encodeSnapshot, readSnapshotHeader, SnapshotFormatError } from './snapshot-codec';
+import {
+  chunkLayout,
+  decodeSnapshot,
+  encodeSnapshot,
+  inflatePart,
+  packPart,
+  readSnapshotHeader,
+  SnapshotFormatError,
+} from './snapshot-codec';
 
+/** Twenty articles over three months, one partition a month: a payload of several partitions. */
 function sample(): PartitionedIndex {
-  const index = PartitionedIndex.empty();
-  for (let i = 0; i < 20; i++) applyChange(index, upsert(`a${i}`, 1 + (i % 3)));
+  const index = PartitionedIndex.empty('month');
+  for (let i = 0; i < 20; i++) {
+    const change = upsert(`a${i}`, 1 + (i % 3));
+    if (change.kind === 'upsert' && i % 3 > 0) {
+      change.article.publishedAt = change.article.publishedAt.replace('-11-', `-0${i % 3}-`);
+    }
+    applyChange(index, change);
+  }
   applyChange(index, { kind: 'remove', id: 'a3', version: 9 });
   return index;
 }
@@ -30,7 +45,20 @@ describe('snapshot codec', () => {
       const index = sample();
       const bytes = await encodeSnapshot(index, { compression, chunkBytes: 257 });
       const { header } = readSnapshotHeader(bytes);
-      expect(header.chunks?.length).toBe(Math.ceil(header.rawBytes / 257));
+      // At most 257 raw bytes a chunk, and a chunk starts at every partition's start.
+      const layout = chunkLayout(header);
+      expect(layout.every((c) => c.rawEnd - c.rawStart <= 257)).toBe(true);
+      const starts = new Set(layout.map((c) => c.rawStart));
+      const { boundaries } = index.serializeForSnapshot();
+      expect(boundaries.length).toBeGreaterThan(1);
+      expect(boundaries.every((b) => starts.has(b))).toBe(true);
+      // Each partition's share inflates on its own to exactly its payload.
+      const raw = index.serialize();
+      const ends = [...boundaries.slice(1), raw.byteLength];
+      for (const [i, start] of boundaries.entries()) {
+        const part = await inflatePart(packPart(bytes, start, ends[i] as number));
+        expect(Buffer.compare(part, raw.subarray(start, ends[i]))).toBe(0);
+      }
       // Compared with the same index loaded from one stream (a built and a loaded index may order
       // their terms differently).
       const whole = await decodeSnapshot(await encodeSnapshot(index, { compression, chunkBytes: 1 << 30 }));

@@ -38,6 +38,12 @@ export interface SnapshotHeader {
    */
   chunks?: number[];
   chunkRawBytes?: number;
+  /**
+   * Raw length of each chunk, when chunks are not all `chunkRawBytes` long: a chunk never straddles
+   * a boundary the payload asked for (a partition's start), so a partition's bytes can be inflated
+   * by the worker thread that decodes it (partitions/worker-loader.ts).
+   */
+  chunkRaw?: number[];
 }
 
 export interface EncodeOptions {
@@ -64,6 +70,8 @@ export class SnapshotFormatError extends Error {
 export interface SerializedIndex {
   raw: Uint8Array;
   articleCount: number;
+  /** Offsets in `raw` where a chunk must start (partitions' starts). */
+  boundaries?: number[];
 }
 
 /** Serialises and compresses an index into a snapshot file. Compression runs off the main thread. */
@@ -72,14 +80,20 @@ export async function encodeSnapshot(
   options: EncodeOptions = {},
 ): Promise<Uint8Array> {
   const compression = options.compression ?? DEFAULT_COMPRESSION;
-  const { raw, articleCount } =
-    index instanceof PartitionedIndex ? { raw: index.serialize(), articleCount: index.size } : index;
+  const { raw, articleCount, boundaries } =
+    index instanceof PartitionedIndex ? index.serializeForSnapshot() : index;
   const quality = options.brotliQuality ?? DEFAULT_BROTLI_QUALITY;
   const chunkBytes = options.chunkBytes ?? CHUNK_RAW_BYTES;
   const parts =
     compression === 'none'
       ? [raw]
-      : await Promise.all(chunksOf(raw, chunkBytes).map((chunk) => compress(chunk, compression, quality)));
+      : await Promise.all(
+          chunksOf(raw, chunkBytes, boundaries ?? []).map((chunk) => compress(chunk, compression, quality)),
+        );
+  const rawSizes =
+    compression === 'none'
+      ? [raw.byteLength]
+      : chunksOf(raw, chunkBytes, boundaries ?? []).map((c) => c.byteLength);
   const stored = concat(parts);
   const header: SnapshotHeader = {
     format: 1,
@@ -91,7 +105,7 @@ export async function encodeSnapshot(
     sha256: sha256(stored),
     ...(compression === 'none'
       ? {}
-      : { chunks: parts.map((part) => part.byteLength), chunkRawBytes: chunkBytes }),
+      : { chunks: parts.map((part) => part.byteLength), chunkRawBytes: chunkBytes, chunkRaw: rawSizes }),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(8 + headerBytes.byteLength + stored.byteLength);
@@ -120,13 +134,8 @@ export function readSnapshotHeader(bytes: Uint8Array): { header: SnapshotHeader;
   return { header, payloadOffset: 8 + headerLength };
 }
 
-/**
- * Verifies a stored snapshot (magic, index definition, length, checksum) and starts decompressing
- * its payload (chunks on the libuv pool): `ready(end)` resolves once bytes [0, end) of `payload` are
- * in place, so a caller can decode early sections while later ones inflate. Nothing is handed out
- * before the checksum has matched.
- */
-export function openSnapshot(bytes: Uint8Array): Inflation {
+/** Magic, index definition and length of a stored snapshot; its header and stored payload. */
+function checkedPayload(bytes: Uint8Array): { header: SnapshotHeader; stored: Uint8Array } {
   const { header, payloadOffset } = readSnapshotHeader(bytes);
   if (header.definitionFingerprint !== indexDefinitionFingerprint()) {
     throw new SnapshotFormatError(
@@ -138,11 +147,33 @@ export function openSnapshot(bytes: Uint8Array): Inflation {
   if (stored.byteLength !== header.storedBytes) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (length mismatch)');
   }
-  // Chunks decompress on the libuv pool while this thread checks the checksum.
-  const inflating = startDecompression(stored, header);
+  return { header, stored };
+}
+
+function checkChecksum(header: SnapshotHeader, stored: Uint8Array): void {
   if (sha256(stored) !== header.sha256) {
     throw new SnapshotFormatError('snapshot payload is truncated or corrupt (checksum mismatch)');
   }
+}
+
+/** Verifies a stored snapshot (magic, index definition, length, checksum); returns its header. */
+export function verifySnapshot(bytes: Uint8Array): SnapshotHeader {
+  const { header, stored } = checkedPayload(bytes);
+  checkChecksum(header, stored);
+  return header;
+}
+
+/**
+ * Verifies a stored snapshot (magic, index definition, length, checksum) and starts decompressing
+ * its payload (chunks on the libuv pool): `ready(end)` resolves once bytes [0, end) of `payload` are
+ * in place, so a caller can decode early sections while later ones inflate. Nothing is handed out
+ * before the checksum has matched.
+ */
+export function openSnapshot(bytes: Uint8Array): Inflation {
+  const { header, stored } = checkedPayload(bytes);
+  // Chunks decompress on the libuv pool while this thread checks the checksum.
+  const inflating = startDecompression(stored, header);
+  checkChecksum(header, stored);
   return inflating;
 }
 
@@ -220,10 +251,43 @@ const CHUNK_RAW_BYTES = 16 << 20;
 /** Chunks decompressed at once (the libuv pool has 4 threads; Lambda and this machine have ~2 cores). */
 const PARALLEL_DECOMPRESSORS = 3;
 
-function chunksOf(raw: Uint8Array, size: number): Uint8Array[] {
+/** Chunks of at most `size` bytes, cut at every boundary too. */
+function chunksOf(raw: Uint8Array, size: number, boundaries: readonly number[]): Uint8Array[] {
+  const cuts = [...new Set([...boundaries, raw.byteLength])].filter((b) => b > 0 && b <= raw.byteLength);
+  cuts.sort((a, b) => a - b);
   const chunks: Uint8Array[] = [];
-  for (let at = 0; at < raw.byteLength; at += size) chunks.push(raw.subarray(at, at + size));
+  let at = 0;
+  for (const cut of cuts) {
+    for (; at < cut; at = Math.min(at + size, cut)) chunks.push(raw.subarray(at, Math.min(at + size, cut)));
+  }
   return chunks.length > 0 ? chunks : [raw];
+}
+
+/** Where each chunk's raw bytes lie in the payload, and where its stored bytes lie in the stored payload. */
+export function chunkLayout(
+  header: SnapshotHeader,
+): { rawStart: number; rawEnd: number; storedStart: number; storedEnd: number }[] {
+  const stored = header.chunks ?? [header.storedBytes];
+  const rawSizes =
+    header.chunkRaw ??
+    stored.map((_, i) =>
+      header.chunks
+        ? Math.min(header.chunkRawBytes ?? 0, header.rawBytes - i * (header.chunkRawBytes ?? 0))
+        : header.rawBytes,
+    );
+  let raw = 0;
+  let at = 0;
+  return stored.map((length, i) => {
+    const chunk = {
+      rawStart: raw,
+      rawEnd: raw + (rawSizes[i] ?? 0),
+      storedStart: at,
+      storedEnd: at + length,
+    };
+    raw = chunk.rawEnd;
+    at = chunk.storedEnd;
+    return chunk;
+  });
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -259,18 +323,12 @@ function startDecompression(stored: Uint8Array, header: SnapshotHeader): Inflati
     return { out: stored, ready: () => done, done };
   }
   const out = new Uint8Array(header.rawBytes);
-  const chunks = header.chunks ?? [stored.byteLength];
-  const chunkRaw = header.chunks ? (header.chunkRawBytes ?? 0) : header.rawBytes;
-  if (chunks.reduce((sum, n) => sum + n, 0) !== stored.byteLength || chunkRaw <= 0) {
-    throw new SnapshotFormatError('snapshot chunk table does not match the payload');
-  }
+  const layout = checkedLayout(header, stored.byteLength);
   const jobs: (() => Promise<void>)[] = [];
   const finished: Promise<void>[] = [];
-  let storedAt = 0;
-  chunks.forEach((length, i) => {
-    const input = stored.subarray(storedAt, storedAt + length);
-    storedAt += length;
-    const target = out.subarray(i * chunkRaw, Math.min((i + 1) * chunkRaw, header.rawBytes));
+  for (const chunk of layout) {
+    const input = stored.subarray(chunk.storedStart, chunk.storedEnd);
+    const target = out.subarray(chunk.rawStart, chunk.rawEnd);
     let settle: { resolve: () => void; reject: (error: unknown) => void } | undefined;
     const chunkDone = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
@@ -282,7 +340,7 @@ function startDecompression(stored: Uint8Array, header: SnapshotHeader): Inflati
         settle?.reject(error);
       }),
     );
-  });
+  }
   // A few at a time, in order: each decompressor holds its window and output chunk (several MB).
   const next = async (): Promise<void> => {
     for (let job = jobs.shift(); job; job = jobs.shift()) await job();
@@ -292,9 +350,86 @@ function startDecompression(stored: Uint8Array, header: SnapshotHeader): Inflati
   done.catch(() => {});
   return {
     out,
-    ready: (end) => Promise.all(finished.slice(0, Math.ceil(end / chunkRaw))).then(() => {}),
+    ready: (end) => Promise.all(finished.filter((_, i) => (layout[i]?.rawStart ?? 0) < end)).then(() => {}),
     done,
   };
+}
+
+function checkedLayout(header: SnapshotHeader, storedBytes: number) {
+  const layout = chunkLayout(header);
+  const last = layout.at(-1);
+  if (
+    !last ||
+    last.storedEnd !== storedBytes ||
+    last.rawEnd !== header.rawBytes ||
+    layout.some((c) => c.rawEnd <= c.rawStart)
+  ) {
+    throw new SnapshotFormatError('snapshot chunk table does not match the payload');
+  }
+  return layout;
+}
+
+/**
+ * The compressed bytes of raw range [start, end) of a verified snapshot, packed to be inflated in
+ * another thread ({@link inflatePart}): a partition's share. `start` and `end` must be chunk
+ * boundaries (encodeSnapshot cuts chunks at the boundaries the payload gives, see chunkRaw).
+ */
+export interface PackedPart {
+  compression: SnapshotCompression;
+  rawBytes: number;
+  /** Raw and stored length of each chunk, in order. */
+  chunks: [raw: number, stored: number][];
+  /** The chunks' stored bytes, one after the other, in a buffer of their own (transferable). */
+  stored: Uint8Array;
+}
+
+export function packPart(bytes: Uint8Array, start: number, end: number): PackedPart {
+  const { header, payloadOffset } = readSnapshotHeader(bytes);
+  const payload = bytes.subarray(payloadOffset);
+  if (header.compression === 'none') {
+    return {
+      compression: 'none',
+      rawBytes: end - start,
+      chunks: [[end - start, end - start]],
+      stored: payload.slice(start, end),
+    };
+  }
+  const layout = checkedLayout(header, payload.byteLength).filter(
+    (c) => c.rawStart >= start && c.rawEnd <= end,
+  );
+  const first = layout[0];
+  const last = layout.at(-1);
+  if (!first || !last || first.rawStart !== start || last.rawEnd !== end) {
+    throw new SnapshotFormatError(`snapshot chunks are not cut at ${start}..${end}`);
+  }
+  return {
+    compression: header.compression,
+    rawBytes: end - start,
+    chunks: layout.map((c) => [c.rawEnd - c.rawStart, c.storedEnd - c.storedStart]),
+    stored: payload.slice(first.storedStart, last.storedEnd),
+  };
+}
+
+/** Inflates a {@link PackedPart} into one buffer of its raw size. */
+export async function inflatePart(part: PackedPart): Promise<Uint8Array> {
+  if (part.compression === 'none') return part.stored;
+  const out = new Uint8Array(part.rawBytes);
+  let raw = 0;
+  let stored = 0;
+  const jobs: Promise<void>[] = [];
+  for (const [rawLength, storedLength] of part.chunks) {
+    jobs.push(
+      decompress(
+        part.stored.subarray(stored, stored + storedLength),
+        part.compression,
+        out.subarray(raw, raw + rawLength),
+      ),
+    );
+    raw += rawLength;
+    stored += storedLength;
+  }
+  await Promise.all(jobs);
+  return out;
 }
 
 function decompress(stored: Uint8Array, compression: SnapshotCompression, target: Uint8Array): Promise<void> {

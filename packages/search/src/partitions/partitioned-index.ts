@@ -160,6 +160,14 @@ export class PartitionedIndex {
    * Layout: magic "APX1", varint header length, header JSON ({@link ContainerHeader}), payloads.
    */
   serialize(): Uint8Array {
+    return this.serializeForSnapshot().raw;
+  }
+
+  /**
+   * The payload, its article count and where each partition starts: the snapshot codec cuts its
+   * compressed chunks there, so a worker thread can inflate just its partitions.
+   */
+  serializeForSnapshot(): { raw: Uint8Array; articleCount: number; boundaries: number[] } {
     const keys = this.partitionKeys();
     const payloads = keys.map((key) => this.payloadOf(key));
     const header: ContainerHeader = {
@@ -176,12 +184,14 @@ export class PartitionedIndex {
     const head = out.finish();
     const all = new Uint8Array(head.byteLength + payloads.reduce((sum, p) => sum + p.byteLength, 0));
     all.set(head, 0);
+    const boundaries: number[] = [];
     let at = head.byteLength;
     for (const payload of payloads) {
+      boundaries.push(at);
       all.set(payload, at);
       at += payload.byteLength;
     }
-    return all;
+    return { raw: all, articleCount: this.size, boundaries };
   }
 
   private payloadOf(key: string): Uint8Array {
@@ -264,10 +274,10 @@ interface ContainerHeader {
 const MAGIC = new TextEncoder().encode('APX1');
 
 /** Bytes that hold the magic and the header's length. */
-export const CONTAINER_PREAMBLE = MAGIC.length + 5;
+const CONTAINER_PREAMBLE = MAGIC.length + 5;
 
 /** Where the container header ends (needs {@link CONTAINER_PREAMBLE} bytes). */
-export function containerHeaderEnd(bytes: Uint8Array): number {
+function containerHeaderEnd(bytes: Uint8Array): number {
   checkMagic(bytes);
   const reader = new VarintReader(bytes, MAGIC.length);
   const length = reader.read();

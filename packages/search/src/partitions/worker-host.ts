@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ArchiveIndex } from '../archive-index';
 import type { SearchHit } from '../search';
+import { inflatePart, type PackedPart } from '../snapshot-codec';
 import { LocalPartitionHost } from './local-host';
 import type {
   BonusRequest,
@@ -73,14 +74,14 @@ export class WorkerPartitionHost implements PartitionHost {
   }
 
   /**
-   * Hands a partition's payload (archive-index-codec.ts) to the worker, which decodes it. The
-   * bytes are moved, not copied: pass a buffer of its own (e.g. `payload.slice()`).
+   * Hands a partition's compressed chunks to the worker, which inflates and decodes them. The
+   * bytes are moved, not copied (`packPart` gives them a buffer of their own).
    */
-  load(key: string, payload: Uint8Array): Promise<void> {
+  load(key: string, part: PackedPart): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve: () => resolve(), reject });
-      this.worker.postMessage({ id, method: 'load', args: [key, payload] }, [payload.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, method: 'load', args: [key, part] }, [part.stored.buffer as ArrayBuffer]);
     });
   }
 
@@ -129,21 +130,24 @@ export function servePartitionsIfWorker(): boolean {
   const port = parentPort;
   const partitions = new Map<string, ArchiveIndex>();
   const host = new LocalPartitionHost(partitions);
-  port.on('message', ({ id, method, args }: { id: number; method: HostMethod | 'load'; args: unknown[] }) => {
-    try {
-      let result: unknown;
-      if (method === 'load') {
-        const [key, payload] = args as [string, Uint8Array];
-        partitions.set(key, ArchiveIndex.deserialize(payload));
-      } else {
-        result = (host[method] as (...a: unknown[]) => unknown).apply(host, args);
+  port.on(
+    'message',
+    async ({ id, method, args }: { id: number; method: HostMethod | 'load'; args: unknown[] }) => {
+      try {
+        let result: unknown;
+        if (method === 'load') {
+          const [key, part] = args as [string, PackedPart];
+          partitions.set(key, ArchiveIndex.deserialize(await inflatePart(part)));
+        } else {
+          result = (host[method] as (...a: unknown[]) => unknown).apply(host, args);
+        }
+        port.postMessage({ id, result } satisfies Reply);
+      } catch (error) {
+        const e = error instanceof Error ? error : new Error(String(error));
+        port.postMessage({ id, error: { name: e.name, message: e.message } } satisfies Reply);
       }
-      port.postMessage({ id, result } satisfies Reply);
-    } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ id, error: { name: e.name, message: e.message } } satisfies Reply);
-    }
-  });
+    },
+  );
   return true;
 }
 

@@ -1,12 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { openSnapshot } from '../snapshot-codec';
+import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot-codec';
 import { PartitionedSearch } from './coordinator';
-import {
-  CONTAINER_PREAMBLE,
-  containerHeaderEnd,
-  partitionRanges,
-  readContainerHeader,
-} from './partitioned-index';
+import { partitionRanges, readContainerHeader } from './partitioned-index';
 import { type WorkerHostOptions, WorkerPartitionHost } from './worker-host';
 
 /**
@@ -26,10 +21,12 @@ export interface WorkerLoadOptions extends WorkerHostOptions {
 
 /**
  * Loads a stored snapshot (snapshot-codec.ts, a PartitionedIndex payload) into worker threads
- * and returns a search over them: the workers start at once (their start-up overlaps the
- * decompression), this thread verifies and decompresses, and each partition is handed to its
- * worker as soon as its bytes are in, so decoding runs on every worker in parallel while later
- * partitions still inflate. Partitions are spread so that workers get similar byte counts.
+ * and returns a search over them: the workers start at once (their start-up overlaps the checksum),
+ * this thread verifies the snapshot and reads the partition table, and each worker gets the
+ * compressed chunks of its partitions (the codec cuts chunks at partition starts), which it
+ * inflates and decodes itself: both run on every worker in parallel, and the decompressed
+ * archive never exists whole in one thread. Partitions are spread so that workers get similar
+ * byte counts.
  *
  * @example
  * const search = await loadSnapshotIntoWorkers(bytes, { workers: 2, script: workerScript });
@@ -43,27 +40,22 @@ export async function loadSnapshotIntoWorkers(
     WorkerPartitionHost.start(options),
   );
   try {
-    const { out: payload, ready, done } = openSnapshot(stored);
-    await ready(Math.min(payload.byteLength, CONTAINER_PREAMBLE));
-    await ready(containerHeaderEnd(payload));
-    const { header, offset } = readContainerHeader(payload);
-    const ranges = partitionRanges(header, offset);
+    // Checked here once (the workers start meanwhile); each worker inflates only its partitions.
+    const header = verifySnapshot(stored);
+    const firstChunk = chunkLayout(header)[0];
+    const head = await inflatePart(packPart(stored, 0, firstChunk?.rawEnd ?? 0));
+    const { header: container, offset } = readContainerHeader(head);
+    const ranges = partitionRanges(container, offset);
     const load = new Array<number>(hosts.length).fill(0);
-    const owner = new Map<string, WorkerPartitionHost>();
-    for (const range of [...ranges].sort((a, b) => b.end - b.start - (a.end - a.start))) {
-      const least = load.indexOf(Math.min(...load));
-      load[least] = (load[least] ?? 0) + (range.end - range.start);
-      owner.set(range.key, hosts[least] as WorkerPartitionHost);
-    }
-    const loads: Promise<void>[] = [];
-    for (const range of ranges) {
-      await ready(range.end);
-      // A copy of its own, moved to the worker (this thread's payload buffer is dropped after).
-      loads.push(
-        (owner.get(range.key) as WorkerPartitionHost).load(range.key, payload.slice(range.start, range.end)),
-      );
-    }
-    await Promise.all([...loads, done]);
+    const loads = [...ranges]
+      .sort((a, b) => b.end - b.start - (a.end - a.start))
+      .map((range) => {
+        const least = load.indexOf(Math.min(...load));
+        load[least] = (load[least] ?? 0) + (range.end - range.start);
+        const host = hosts[least] as WorkerPartitionHost;
+        return host.load(range.key, packPart(stored, range.start, range.end));
+      });
+    await Promise.all(loads);
     return await PartitionedSearch.open(hosts);
   } catch (error) {
     await Promise.all(hosts.map((host) => host.close()));
