@@ -140,11 +140,15 @@ export function snapshotTermId(index: MiniSearch<any>, term: string): number | u
 
 /**
  * The postings of one term, decoded on first use. MiniSearch reads and writes term data only
- * through the `Map` API, so a `Map` that fills itself before its first use is indistinguishable.
+ * through the `Map` API (get, set, delete, has, size, iteration), so an object that offers that API
+ * and builds a real `Map` on first use is indistinguishable. It is not a `Map` subclass: a `Map`
+ * allocates its hash table at construction, and a loaded index has one term data per term (300k
+ * at 100k articles), most never searched.
  */
-export class LazyTermData extends Map<number, Map<number, number>> {
+export class LazyTermData implements TermData {
   private source: Uint8Array | null;
   private offset: number;
+  private map: TermData | null = null;
 
   /**
    * Position of the term in the snapshot's term table: the id under which the archive snapshot
@@ -153,7 +157,6 @@ export class LazyTermData extends Map<number, Map<number, number>> {
   readonly termId: number;
 
   constructor(source: Uint8Array, offset: number, termId: number) {
-    super();
     this.termId = termId;
     this.source = source;
     this.offset = offset;
@@ -168,7 +171,7 @@ export class LazyTermData extends Map<number, Map<number, number>> {
   postingCount(): number {
     if (this.source === null) {
       let n = 0;
-      for (const docs of super.values()) n += docs.size;
+      for (const docs of this.decoded().values()) n += docs.size;
       return n;
     }
     const reader = new VarintReader(this.source, this.offset);
@@ -184,7 +187,7 @@ export class LazyTermData extends Map<number, Map<number, number>> {
 
   /** Posting count of one field, read without decoding the postings of the field itself. */
   fieldCount(fieldId: number): number {
-    if (this.source === null) return super.get(fieldId)?.size ?? 0;
+    if (this.source === null) return this.decoded().get(fieldId)?.size ?? 0;
     const reader = new VarintReader(this.source, this.offset);
     for (let f = reader.read(); f > 0; f--) {
       const id = reader.read();
@@ -205,7 +208,7 @@ export class LazyTermData extends Map<number, Map<number, number>> {
     begin?: (count: number) => void,
   ): number {
     if (this.source === null) {
-      const docs = super.get(fieldId);
+      const docs = this.decoded().get(fieldId);
       if (!docs) return 0;
       begin?.(docs.size);
       for (const [shortId, freq] of docs) fn(shortId, freq);
@@ -230,10 +233,14 @@ export class LazyTermData extends Map<number, Map<number, number>> {
     return 0;
   }
 
-  private materialise(): void {
+  /** The postings as a Map, decoded on the first call. */
+  private decoded(): TermData {
+    if (this.map) return this.map;
+    const map: TermData = new Map();
     const source = this.source;
-    if (source === null) return;
     this.source = null;
+    this.map = map;
+    if (source === null) return map;
     const reader = new VarintReader(source, this.offset);
     const fields = reader.read();
     for (let f = 0; f < fields; f++) {
@@ -245,55 +252,51 @@ export class LazyTermData extends Map<number, Map<number, number>> {
         shortId += reader.read();
         docs.set(shortId, reader.read());
       }
-      super.set(fieldId, docs);
+      map.set(fieldId, docs);
     }
+    return map;
   }
 
-  override get size(): number {
-    this.materialise();
-    return super.size;
+  get size(): number {
+    return this.decoded().size;
   }
-  override get(key: number): Map<number, number> | undefined {
-    this.materialise();
-    return super.get(key);
+  get(key: number): Map<number, number> | undefined {
+    return this.decoded().get(key);
   }
-  override has(key: number): boolean {
-    this.materialise();
-    return super.has(key);
+  has(key: number): boolean {
+    return this.decoded().has(key);
   }
-  override set(key: number, value: Map<number, number>): this {
-    this.materialise();
-    return super.set(key, value);
+  set(key: number, value: Map<number, number>): this {
+    this.decoded().set(key, value);
+    return this;
   }
-  override delete(key: number): boolean {
-    this.materialise();
-    return super.delete(key);
+  delete(key: number): boolean {
+    return this.decoded().delete(key);
   }
-  override clear(): void {
+  clear(): void {
     this.source = null;
-    super.clear();
+    this.map = new Map();
   }
-  override forEach(
-    callback: (value: Map<number, number>, key: number, map: Map<number, Map<number, number>>) => void,
+  forEach(
+    callback: (value: Map<number, number>, key: number, map: TermData) => void,
     thisArg?: unknown,
   ): void {
-    this.materialise();
-    super.forEach(callback, thisArg);
+    this.decoded().forEach((value, key) => callback.call(thisArg, value, key, this));
   }
-  override entries(): MapIterator<[number, Map<number, number>]> {
-    this.materialise();
-    return super.entries();
+  entries(): MapIterator<[number, Map<number, number>]> {
+    return this.decoded().entries();
   }
-  override keys(): MapIterator<number> {
-    this.materialise();
-    return super.keys();
+  keys(): MapIterator<number> {
+    return this.decoded().keys();
   }
-  override values(): MapIterator<Map<number, number>> {
-    this.materialise();
-    return super.values();
+  values(): MapIterator<Map<number, number>> {
+    return this.decoded().values();
   }
-  override [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
+  [Symbol.iterator](): MapIterator<[number, Map<number, number>]> {
     return this.entries();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Map';
   }
 }
 
@@ -343,7 +346,7 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
   }
   const postings = reader.readBytes(reader.read());
   for (let t = 0; t < termCount; t++) {
-    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number, t));
+    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number, t) as TermData);
   }
   adoptFieldLengths(index, dense);
   return index;

@@ -391,7 +391,7 @@ export function packPart(bytes: Uint8Array, start: number, end: number): PackedP
       compression: 'none',
       rawBytes: end - start,
       chunks: [[end - start, end - start]],
-      stored: payload.slice(start, end),
+      stored: copyOf(payload.subarray(start, end)),
     };
   }
   const layout = checkedLayout(header, payload.byteLength).filter(
@@ -406,8 +406,18 @@ export function packPart(bytes: Uint8Array, start: number, end: number): PackedP
     compression: header.compression,
     rawBytes: end - start,
     chunks: layout.map((c) => [c.rawEnd - c.rawStart, c.storedEnd - c.storedStart]),
-    stored: payload.slice(first.storedStart, last.storedEnd),
+    stored: copyOf(payload.subarray(first.storedStart, last.storedEnd)),
   };
+}
+
+/**
+ * A copy in a buffer of its own, whatever `bytes` is: `Buffer#slice` returns a view, and moving a
+ * view's buffer to a worker would take the whole snapshot with it.
+ */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
 }
 
 /** Inflates a {@link PackedPart} into one buffer of its raw size. */

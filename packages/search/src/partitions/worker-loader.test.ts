@@ -18,7 +18,8 @@ describe('loadSnapshotIntoWorkers', () => {
   let search: PartitionedSearch;
   beforeAll(async () => {
     for (const article of fixtures) index.applyUpsert(article);
-    const stored = await encodeSnapshot(index, { chunkBytes: 4096 });
+    // A Buffer, as readFile and S3 give it (its slice is a view: the loader must copy).
+    const stored = Buffer.from(await encodeSnapshot(index, { chunkBytes: 4096 }));
     search = await loadSnapshotIntoWorkers(stored, {
       workers: 2,
       script: new URL('./worker-main.ts', import.meta.url),
