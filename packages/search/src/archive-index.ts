@@ -11,7 +11,7 @@ import { FacetCodes } from './facets';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from './index-definition';
 import { snapshotTermId } from './minisearch-codec';
 import { shortIdOf } from './minisearch-internals';
-import { runSearch, type SearchRequest, type SearchResponse } from './search';
+import { runSearch, type SearchRequest, type SearchResponse, simpleHits } from './search';
 import { type SuggestResponse, suggest } from './suggest';
 
 /**
@@ -136,13 +136,7 @@ export class ArchiveIndex {
 
   /** Convenience: the first `limit` hits of `q` by relevance (all words must match). */
   search(q: string, limit = 10): SimpleHit[] {
-    return this.query({ q, limit }).results.map(({ id, title, publishedAt, place, score }) => ({
-      id,
-      title,
-      publishedAt,
-      place,
-      score,
-    }));
+    return simpleHits(this.query({ q, limit }));
   }
 
   // ---- read access for the engine (search.ts, suggest.ts) ----

@@ -281,7 +281,7 @@ export class LazyTermData implements TermData {
     callback: (value: Map<number, number>, key: number, map: TermData) => void,
     thisArg?: unknown,
   ): void {
-    this.decoded().forEach((value, key) => callback.call(thisArg, value, key, this));
+    for (const [key, value] of this.decoded()) callback.call(thisArg, value, key, this);
   }
   entries(): MapIterator<[number, Map<number, number>]> {
     return this.decoded().entries();

@@ -1,4 +1,4 @@
-import type { ArchiveIndex, DatedArticle, IndexedArticle } from './archive-index';
+import type { ArchiveIndex, DatedArticle, IndexedArticle, SimpleHit } from './archive-index';
 import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
@@ -372,6 +372,17 @@ export function normaliseRequest(request: SearchRequest): NormalisedRequest {
       tags: request.tags ?? [],
     },
   };
+}
+
+/** The short form of a response's hits (`search()` conveniences and tests). */
+export function simpleHits(response: SearchResponse): SimpleHit[] {
+  return response.results.map(({ id, title, publishedAt, place, score }) => ({
+    id,
+    title,
+    publishedAt,
+    place,
+    score,
+  }));
 }
 
 /** A page hit as the response gives it: title and best passage highlighted (HTML-escaped). */

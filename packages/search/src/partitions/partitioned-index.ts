@@ -1,6 +1,7 @@
 import type { Article } from '../../../core/src/article';
+import type { SimpleHit } from '../archive-index';
 import { ArchiveIndex } from '../archive-index';
-import type { SearchRequest, SearchResponse } from '../search';
+import { type SearchRequest, type SearchResponse, simpleHits } from '../search';
 import type { SuggestResponse } from '../suggest';
 import { VarintReader, VarintWriter } from '../varint';
 import { type Placement, runSync, searchSteps, suggestSteps } from './coordinator';
@@ -130,14 +131,8 @@ export class PartitionedIndex {
   }
 
   /** Convenience: the first `limit` hits of `q` by relevance (all words must match). */
-  search(q: string, limit = 10) {
-    return this.query({ q, limit }).results.map(({ id, title, publishedAt, place, score }) => ({
-      id,
-      title,
-      publishedAt,
-      place,
-      score,
-    }));
+  search(q: string, limit = 10): SimpleHit[] {
+    return simpleHits(this.query({ q, limit }));
   }
 
   private placements(): Placement[] {

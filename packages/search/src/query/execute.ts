@@ -76,6 +76,23 @@ function termsToScore(ctx: ExecutionContext, term: string, fuzzy: number, weight
   return out;
 }
 
+/** scoreTerms with the engine's weights and the context's statistics (null: index not clean). */
+function scoreGroups(
+  ctx: ExecutionContext,
+  groups: readonly (readonly ScoredTerm[])[],
+  fields: readonly SearchField[],
+): HitList | null {
+  return scoreTerms(
+    ctx.miniSearch,
+    groups,
+    fields,
+    FIELD_BOOSTS,
+    BM25_PARAMS,
+    ctx.termSets,
+    ctx.dictionary?.stats,
+  );
+}
+
 function leaf(
   ctx: ExecutionContext,
   term: string,
@@ -83,15 +100,7 @@ function leaf(
   fuzzy: number,
   weight = 1,
 ): HitList {
-  const fast = scoreTerms(
-    ctx.miniSearch,
-    [termsToScore(ctx, term, fuzzy, weight)],
-    fields,
-    FIELD_BOOSTS,
-    BM25_PARAMS,
-    ctx.termSets,
-    ctx.dictionary?.stats,
-  );
+  const fast = scoreGroups(ctx, [termsToScore(ctx, term, fuzzy, weight)], fields);
   if (fast) return fast;
   const raw = executeRaw(ctx.miniSearch, {
     queries: [term],
@@ -202,15 +211,7 @@ function weightedTerms(
 ): HitList {
   const list = [...weighted];
   const groups = list.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
-  const fast = scoreTerms(
-    ctx.miniSearch,
-    groups,
-    fields,
-    FIELD_BOOSTS,
-    BM25_PARAMS,
-    ctx.termSets,
-    ctx.dictionary?.stats,
-  );
+  const fast = scoreGroups(ctx, groups, fields);
   if (fast) return fast;
   let out = new HitList(0);
   for (const { term, weight } of list) out = unionHits(out, leaf(ctx, term, fields, 0, weight), ctx.termSets);
