@@ -237,6 +237,18 @@ describe('PartitionedIndex life cycle', () => {
     expect(copy.partitionKeys()).toEqual(['2023-Q1', '2023-Q3']);
   });
 
+  it('moves an article whose new version falls in another period, and removes it from there', () => {
+    const index = PartitionedIndex.empty('quarter');
+    index.applyUpsert(a(1, 10, 1));
+    expect(index.applyUpsert(a(1, 200, 2))).toBe(true);
+    expect(index.search('geneva').map((h) => h.publishedAt.slice(0, 7))).toEqual(['2023-07']);
+    expect(index.versionOf('a1')).toBe(2);
+    expect(index.applyRemove('a1', 3)).toBe(true);
+    expect(index.has('a1')).toBe(false);
+    expect(index.search('geneva')).toEqual([]);
+    expect(index.applyUpsert(a(1, 10, 3))).toBe(false);
+  });
+
   it('re-encodes only the partitions that changed', () => {
     const index = PartitionedIndex.empty('quarter');
     index.applyUpsert(a(1, 10));

@@ -32,8 +32,6 @@ import { type PartitionPeriod, partitionOf } from './period';
  */
 export class PartitionedIndex {
   private readonly partitions = new Map<string, ArchiveIndex>();
-  /** Partition of every id seen (live or removed). */
-  private readonly keyOfId = new Map<string, string>();
   /** Versions of removals of ids no partition has seen. */
   private readonly orphanTombstones = new Map<string, number>();
   /**
@@ -73,14 +71,28 @@ export class PartitionedIndex {
     return this.partitions.get(key);
   }
 
+  /** Highest version applied for an id (an article that moved leaves a tombstone behind). */
   versionOf(id: string): number | undefined {
-    const key = this.keyOfId.get(id);
-    return key === undefined ? this.orphanTombstones.get(id) : this.partitions.get(key)?.versionOf(id);
+    let highest = this.orphanTombstones.get(id);
+    for (const partition of this.partitions.values()) {
+      const version = partition.versionOf(id);
+      if (version !== undefined && (highest === undefined || version > highest)) highest = version;
+    }
+    return highest;
   }
 
   has(id: string): boolean {
-    const key = this.keyOfId.get(id);
-    return key !== undefined && (this.partitions.get(key)?.has(id) ?? false);
+    for (const partition of this.partitions.values()) if (partition.has(id)) return true;
+    return false;
+  }
+
+  /**
+   * The partition holding a live article. Asking each partition costs a lookup per partition (a
+   * few), where a map of every id would cost memory and load time per article.
+   */
+  private keyOf(id: string): string | undefined {
+    for (const [key, partition] of this.partitions) if (partition.has(id)) return key;
+    return undefined;
   }
 
   /** Adds or replaces an article unless a same-or-newer version was already applied. */
@@ -88,7 +100,7 @@ export class PartitionedIndex {
     const seen = this.versionOf(article.id);
     if (seen !== undefined && seen >= article.version) return false;
     const key = partitionOf(article.publishedAt, this.period);
-    const previousKey = this.keyOfId.get(article.id);
+    const previousKey = this.keyOf(article.id);
     if (previousKey !== undefined && previousKey !== key) {
       // Ids carry their instant, so this needs a hand-made id; handled rather than assumed away.
       this.partitions.get(previousKey)?.applyRemove(article.id, article.version);
@@ -99,7 +111,6 @@ export class PartitionedIndex {
       this.partitions.set(key, partition);
     }
     if (!partition.applyUpsert(article)) return false;
-    this.keyOfId.set(article.id, key);
     this.orphanTombstones.delete(article.id);
     this.changed();
     return true;
@@ -107,17 +118,13 @@ export class PartitionedIndex {
 
   /** Removes an article unless a newer version was already applied. */
   applyRemove(id: string, version: number): boolean {
-    const key = this.keyOfId.get(id);
-    if (key === undefined) {
-      const seen = this.orphanTombstones.get(id);
-      if (seen !== undefined && seen > version) return false;
-      this.orphanTombstones.set(id, Math.max(seen ?? 0, version));
-      this.changed();
-      return true;
-    }
-    const changed = this.partitions.get(key)?.applyRemove(id, version) ?? false;
-    if (changed) this.changed();
-    return changed;
+    const seen = this.versionOf(id);
+    if (seen !== undefined && seen > version) return false;
+    const key = this.keyOf(id);
+    if (key === undefined) this.orphanTombstones.set(id, Math.max(seen ?? 0, version));
+    else this.partitions.get(key)?.applyRemove(id, version);
+    this.changed();
+    return true;
   }
 
   /** Runs a search over every partition: see search.ts for the request and coordinator.ts for how. */
@@ -242,7 +249,6 @@ export class PartitionedIndex {
     for (const [key, partition, payload] of partitions) {
       index.partitions.set(key, partition);
       index.payloads.set(key, { version: partition.indexVersion, bytes: payload });
-      for (const id of partition.knownIds()) index.keyOfId.set(id, key);
     }
     for (const [id, version] of header.orphanTombstones) index.orphanTombstones.set(id, version);
     index.generation = header.generation;
