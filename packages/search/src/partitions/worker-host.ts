@@ -137,7 +137,11 @@ export function servePartitionsIfWorker(): boolean {
         let result: unknown;
         if (method === 'load') {
           const [key, part] = args as [string, PackedPart];
-          partitions.set(key, ArchiveIndex.deserialize(await inflatePart(part)));
+          args.length = 0;
+          const raw = await inflatePart(part);
+          // The compressed bytes are garbage from here: let them go before decoding fills the heap.
+          (part as Partial<PackedPart>).stored = undefined;
+          partitions.set(key, ArchiveIndex.deserialize(raw));
         } else {
           result = (host[method] as (...a: unknown[]) => unknown).apply(host, args);
         }
