@@ -75,7 +75,7 @@ function command(): Command {
     .option('--seed <n>', 'seed of the corpus growth and the query draw', positiveInt, 42)
     .option(
       '--workers <n>',
-      'worker threads of the production search function (ARCHIVE_SEARCH_WORKERS; default: one per core when there are several, 0: in thread)',
+      'worker threads of the production search function (ARCHIVE_SEARCH_WORKERS; default 0: in thread)',
       (v) => (v === '0' ? 0 : positiveInt(v)),
     )
     .addOption(new Option('--quiet', 'no progress lines, no table (tests)').hideHelp());

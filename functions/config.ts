@@ -28,9 +28,8 @@ export const FUNCTION_CONFIG = {
     /** Least time between two freshness checks of the snapshot manifest (a conditional GET, 304 when unchanged). */
     ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
     /**
-     * Worker threads the index partitions are loaded into and searched on in parallel; 0 keeps them
-     * in the handler's thread. Unset: one per vCPU when there are several (Lambda gives one vCPU per
-     * 1,769 MB), else 0.
+     * Worker threads the index partitions are loaded into and searched on in parallel (at most one
+     * per vCPU: Lambda gives one per 1,769 MB); 0 or unset keeps them in the handler's thread.
      */
     ARCHIVE_SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   }),

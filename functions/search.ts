@@ -8,10 +8,10 @@
  * conditional read of the manifest at most every `ARCHIVE_INDEX_REFRESH_MS` and swaps in a newer
  * snapshot off the request path.
  *
- * With several vCPUs the index's time partitions are loaded into worker threads, one per vCPU, and
- * every query runs on all of them at once (packages/search/src/partitions/): the cold start and a
- * broad query's latency divide by the number of workers. The workers run this same bundle, which
- * then only serves partitions (`servePartitionsIfWorker`), so the function stays one file.
+ * With `ARCHIVE_SEARCH_WORKERS` set, the index's time partitions are loaded into that many worker
+ * threads (at most one per vCPU), and every query runs on all of them at once
+ * (packages/search/src/partitions/). The workers run this same bundle, which then only serves
+ * partitions (`servePartitionsIfWorker`), so the function stays one file.
  *
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.

@@ -77,7 +77,9 @@ function envOf(fn: HttpFunction | 'indexer'): Record<string, string | undefined>
   }
   const index = { ARCHIVE_INDEX_BUCKET: pathToFileURL(indexDir).href, ARCHIVE_INDEX_PREFIX: 'index/' };
   // Search checks the manifest on every request here (2 s on AWS) so the test need not wait.
-  return fn === 'search' ? { ...base, ...index, ARCHIVE_INDEX_REFRESH_MS: '0' } : { ...base, ...index };
+  // Two partition workers, which run the search bundle itself, whatever this machine's core count.
+  const search = { ARCHIVE_INDEX_REFRESH_MS: '0', ARCHIVE_SEARCH_WORKERS: '2' };
+  return fn === 'search' ? { ...base, ...index, ...search } : { ...base, ...index };
 }
 
 async function start<T>(fn: HttpFunction | 'indexer'): Promise<T> {

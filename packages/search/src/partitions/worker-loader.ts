@@ -5,13 +5,13 @@ import { partitionRanges, readContainerHeader } from './partitioned-index';
 import { type WorkerHostOptions, WorkerPartitionHost } from './worker-host';
 
 /**
- * Worker threads for a search process: `configured` when given, else one per core when there are
- * several (a single core gains nothing from a worker and pays the messaging), else 0 (this thread).
+ * Worker threads for a search process: `configured` when given, else 0 (the loading thread).
+ * Measured on 2 cores (docs/SCALING.md), two workers loaded 100k articles no faster than one
+ * thread (2.85 s both) and held 90 MB more, so workers are opt-in, for functions with more vCPUs
+ * than that; at most one per core is useful.
  */
 export function defaultSearchWorkers(configured?: number): number {
-  if (configured !== undefined) return configured;
-  const cores = availableParallelism();
-  return cores > 1 ? cores : 0;
+  return Math.min(configured ?? 0, availableParallelism());
 }
 
 export interface WorkerLoadOptions extends WorkerHostOptions {
