@@ -189,6 +189,20 @@ export class ArchiveIndex {
     };
   }
 
+  /**
+   * Earliest and latest publication instants of the live articles (null when empty), without the
+   * sort {@link byDate} does: a search function's first query asks for every partition's range.
+   */
+  timeRange(): { firstMs: number; lastMs: number } | null {
+    let firstMs = Number.POSITIVE_INFINITY;
+    let lastMs = Number.NEGATIVE_INFINITY;
+    for (const time of this.timesByShortId) {
+      if (time < firstMs) firstMs = time;
+      if (time > lastMs) lastMs = time;
+    }
+    return firstMs <= lastMs ? { firstMs, lastMs } : null;
+  }
+
   /** Live articles sorted by (publishedAt, id) ascending. */
   byDate(): readonly DatedArticle[] {
     if (!this.dateOrder) {

@@ -35,13 +35,13 @@ import {
  */
 
 export function describePartition(key: string, index: ArchiveIndex): PartitionInfo {
-  const order = index.byDate();
+  const range = index.timeRange();
   return {
     key,
     documentCount: index.size,
     version: index.indexVersion,
-    firstMs: order[0]?.time ?? null,
-    lastMs: order.at(-1)?.time ?? null,
+    firstMs: range?.firstMs ?? null,
+    lastMs: range?.lastMs ?? null,
   };
 }
 
