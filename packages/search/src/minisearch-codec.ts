@@ -301,6 +301,77 @@ export class LazyTermData implements TermData {
 }
 
 /**
+ * MiniSearch's per-document field lengths (`_fieldLength`, a Map of one small array per document)
+ * answered from the snapshot's dense array, which the scorer reads anyway (adoptFieldLengths): a
+ * loaded index then holds no array and no map entry per document for them. MiniSearch only reads
+ * the arrays of documents it did not add itself (its `addFieldLength` fills the array it has just
+ * set), so `get` can return a fresh copy; documents added after loading live in an ordinary Map.
+ */
+class DenseFieldLengths {
+  private readonly added = new Map<number, number[]>();
+
+  constructor(
+    private readonly dense: Uint32Array,
+    private readonly fieldCount: number,
+    private readonly present: Uint8Array,
+    private loaded: number,
+  ) {}
+
+  get(id: number): number[] | undefined {
+    const added = this.added.get(id);
+    if (added || this.present[id] !== 1) return added;
+    return Array.from(this.dense.subarray(id * this.fieldCount, (id + 1) * this.fieldCount));
+  }
+  has(id: number): boolean {
+    return this.present[id] === 1 || this.added.has(id);
+  }
+  set(id: number, lengths: number[]): this {
+    this.forget(id);
+    this.added.set(id, lengths);
+    return this;
+  }
+  delete(id: number): boolean {
+    return this.forget(id) || this.added.delete(id);
+  }
+  clear(): void {
+    this.present.fill(0);
+    this.loaded = 0;
+    this.added.clear();
+  }
+  get size(): number {
+    return this.loaded + this.added.size;
+  }
+  *entries(): Generator<[number, number[]]> {
+    for (let id = 0; id < this.present.length; id++) {
+      if (this.present[id] === 1) yield [id, this.get(id) as number[]];
+    }
+    yield* this.added.entries();
+  }
+  *keys(): Generator<number> {
+    for (const [id] of this.entries()) yield id;
+  }
+  *values(): Generator<number[]> {
+    for (const [, lengths] of this.entries()) yield lengths;
+  }
+  forEach(callback: (lengths: number[], id: number, map: this) => void): void {
+    for (const [id, lengths] of this.entries()) callback(lengths, id, this);
+  }
+  [Symbol.iterator](): Generator<[number, number[]]> {
+    return this.entries();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Map';
+  }
+
+  private forget(id: number): boolean {
+    if (this.present[id] !== 1) return false;
+    this.present[id] = 0;
+    this.loaded--;
+    return true;
+  }
+}
+
+/**
  * Loads an index written by {@link encodeMiniSearch}. `options` must be the ones the index was
  * built with (the single index definition), as for `MiniSearch.loadJSON`.
  */
@@ -320,20 +391,22 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
 
   const documentCount = reader.read();
   const dense = new Uint32Array(Math.max(header.nextId, 1) * header.fieldCount);
+  const present = new Uint8Array(Math.max(header.nextId, 1));
   let shortId = 0;
   for (let d = 0; d < documentCount; d++) {
     shortId += reader.read();
     const id = decodeShortUtf8(reader.readBytes(reader.read()));
-    const lengths = new Array<number>(header.fieldCount);
     for (let field = 0; field < header.fieldCount; field++) {
-      const length = reader.read();
-      lengths[field] = length;
-      dense[shortId * header.fieldCount + field] = length;
+      dense[shortId * header.fieldCount + field] = reader.read();
     }
+    present[shortId] = 1;
     ms._documentIds.set(shortId, id);
     ms._idToShortId.set(id, shortId);
-    ms._fieldLength.set(shortId, lengths);
   }
+  ms._fieldLength = new DenseFieldLengths(dense, header.fieldCount, present, documentCount) as unknown as Map<
+    number,
+    number[]
+  >;
 
   const termCount = reader.read();
   const terms = new Array<string>(termCount);
