@@ -1,24 +1,18 @@
 import type { ArchiveIndex, DatedArticle, IndexedArticle, SimpleHit } from './archive-index';
-import { type CursorState, decodeCursor, encodeCursor, fingerprint } from './cursor';
+import { type CursorState, encodeCursor } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
-import {
-  type FilterInput,
-  type Filters,
-  hasFilters,
-  onlyDateFilters,
-  passes,
-  resolveFilters,
-} from './filters';
+import { type FilterInput, hasFilters, onlyDateFilters, passes } from './filters';
 import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
 import type { QueryMode } from './query/ast';
 import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from './query/execute';
 import { HitList, TermSetTable } from './query/hit-list';
-import { DEFAULT_LIMIT, DID_YOU_MEAN_BELOW, MAX_LIMIT } from './query/limits';
-import { parseQuery } from './query/parser';
-import { type Plan, planQuery } from './query/plan';
+import { DID_YOU_MEAN_BELOW } from './query/limits';
+import type { Plan } from './query/plan';
+import { type NormalisedRequest, normaliseRequest } from './search-request';
+
 import { bestSnippet, highlightAll } from './snippet';
 import { didYouMean } from './suggest';
 import { selectTopIndices } from './top-k';
@@ -307,70 +301,6 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
     })),
     hasMore: included > limit,
     facets: facets.result(),
-  };
-}
-
-/** A request with its values checked and resolved, as both the engine and the partitions' coordinator need it. */
-export interface NormalisedRequest {
-  q: string;
-  mode: QueryMode;
-  sort: SortOrder;
-  limit: number;
-  filters: Filters;
-  filterInput: FilterInput;
-  /** Whether `q` holds anything but spaces (a query of stop words only has no plan but is a query). */
-  hasQuery: boolean;
-  plan: Plan | null;
-  fingerprint: string;
-  after: CursorState | null;
-  /** The request as the response echoes it. */
-  echo: SearchResponse['query'];
-}
-
-/** Checks and resolves a request. Throws QueryError / SearchRequestError for 400s. */
-export function normaliseRequest(request: SearchRequest): NormalisedRequest {
-  const q = (request.q ?? '').trim();
-  const mode = request.mode ?? 'all';
-  const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
-  const filters = resolveFilters(request);
-  const ast = parseQuery(q, mode);
-  const hasQuery = ast !== null;
-  // Relevance is meaningless without a query: list newest first.
-  const sort: SortOrder =
-    !hasQuery && (request.sort ?? 'relevance') === 'relevance' ? 'newest' : (request.sort ?? 'relevance');
-  const fp = fingerprint([q, mode, sort, filters]);
-  const after = request.cursor ? decodeCursor(request.cursor, fp) : null;
-  const filterInput: FilterInput = {
-    from: request.from,
-    to: request.to,
-    place: request.place,
-    source: request.source,
-    language: request.language,
-    tags: request.tags,
-  };
-  return {
-    q,
-    mode,
-    sort,
-    limit,
-    filters,
-    filterInput,
-    hasQuery,
-    plan: ast && planQuery(ast, mode),
-    fingerprint: fp,
-    after,
-    echo: {
-      q,
-      mode,
-      sort,
-      limit,
-      from: request.from ?? null,
-      to: request.to ?? null,
-      place: request.place ?? null,
-      source: request.source ?? null,
-      language: request.language ?? null,
-      tags: request.tags ?? [],
-    },
   };
 }
 

@@ -5,7 +5,8 @@ import { sequenceTerms } from '../proximity';
 import type { QueryMode } from '../query/ast';
 import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
-import { normaliseRequest, type SearchHit, type SearchRequest, type SearchResponse } from '../search';
+import type { SearchHit, SearchRequest, SearchResponse } from '../search';
+import { normaliseRequest } from '../search-request';
 import {
   applySpellingFixes,
   completionRequest,

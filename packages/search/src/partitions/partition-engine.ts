@@ -9,12 +9,12 @@ import {
   hitTimes,
   listByDate,
   matchRequest,
-  normaliseRequest,
   proximityScorer,
   rankHits,
   renderHit,
   type SearchHit,
 } from '../search';
+import { normaliseRequest } from '../search-request';
 import { surfaceForm } from '../suggest';
 import {
   type Candidate,

@@ -49,23 +49,13 @@ export class HitList {
 
   /** Removes the hits whose short id is in `other` (in place). */
   subtract(other: HitList): this {
-    const { ids, scores, termSets } = this;
     const drop = other.ids;
     let j = 0;
-    let w = 0;
-    for (let r = 0; r < this.size; r++) {
-      const id = ids[r] as number;
+    // `filter` visits ids in ascending order, as `other`'s are: one merge pass.
+    return this.filter((id) => {
       while (j < other.size && (drop[j] as number) < id) j++;
-      if (j < other.size && drop[j] === id) continue;
-      if (w !== r) {
-        ids[w] = id;
-        scores[w] = scores[r] as number;
-        termSets[w] = termSets[r] as number;
-      }
-      w++;
-    }
-    this.size = w;
-    return this;
+      return !(j < other.size && drop[j] === id);
+    });
   }
 }
 
