@@ -1,5 +1,5 @@
 import MiniSearch, { type Options } from 'minisearch';
-import { adoptFieldLengths, stateOf } from './minisearch-internals';
+import { adoptFieldLengths, adoptSortedTerms, stateOf } from './minisearch-internals';
 import { DenseFieldLengths, LazyTermData } from './minisearch-lazy-state';
 import { VarintReader, VarintWriter } from './varint';
 
@@ -81,7 +81,8 @@ export function encodeMiniSearch(index: MiniSearch<any>): Uint8Array {
     for (let field = 0; field < fieldCount; field++) out.write(lengths[field] ?? 0);
   }
 
-  const terms = [...ms._index];
+  // In code-unit order: the decoder builds the radix tree straight from a sorted list.
+  const terms = [...ms._index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   out.write(terms.length);
   const postings = new VarintWriter(1 << 12);
   for (const [term, data] of terms) {
@@ -128,7 +129,7 @@ function decodeShortUtf8(bytes: Uint8Array): string {
  */
 // biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
 export function snapshotTermOrder(index: MiniSearch<any>): string[] {
-  return [...stateOf(index)._index].map(([term]) => term);
+  return [...stateOf(index)._index].map(([term]) => term).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -188,9 +189,15 @@ export function decodeMiniSearch<T>(bytes: Uint8Array, options: Options<T>): Min
     offset += reader.read();
   }
   const postings = reader.readBytes(reader.read());
-  for (let t = 0; t < termCount; t++) {
-    ms._index.set(terms[t] as string, new LazyTermData(postings, offsets[t] as number, t) as TermData);
-  }
+  const data = terms.map((_, t) => new LazyTermData(postings, offsets[t] as number, t) as TermData);
+  if (isSorted(terms)) adoptSortedTerms(index, terms, data);
+  else for (let t = 0; t < termCount; t++) ms._index.set(terms[t] as string, data[t] as TermData);
   adoptFieldLengths(index, dense);
   return index;
+}
+
+/** Snapshots written before terms were sorted load through MiniSearch's own inserts. */
+function isSorted(terms: readonly string[]): boolean {
+  for (let t = 1; t < terms.length; t++) if ((terms[t - 1] as string) >= (terms[t] as string)) return false;
+  return true;
 }

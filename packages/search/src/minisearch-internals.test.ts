@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import MiniSearch from 'minisearch';
 import { describe, expect, it } from 'vitest';
 import {
+  adoptSortedTerms,
   documentFrequency,
   executeRaw,
   externalId,
@@ -153,5 +155,64 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
         new TermSetTable(),
       ),
     ).toBeNull();
+  });
+});
+
+describe('adoptSortedTerms (the radix tree built from a sorted term list)', () => {
+  type Tree = Map<string, unknown>;
+  /** The tree with every node's keys sorted: shape and values, whatever the insertion order. */
+  const shape = (node: unknown): unknown =>
+    node instanceof Map
+      ? [...node].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, shape(v)])
+      : node;
+  const sortedEntries = (it: Iterable<[string, unknown]>) => [...it].sort(([a], [b]) => (a < b ? -1 : 1));
+  const treeOf = (ms: MiniSearch) => (ms as unknown as { _index: { _tree: Tree } })._index._tree;
+  const indexOf = (ms: MiniSearch) =>
+    (
+      ms as unknown as {
+        _index: Map<string, unknown> & {
+          atPrefix(p: string): Iterable<[string, unknown]>;
+          fuzzyGet(t: string, d: number): Map<string, unknown>;
+        };
+      }
+    )._index;
+
+  it('gives the tree MiniSearch builds by inserting, and stays updatable', () => {
+    const word = fc.stringMatching(/^[a-cé]{1,6}$/);
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { maxLength: 40 }),
+        fc.array(word, { maxLength: 6 }),
+        (terms, later) => {
+          const built = new MiniSearch({ fields: ['t'] });
+          const adopted = new MiniSearch({ fields: ['t'] });
+          terms.forEach((term, n) => indexOf(built).set(term, n));
+          const sorted = [...terms].sort();
+          adoptSortedTerms(
+            adopted,
+            sorted,
+            sorted.map((term) => terms.indexOf(term)),
+          );
+          expect(shape(treeOf(adopted))).toEqual(shape(treeOf(built)));
+          expect(indexOf(adopted).size).toBe(terms.length);
+          for (const probe of [...terms, ...later, 'a', 'ab', 'é']) {
+            expect(indexOf(adopted).get(probe)).toBe(indexOf(built).get(probe));
+            expect(sortedEntries(indexOf(adopted).atPrefix(probe))).toEqual(
+              sortedEntries(indexOf(built).atPrefix(probe)),
+            );
+            expect(sortedEntries(indexOf(adopted).fuzzyGet(probe, 2))).toEqual(
+              sortedEntries(indexOf(built).fuzzyGet(probe, 2)),
+            );
+          }
+          for (const [n, term] of later.entries()) {
+            for (const index of [indexOf(built), indexOf(adopted)]) {
+              if (n % 2) index.delete(term);
+              else index.set(term, -n);
+            }
+          }
+          expect(sortedEntries(indexOf(adopted))).toEqual(sortedEntries(indexOf(built)));
+        },
+      ),
+    );
   });
 });
