@@ -250,8 +250,13 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
   // Places, sources, languages and empty tag lists repeat across articles: one copy of each
   // (JSON.parse makes a string per occurrence; at 100k articles that is megabytes held for good).
   const shared = new Map<string, string>();
-  const intern = <T extends string | null>(value: T): T =>
-    value === null ? value : ((shared.get(value) ?? (shared.set(value, value), value)) as T);
+  const intern = <T extends string | null>(value: T): T => {
+    if (value === null) return value;
+    const known = shared.get(value);
+    if (known !== undefined) return known as T;
+    shared.set(value, value);
+    return value;
+  };
   const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version], i) => {
     const start = offset;
     offset += lengths[i] ?? 0;

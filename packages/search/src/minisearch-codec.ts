@@ -11,7 +11,8 @@ export { LazyTermData } from './minisearch-lazy-state';
  * Why: `MiniSearch.loadJSON` materialises one `Map` per (term, field) and one entry per posting
  * before the first query can run; at 100k articles that is seconds and gigabytes. This codec keeps
  * all postings in one byte buffer (delta + varint coded) and gives MiniSearch, for each term, a
- * {@link LazyTermData} that decodes its postings on first use. Loading builds only the term tree.
+ * {@link LazyTermData} that decodes its postings on first use. Loading builds only the term tree,
+ * straight from the sorted term table (minisearch-internals' adoptSortedTerms).
  *
  * It reads and restores MiniSearch's private state through `minisearch-internals.ts` (the one
  * description of MiniSearch 7.2's internals); `minisearch-codec.test.ts` pins the behaviour it
@@ -20,7 +21,8 @@ export { LazyTermData } from './minisearch-lazy-state';
  * Layout (all integers are unsigned LEB128 varints):
  *   magic "MSC1", header length, header JSON (counts, fieldIds, averageFieldLength, dirtCount)
  *   documents: count, then per document: shortId delta, id length + UTF-8 id, field lengths
- *   terms: count, then per term: UTF-8 length + bytes, postings length + postings bytes
+ *   terms: count, then per term in UTF-16 code unit order: UTF-8 length + bytes, postings length +
+ *     postings bytes (older snapshots, in tree order, load through MiniSearch's own inserts)
  *   postings of a term: field count, then per field: fieldId, doc count, per doc: shortId delta, freq
  */
 

@@ -186,7 +186,7 @@ describe('adoptSortedTerms (the radix tree built from a sorted term list)', () =
         (terms, later) => {
           const built = new MiniSearch({ fields: ['t'] });
           const adopted = new MiniSearch({ fields: ['t'] });
-          terms.forEach((term, n) => indexOf(built).set(term, n));
+          for (const [n, term] of terms.entries()) indexOf(built).set(term, n);
           const sorted = [...terms].sort();
           adoptSortedTerms(
             adopted,
