@@ -140,8 +140,11 @@ function* proximityBonuses(
   reranked: readonly MergedHit[],
   query: PartitionQuery,
 ): Steps<Map<string, number>> {
-  const byKey = new Map<string, string[]>();
-  for (const hit of reranked) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit.id]);
+  const byKey = groupBy(
+    reranked,
+    (hit) => hit.key,
+    (hit) => hit.id,
+  );
   const answers = (yield {
     method: 'bonuses',
     placements: placements.filter((p) => byKey.has(p.info.key)),
@@ -151,8 +154,11 @@ function* proximityBonuses(
 }
 
 function* renderPage(placements: readonly Placement[], page: readonly MergedHit[]): Steps<SearchHit[]> {
-  const byKey = new Map<string, MergedHit[]>();
-  for (const hit of page) byKey.set(hit.key, [...(byKey.get(hit.key) ?? []), hit]);
+  const byKey = groupBy(
+    page,
+    (hit) => hit.key,
+    (hit) => hit,
+  );
   const owners = placements.filter((p) => byKey.has(p.info.key));
   const answers = (yield {
     method: 'render',
@@ -310,8 +316,21 @@ function noTerms(): GlobalTerms {
 
 /** Groups a round's placements by host: one call per host with the keys of its partitions. */
 function byHost<H>(placements: readonly Placement[]): Map<H, string[]> {
-  const out = new Map<H, string[]>();
-  for (const { host, info } of placements) out.set(host as H, [...(out.get(host as H) ?? []), info.key]);
+  return groupBy(
+    placements,
+    (p) => p.host as H,
+    (p) => p.info.key,
+  );
+}
+
+/** `value` of each item, grouped by `key`, groups in order of first appearance. */
+function groupBy<T, K, V>(items: Iterable<T>, key: (item: T) => K, value: (item: T) => V): Map<K, V[]> {
+  const out = new Map<K, V[]>();
+  for (const item of items) {
+    const group = out.get(key(item));
+    if (group) group.push(value(item));
+    else out.set(key(item), [value(item)]);
+  }
   return out;
 }
 
