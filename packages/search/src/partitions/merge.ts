@@ -6,7 +6,14 @@ import { expansionWeight } from '../query/execute';
 import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
 import type { SortOrder } from '../search';
 import { selectTop } from '../top-k';
-import type { Candidate, GlobalTerms, PartitionResult, TermLookup, TermStats } from './protocol';
+import {
+  type Candidate,
+  frequencyIn,
+  type GlobalTerms,
+  type PartitionResult,
+  type TermLookup,
+  type TermStats,
+} from './protocol';
 
 /**
  * The coordinator's arithmetic, kept pure (no hosts, no I/O) so it can be tested against a single
@@ -56,7 +63,7 @@ export function addTermStats(a: TermStats, b: TermStats): TermStats {
  */
 export function globalTerms(stats: TermStats, lookup: TermLookup): GlobalTerms {
   const n = stats.documentCount;
-  const frequency = (term: string) => (stats.df.get(term) ?? []).reduce((sum, x) => sum + x, 0);
+  const frequency = (term: string) => frequencyIn(stats.df, term);
   const prefixes: GlobalTerms['prefixes'] = new Map();
   for (const typed of lookup.prefixes) {
     const candidates = (stats.prefixes.get(typed) ?? [])

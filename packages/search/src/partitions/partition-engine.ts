@@ -19,6 +19,7 @@ import { surfaceForm } from '../suggest';
 import {
   type Candidate,
   type FeedbackCandidate,
+  frequencyIn,
   fuzzyKey,
   type GlobalTerms,
   type PartitionInfo,
@@ -79,7 +80,7 @@ export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): Ter
 
 /** The archive-wide figures of round 1 as the executor reads them. */
 export function dictionaryOf(global: GlobalTerms): TermDictionary {
-  const frequency = (term: string) => (global.df.get(term) ?? []).reduce((sum, n) => sum + n, 0);
+  const frequency = (term: string) => frequencyIn(global.df, term);
   return {
     fuzzyTerms: (term, maxDistance) =>
       (global.fuzzy.get(fuzzyKey(term, maxDistance)) ?? []).map(([t, distance]) => ({ term: t, distance })),

@@ -160,6 +160,13 @@ export type PartitionHost = {
 
 export type HostMethod = keyof SyncPartitionHost;
 
+/** Documents holding `term` in any field (per-field counts summed), from a `df` table above. */
+export function frequencyIn(df: ReadonlyMap<string, readonly number[]>, term: string): number {
+  let n = 0;
+  for (const count of df.get(term) ?? []) n += count;
+  return n;
+}
+
 /** Key of a fuzzy lookup in {@link TermStats.fuzzy} and {@link GlobalTerms.fuzzy}. */
 export function fuzzyKey(term: string, distance: number): string {
   return `${term}~${distance}`;
