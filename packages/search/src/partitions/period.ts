@@ -7,8 +7,6 @@
  */
 export type PartitionPeriod = 'year' | 'quarter' | 'month';
 
-export const PARTITION_PERIODS: readonly PartitionPeriod[] = ['year', 'quarter', 'month'];
-
 /** The partition key of a publication instant (ISO string or epoch ms). Keys sort chronologically. */
 export function partitionOf(publishedAt: string | number, period: PartitionPeriod): string {
   const date = new Date(publishedAt);
@@ -24,18 +22,4 @@ export function partitionOf(publishedAt: string | number, period: PartitionPerio
     case 'month':
       return `${year}-${String(month + 1).padStart(2, '0')}`;
   }
-}
-
-/** The instants a partition key covers: [startMs, endMs] inclusive, UTC. */
-export function partitionRange(key: string, period: PartitionPeriod): { startMs: number; endMs: number } {
-  const match = /^(\d{4})(?:-Q([1-4])|-(\d{2}))?$/.exec(key);
-  const year = Number(match?.[1]);
-  if (!match || (period === 'year') !== (match[2] === undefined && match[3] === undefined)) {
-    throw new RangeError(`partitionRange: ${key} is not a ${period} key`);
-  }
-  const firstMonth =
-    period === 'quarter' ? (Number(match[2]) - 1) * 3 : period === 'month' ? Number(match[3]) - 1 : 0;
-  const months = period === 'year' ? 12 : period === 'quarter' ? 3 : 1;
-  const startMs = Date.UTC(year, firstMonth, 1);
-  return { startMs, endMs: Date.UTC(year, firstMonth + months, 1) - 1 };
 }
