@@ -16,8 +16,8 @@ import type { CliIo } from '../packages/cli/src/io';
 import { runCli } from '../packages/cli/src/program';
 import { defaultPlugins } from '../packages/local/src/plugins';
 import { createLocalRuntime } from '../packages/local/src/runtime';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { loadPublished } from '../packages/search/src/snapshot-publisher';
+import { loadSegmentedIndex } from '../packages/search/src/segments/segment-store';
+import type { SegmentedIndex } from '../packages/search/src/segments/segmented-index';
 import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 
 const args = process.argv.slice(2);
@@ -139,12 +139,12 @@ try {
 
   // 4. Reindex equals incremental.
   const store = new FsBlobStore(join(dataDir, 'index'));
-  const incremental = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+  const incremental = await loadSegmentedIndex(store);
   const reindexStarted = performance.now();
   await runCli(['reindex', '--data-dir', dataDir], io);
   console.log(`reindex took ${((performance.now() - reindexStarted) / 1000).toFixed(1)} s`);
-  const rebuilt = (await loadPublished(store, () => PartitionedIndex.empty())).index;
-  const observe = (index: PartitionedIndex) =>
+  const rebuilt = await loadSegmentedIndex(store);
+  const observe = (index: SegmentedIndex) =>
     ['oil', 'wheat OR grain', '"crude oil"', 'opec', 'export*', 'tradde~1', 'dollar -yen', ''].map((q) => {
       const { total, results } = index.query({ q, limit: 20 });
       return JSON.stringify({ q, total, results: results.map((r) => [r.id, r.score.toFixed(6)]) });

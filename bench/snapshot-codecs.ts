@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Article } from '../packages/core/src/article';
-import { rebuildIndex } from '../packages/search/src/rebuild';
+import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import { decodeSnapshot, type EncodeOptions, encodeSnapshot } from '../packages/search/src/snapshot-codec';
 
 const { values } = parseArgs({
@@ -51,7 +51,8 @@ const articles: Article[] = readFileSync(values.corpus, 'utf8')
   });
 
 const t0 = performance.now();
-const index = await rebuildIndex(articles);
+const index = PartitionedIndex.empty();
+for (const article of articles) index.applyUpsert(article);
 const buildMs = performance.now() - t0;
 const s0 = performance.now();
 const raw = index.serialize();

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultPlugins } from '../packages/local/src/plugins';
 import { createLocalRuntime } from '../packages/local/src/runtime';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { loadPublished } from '../packages/search/src/snapshot-publisher';
+import { loadSegmented } from '../packages/search/src/segments/segment-store';
+import type { SegmentedIndex } from '../packages/search/src/segments/segmented-index';
 import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { cli } from './cli-helpers';
 
@@ -15,15 +15,13 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function published(dataDir: string): Promise<{ version: number; index: PartitionedIndex }> {
-  const { index, manifest } = await loadPublished(new FsBlobStore(join(dataDir, 'index')), () =>
-    PartitionedIndex.empty(),
-  );
+async function published(dataDir: string): Promise<{ version: number; index: SegmentedIndex }> {
+  const { index, manifest } = await loadSegmented(new FsBlobStore(join(dataDir, 'index')));
   return { version: manifest?.version ?? 0, index };
 }
 
 /** Everything a reader could observe of an index, for a few queries of each kind. */
-function observable(index: PartitionedIndex) {
+function observable(index: SegmentedIndex) {
   const queries = [
     'syria',
     'Geneva',

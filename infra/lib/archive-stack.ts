@@ -3,6 +3,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SEGMENT_PREFIX, STATE_PREFIX } from '../../packages/search/src/segments/segment-manifest';
 import { SNAPSHOT_PREFIX } from '../../packages/search/src/snapshot-manifest';
 import { ArchiveApi } from './api';
 import { ArchiveFunction } from './archive-function';
@@ -103,14 +104,17 @@ export class ArchiveStack extends Stack {
     const indexer = new ArchiveFunction(this, 'Indexer', {
       ...common,
       function: 'indexer',
-      description: 'Applies article changes from the table stream to the index snapshot',
+      description: 'Applies article changes from the table stream to the index segments, and merges them',
       memorySize: settings.indexerMemoryMb,
-      timeout: Duration.minutes(2),
+      // A batch takes seconds; the merges after it (segments/merge-policy.ts) may rewrite a whole
+      // partition now and then, which takes longer.
+      timeout: Duration.minutes(5),
       reservedConcurrentExecutions: INDEXER_STREAM.reservedConcurrency,
       environment: { [ENV.prefix]: INDEX_PREFIX },
     }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write', {
-      // It prunes snapshots older than the last five publications (snapshot-publisher.ts).
-      deleteUnder: `${INDEX_PREFIX}${SNAPSHOT_PREFIX}`,
+      // It collects segments and states no kept publication needs (segments/garbage.ts), and the
+      // whole snapshots of earlier builds once converted.
+      deleteUnder: [SEGMENT_PREFIX, STATE_PREFIX, SNAPSHOT_PREFIX].map((under) => `${INDEX_PREFIX}${under}`),
     });
 
     this.deadLetters = new Queue(this, 'IndexerDeadLetters', {

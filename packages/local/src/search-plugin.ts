@@ -5,6 +5,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { registerSearchRoutes } from '../../api/src/routes/search';
 import { IndexLoader } from '../../search/src/index-loader';
 import { LocalIndexer } from '../../search/src/local-indexer';
+import { loadSegmented } from '../../search/src/segments/segment-store';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
 import { decodeChangeRecord } from '../../store/src/stream-records';
 import type { LocalPlugin } from './plugins';
@@ -34,10 +35,13 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       const store = new FsBlobStore(context.dataDir ? join(context.dataDir, 'index') : (scratch as string), {
         durable: context.dataDir !== null,
       });
-      const loader = await IndexLoader.open({ store });
+      // Loaded once: the indexer changes this index in place and search serves it.
+      const loaded = await loadSegmented(store);
+      const loader = IndexLoader.serving({ store, followStore: false }, loaded);
       let lastChangeAt: string | null = null;
       const indexer = new LocalIndexer<DynamoDBRecord>({
         store,
+        initial: loaded,
         decode: decodeChangeRecord,
         flushIntervalMs: options.flushIntervalMs,
         persistIntervalMs: options.persistIntervalMs,
@@ -56,9 +60,9 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         states: () => context.repository.scanStates(),
         load: (ids) => context.repository.getMany(ids),
       });
-      const loaded = loader.current();
+      const served = loader.current();
       context.log(
-        `index v${loaded.version}: ${loaded.articleCount} articles` +
+        `index v${served.version}: ${served.articleCount} articles` +
           (report.upserted || report.removed || report.rebuilt
             ? ` (caught up: ${report.upserted} indexed, ${report.removed} removed${report.rebuilt ? ', rebuilt' : ''})`
             : ''),

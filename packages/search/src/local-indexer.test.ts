@@ -8,7 +8,7 @@ import { FsBlobStore } from '../../store/src/blob-store-fs';
 import type { ArticleChange } from '../../store/src/changes';
 import { IndexLoader } from './index-loader';
 import { LocalIndexer, type ReconcileSource } from './local-indexer';
-import { readManifest } from './snapshot-publisher';
+import { readPointer as readManifest } from './segments/segment-store';
 
 let dir: string;
 let fs: FsBlobStore;

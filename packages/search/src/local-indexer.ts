@@ -3,6 +3,7 @@ import type { BlobStore } from '../../store/src/blob-store';
 import type { ArticleChange } from '../../store/src/changes';
 import { applyChange, type BatchResult, type ChangeItem, Indexer, type IndexState } from './indexer';
 import { rebuildIndex } from './rebuild';
+import type { LoadedSegments } from './segments/segment-store';
 
 /** What the store holds for one article id: its current version, live or taken down. */
 export interface StoredArticleState {
@@ -44,6 +45,8 @@ export interface LocalIndexerOptions<R> {
   onIndexChanged?: (state: IndexState) => void;
   /** Failed records and background errors; the next start's reconciliation repairs both. */
   onError?: (error: unknown, recordId?: string) => void;
+  /** The publication this process already loaded (shared with the search side). */
+  initial?: LoadedSegments;
 }
 
 /**
@@ -66,7 +69,11 @@ export class LocalIndexer<R> {
   private closed = false;
 
   constructor(private readonly options: LocalIndexerOptions<R>) {
-    this.indexer = new Indexer({ store: options.store, onIndexChanged: options.onIndexChanged });
+    this.indexer = new Indexer({
+      store: options.store,
+      onIndexChanged: options.onIndexChanged,
+      initial: options.initial,
+    });
   }
 
   /** The sink: accepts one committed change record. */
@@ -187,6 +194,9 @@ export class LocalIndexer<R> {
         .publish()
         .then(() => {
           this.lastPublishMs = performance.now() - started;
+          // Merges between persists, never on an ingest's path; the budget bounds how long one
+          // round keeps changes waiting behind the indexer's lock.
+          return this.indexer.maintain({ budgetMs: MERGE_BUDGET_MS });
         })
         .catch((error: unknown) => this.options.onError?.(error));
     }, interval);
@@ -195,6 +205,8 @@ export class LocalIndexer<R> {
 
   private lastPublishMs = 0;
 }
+
+const MERGE_BUDGET_MS = 1_000;
 
 /** Every live article and tombstone of the store, loading full articles in chunks. */
 async function* scanStore(source: ReconcileSource, chunkSize: number) {
