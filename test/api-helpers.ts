@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
+import { createLocalRuntime, type LocalRuntime } from '@archive/local';
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,8 +1,6 @@
-import type { ArchiveIndex, IndexedArticle } from '../archive-index';
-import { FacetCounter } from '../facets';
-import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
-import { RERANK_DEPTH } from '../proximity';
-import { prefixScope, type TermDictionary } from '../query/execute';
+import type { ArchiveIndex } from '../documents/archive-index';
+import { FacetCounter } from '../documents/facets';
+import type { IndexedArticle } from '../documents/indexed-article';
 import {
   bestByScore,
   feedbackDocs,
@@ -13,9 +11,17 @@ import {
   rankHits,
   renderHit,
   type SearchHit,
-} from '../search';
-import { normaliseRequest } from '../search-request';
-import { surfaceForm } from '../suggest';
+} from '../documents/search';
+import {
+  collectionStatistics,
+  fieldFrequencies,
+  fuzzyTerms,
+  prefixTerms,
+} from '../minisearch/minisearch-internals';
+import { prefixScope, type TermDictionary } from '../query/execute';
+import { normaliseRequest } from '../query/search-request';
+import { surfaceForm } from '../query/suggest';
+import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,
   type FeedbackCandidate,
