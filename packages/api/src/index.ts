@@ -4,4 +4,6 @@ export * from './function-config';
 export * from './ingest-service';
 export * from './limits';
 export * from './query';
+export * from './routes/export';
+export * from './routes/feeds';
 export * from './routes/search';

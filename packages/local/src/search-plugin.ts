@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerSearchRoutes } from '@archive/api';
+import { registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
 import { IndexLoader, LocalIndexer } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -12,6 +12,8 @@ export interface SearchPluginOptions {
   flushIntervalMs?: number;
   /** How often a snapshot is written while changes arrive (default 2000 ms). */
   persistIntervalMs?: number;
+  /** Most rows one `GET /export` returns (default 100,000). */
+  exportMaxRows?: number;
 }
 
 /**
@@ -63,7 +65,18 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       );
 
       return {
-        routes: (app) => registerSearchRoutes(app, () => loader.current().index),
+        routes: (app) => {
+          const getIndex = () => loader.current().index;
+          const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
+          registerSearchRoutes(app, getIndex);
+          registerFeedRoutes(app, { getIndex, loadArticles });
+          registerExportRoutes(app, {
+            getIndex,
+            loadArticles,
+            maxRows: options.exportMaxRows,
+            logError: (message, error) => context.log(`${message}: ${String(error)}`),
+          });
+        },
         health: async () => {
           const current = loader.current();
           const caughtUp = lastChangeAt === null || (current.highWatermark ?? '') >= lastChangeAt;
