@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerImportCommand } from './commands/import';
 import { registerKeysCommands } from './commands/keys';
+import { registerQuarantineCommand } from './commands/quarantine';
 import { registerReindexCommand } from './commands/reindex';
 import { CliError, type CliIo, processIo } from './io';
 
@@ -13,6 +14,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerImportCommand(program, io, setExitCode);
   registerKeysCommands(program, io);
   registerReindexCommand(program, io);
+  registerQuarantineCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;
