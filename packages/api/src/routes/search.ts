@@ -38,6 +38,8 @@ export const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
+  tz: text(64),
 });
 
 const SuggestParams = z.object({
@@ -64,6 +66,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
     sort: p.sort,
     limit: p.limit,
     cursor: p.cursor,
+    histogram: p.histogram,
+    tz: p.tz,
   };
 }
 

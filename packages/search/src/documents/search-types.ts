@@ -1,6 +1,7 @@
 import type { QueryMode } from '../query/ast';
 import type { FilterInput } from '../query/filters';
 import type { Facets } from './facets';
+import type { Histogram, HistogramRequest } from './histogram';
 
 export type SortOrder = 'relevance' | 'newest' | 'oldest';
 
@@ -12,6 +13,8 @@ export interface SearchRequest extends FilterInput {
   sort?: SortOrder | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
+  /** Counts per day, week, month or year over the whole filtered result set (see histogram.ts). */
+  histogram?: HistogramRequest | undefined;
 }
 
 export interface SearchHit {
@@ -20,7 +23,12 @@ export interface SearchHit {
   /** Title, HTML-escaped, with matched terms in `<mark>`. */
   titleHighlighted: string;
   publishedAt: string;
+  /** The dateline's wall time with its offset (`2024-11-27T22:30:00+02:00`), from the article's zone. */
+  localTime: string;
+  timeZone: string | null;
   place: string | null;
+  source: string | null;
+  language: string;
   /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
@@ -39,6 +47,8 @@ export interface SearchResponse {
     source: string | null;
     language: string | null;
     tags: string[];
+    tz: string;
+    histogram: HistogramRequest | null;
   };
   total: number;
   results: SearchHit[];
@@ -47,4 +57,6 @@ export interface SearchResponse {
   indexVersion: string;
   tookMs: number;
   didYouMean?: string;
+  /** Present when the request asked for `histogram`. */
+  histogram?: Histogram;
 }

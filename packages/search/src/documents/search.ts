@@ -1,24 +1,26 @@
+import { DateTime } from 'luxon';
 import { ANALYZER } from '../minisearch/index-definition';
 import { documentFrequency } from '../minisearch/minisearch-internals';
+import type { QueryMode } from '../query/ast';
 import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from '../query/execute';
-import { hasFilters, onlyDateFilters, passes } from '../query/filters';
+import { type FilterInput, hasFilters, onlyDateFilters, passes } from '../query/filters';
 import { HitList, TermSetTable } from '../query/hit-list';
 import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
 import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
+import { didYouMean } from '../query/suggest';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from '../ranking/feedback';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from '../ranking/proximity';
+import { selectTopIndices } from '../ranking/top-k';
+import { bestSnippet, highlightAll } from '../text/snippet';
 import type { ArchiveIndex } from './archive-index';
 import { type CursorState, encodeCursor } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
+import { buildHistogram, DayCounter, type Histogram, type HistogramRequest } from './histogram';
 import type { DatedArticle, IndexedArticle, SimpleHit } from './indexed-article';
 import type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
 
 export type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
-
-import { didYouMean } from '../query/suggest';
-import { selectTopIndices } from '../ranking/top-k';
-import { bestSnippet, highlightAll } from '../text/snippet';
 
 /** A hit of the page being returned (built only for the page, not per match). */
 interface Hit {
@@ -78,8 +80,8 @@ interface Collected {
   page: Hit[];
   hasMore: boolean;
   facets: Facets;
-  /** Untruncated facet counts (listing only, for partitions). */
-  counts?: FacetCounts;
+  /** Untruncated facet counts (for partitions, and the histogram's days). */
+  counts: FacetCounts;
 }
 
 /**
@@ -88,13 +90,15 @@ interface Collected {
  */
 export function listByDate(
   index: ArchiveIndex,
-  req: Pick<NormalisedRequest, 'filters' | 'sort' | 'limit'> & { after: Pick<CursorState, 'k' | 'i'> | null },
+  req: Pick<NormalisedRequest, 'filters' | 'sort' | 'limit' | 'histogram' | 'timeZone'> & {
+    after: Pick<CursorState, 'k' | 'i'> | null;
+  },
 ): Collected & { included: number } {
   const { filters, sort, limit, after } = req;
   const order = index.byDate();
   const lo = filters.fromMs === null ? 0 : lowerBound(order, filters.fromMs);
   const hi = filters.toMs === null ? order.length : lowerBound(order, filters.toMs + 1);
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   const page: Hit[] = [];
   let total = 0;
   let included = 0;
@@ -235,10 +239,31 @@ export function matchRequest(
   return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets };
 }
 
+/** A facet counter for a request's hits, counting local days too when it asks for a histogram. */
+export function facetCounter(
+  index: ArchiveIndex,
+  req: Pick<NormalisedRequest, 'histogram' | 'timeZone'>,
+): FacetCounter {
+  return new FacetCounter(
+    index.facetCodes,
+    req.histogram
+      ? { counter: new DayCounter(req.timeZone), timeOf: (shortId) => index.timeByShortId(shortId) }
+      : null,
+  );
+}
+
+/** The response's histogram from the day counts of its hits, when the request asked for one. */
+export function histogramOf(
+  req: Pick<NormalisedRequest, 'histogram' | 'timeZone'>,
+  days: Iterable<[string, number]> | undefined,
+): { histogram?: Histogram } {
+  return req.histogram ? { histogram: buildHistogram(days ?? [], req.histogram, req.timeZone) } : {};
+}
+
 function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
   const { plan, sort, limit, after } = req;
-  const facets = new FacetCounter(index.facetCodes);
-  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
+  const facets = facetCounter(index, req);
+  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result(), counts: facets.counts() };
   const { hits, termSets } = matchRequest(index, req);
   const { ids, scores } = hits;
   for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
@@ -257,6 +282,7 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
     })),
     hasMore: included > limit,
     facets: facets.result(),
+    counts: facets.counts(),
   };
 }
 
@@ -271,6 +297,12 @@ export function simpleHits(response: SearchResponse): SimpleHit[] {
   }));
 }
 
+/** The wall time of `publishedAt` in `timeZone` with its offset (UTC when the zone is unknown). */
+export function localTimeOf(publishedAt: string, timeZone: string | null): string {
+  const local = DateTime.fromISO(publishedAt, { zone: timeZone ?? 'UTC' });
+  return local.isValid ? (local.toISO({ suppressMilliseconds: true }) ?? publishedAt) : publishedAt;
+}
+
 /** A page hit as the response gives it: title and best passage highlighted (HTML-escaped). */
 export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score: number): SearchHit {
   return {
@@ -278,7 +310,11 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     title: doc.title,
     titleHighlighted: highlightAll(doc.title, terms, ANALYZER),
     publishedAt: doc.publishedAt,
+    localTime: localTimeOf(doc.publishedAt, doc.timeZone),
+    timeZone: doc.timeZone,
     place: doc.place,
+    source: doc.source,
+    language: doc.language,
     snippet: bestSnippet(doc.body, terms, ANALYZER),
     score,
   };
@@ -309,6 +345,7 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
         : null,
     indexVersion: index.indexVersion,
     tookMs: 0,
+    ...histogramOf(req, collected.counts.day),
   };
   if (req.hasQuery && collected.total < DID_YOU_MEAN_BELOW && !req.after) {
     const suggestion = didYouMean(index, req.q, req.mode);

@@ -1,4 +1,5 @@
 import { encodeCursor, fingerprint } from '../documents/cursor';
+import { histogramOf } from '../documents/search';
 import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
 import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
@@ -23,6 +24,7 @@ import {
   emptyTermStats,
   globalTerms,
   type MergedHit,
+  mergeDays,
   mergeFacets,
   mergePages,
   rerankSet,
@@ -202,6 +204,7 @@ export function* searchSteps(
     filters: req.filterInput,
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
+    ...(req.histogram ? { histogram: req.histogram } : {}),
   };
   if (req.mode === 'natural' && req.plan) {
     const weights = yield* feedbackWeights(targets, query, req.plan);
@@ -236,6 +239,7 @@ export function* searchSteps(
         : null,
     indexVersion,
     tookMs: 0,
+    ...histogramOf(req, mergeDays(results)),
   };
   if (req.hasQuery && merged.total < DID_YOU_MEAN_BELOW && !req.after) {
     const suggestion = yield* didYouMean(placements, req.q, req.mode);

@@ -1,8 +1,8 @@
 import type { ArchiveIndex } from '../documents/archive-index';
-import { FacetCounter } from '../documents/facets';
 import type { IndexedArticle } from '../documents/indexed-article';
 import {
   bestByScore,
+  facetCounter,
   feedbackDocs,
   hitTimes,
   listByDate,
@@ -10,8 +10,8 @@ import {
   proximityScorer,
   rankHits,
   renderHit,
-  type SearchHit,
 } from '../documents/search';
+import type { SearchHit } from '../documents/search-types';
 import {
   collectionStatistics,
   fieldFrequencies,
@@ -107,6 +107,7 @@ function requestOf(query: PartitionQuery) {
     mode: query.mode,
     sort: query.sort,
     limit: query.limit,
+    histogram: query.histogram,
   });
 }
 
@@ -131,7 +132,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
     return {
       key,
       total: listed.total,
-      facets: listed.counts ?? emptyCounts(),
+      facets: listed.counts,
       best: [],
       page,
       after: listed.included,
@@ -140,7 +141,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   const dictionary = dictionaryOf(query.global);
   const weights = query.weights ? new Map(query.weights) : undefined;
   const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   const times = hitTimes(index, hits);
@@ -183,10 +184,6 @@ export function partitionBonuses(
 
 function candidate(doc: IndexedArticle, score: number, time: number, terms: string[]): Candidate {
   return { id: doc.id, score, time, terms };
-}
-
-function emptyCounts() {
-  return { month: [], place: [], source: [] };
 }
 
 /** Round 3: the page's hits this partition holds, as the response gives them. */

@@ -100,6 +100,8 @@ const request = fc.record({
   from: fc.option(fc.constantFrom('2023-03-01', '2023-07-15'), { nil: undefined }),
   place: fc.option(fc.constantFrom('Beirut', 'amman'), { nil: undefined }),
   mode: fc.constantFrom(undefined, 'natural'),
+  histogram: fc.constantFrom(undefined, 'day', 'week', 'month', 'auto'),
+  tz: fc.constantFrom(undefined, 'Asia/Tokyo', 'America/New_York'),
 }) as fc.Arbitrary<SearchRequest>;
 
 function build(articles: Article[], period: PartitionPeriod = 'month') {
@@ -120,6 +122,7 @@ function observable(response: SearchResponse) {
     facets: response.facets,
     more: response.nextCursor !== null,
     didYouMean: response.didYouMean,
+    histogram: response.histogram,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CursorState } from '../documents/cursor';
 import type { FacetCounts } from '../documents/facets';
+import type { HistogramRequest } from '../documents/histogram';
 import type { SearchHit, SortOrder } from '../documents/search-types';
 import type { QueryMode } from '../query/ast';
 import type { FilterInput } from '../query/filters';
@@ -85,6 +86,8 @@ export interface PartitionQuery {
    * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
    */
   weights?: [string, number][];
+  /** Count hits by local day too (in `filters.tz`), for the histogram. */
+  histogram?: HistogramRequest;
 }
 
 /** A hit as the merge needs it. */
