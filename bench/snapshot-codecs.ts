@@ -10,9 +10,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { decodeSnapshot, type EncodeOptions, encodeSnapshot } from '../packages/search/src/snapshot-codec';
+import type { Article } from '@archive/core';
+import { decodeSnapshot, type EncodeOptions, encodeSnapshot, PartitionedIndex } from '@archive/search';
 
 const { values } = parseArgs({
   options: {

@@ -1,12 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
+import { loadSegmented, type SegmentedIndex } from '@archive/search';
+import { FsBlobStore } from '@archive/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime } from '../packages/local/src/runtime';
-import { loadSegmented } from '../packages/search/src/segments/segment-store';
-import type { SegmentedIndex } from '../packages/search/src/segments/segmented-index';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { cli } from './cli-helpers';
 
 const quiet = { log: () => {}, logger: { error: () => {} } };

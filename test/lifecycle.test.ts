@@ -2,12 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Indexer, IndexLoader, loadSegmented, readPointer } from '@archive/search';
+import { FsBlobStore } from '@archive/store';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IndexLoader } from '../packages/search/src/index-loader';
-import { Indexer } from '../packages/search/src/indexer';
-import { loadSegmented, readPointer } from '../packages/search/src/segments/segment-store';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { remove, upsert } from './fixtures/lifecycle-articles';
 
 let root: string;
@@ -29,8 +27,8 @@ const MAINTENANCE = { mergePolicy: { maxSegments: 2 }, graceMs: 0, gcIntervalMs:
  */
 function runAndKill(dir: string, changes: unknown[], killAt: number): Promise<string | null> {
   const script = `
-    import { FsBlobStore } from ${JSON.stringify(join(import.meta.dirname, '../packages/store/src/blob-store-fs.ts'))};
-    import { Indexer } from ${JSON.stringify(join(import.meta.dirname, '../packages/search/src/indexer.ts'))};
+    import { FsBlobStore } from '@archive/store';
+    import { Indexer } from '@archive/search';
     const fs = new FsBlobStore(process.argv[1]);
     const killAt = Number(process.argv[3]);
     let writes = 0;

@@ -1,6 +1,8 @@
+import type { Article } from '@archive/core';
 import fc from 'fast-check';
-import type { Article } from '../../../core/src/article';
-import type { SearchRequest, SearchResponse } from '../search';
+import type { ArchiveIndex } from '../documents/archive-index';
+import { runSearch } from '../documents/search';
+import type { SearchRequest, SearchResponse } from '../documents/search-types';
 
 /**
  * Test support for the exactness properties (partitions, segments): random articles over a small
@@ -91,6 +93,8 @@ export function requestArbitrary(fromDates: [string, string]): fc.Arbitrary<Sear
     from: fc.option(fc.constantFrom(...fromDates), { nil: undefined }),
     place: fc.option(fc.constantFrom('Beirut', 'amman'), { nil: undefined }),
     mode: fc.constantFrom(undefined, 'natural'),
+    histogram: fc.constantFrom(undefined, 'day', 'week', 'month', 'auto'),
+    tz: fc.constantFrom(undefined, 'Asia/Tokyo', 'America/New_York'),
   }) as fc.Arbitrary<SearchRequest>;
 }
 
@@ -102,7 +106,13 @@ export function observable(response: SearchResponse) {
     facets: response.facets,
     more: response.nextCursor !== null,
     didYouMean: response.didYouMean,
+    histogram: response.histogram,
   };
+}
+
+/** The single-index pipeline: the oracle partitions and segments must agree with. */
+export function oracle(index: ArchiveIndex) {
+  return { query: (r: SearchRequest) => runSearch(index, r) };
 }
 
 /** Every page of a request, following the cursors. */

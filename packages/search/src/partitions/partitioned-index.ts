@@ -1,9 +1,6 @@
-import type { Article } from '../../../core/src/article';
-import type { SimpleHit } from '../archive-index';
-import { ArchiveIndex } from '../archive-index';
-import type { SearchRequest, SearchResponse } from '../search';
-import type { SuggestResponse } from '../suggest';
-import { VarintReader, VarintWriter } from '../varint';
+import type { Article } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
+import { VarintReader, VarintWriter } from '../snapshot/varint';
 import { type PartitionPeriod, partitionOf } from './period';
 import { ThreadSearch } from './thread-search';
 

@@ -1,6 +1,7 @@
-import type { ArchiveIndex, SimpleHit } from '../archive-index';
-import { type SearchRequest, type SearchResponse, simpleHits } from '../search';
-import type { SuggestResponse } from '../suggest';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { SimpleHit } from '../documents/indexed-article';
+import { type SearchRequest, type SearchResponse, simpleHits } from '../documents/search';
+import type { SuggestResponse } from '../query/suggest';
 import { type Placement, runSync, searchSteps, suggestSteps } from './coordinator';
 import { LocalPartitionHost } from './local-host';
 

@@ -1,5 +1,5 @@
-import { ArchiveIndex } from '../archive-index';
-import { type EncodeOptions, encodeSnapshot, openSnapshot } from '../snapshot-codec';
+import { ArchiveIndex } from '../documents/archive-index';
+import { type EncodeOptions, encodeSnapshot, openSnapshot } from '../snapshot/snapshot-codec';
 
 /**
  * A segment blob: the snapshot codec (header with the index-definition fingerprint, SHA-256,

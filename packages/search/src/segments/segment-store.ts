@@ -1,13 +1,13 @@
-import type { BlobStore } from '../../../store/src/blob-store';
-import { ArchiveIndex } from '../archive-index';
+import type { BlobStore } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
 import type { PartitionedIndex } from '../partitions/partitioned-index';
 import {
   decodeSnapshot,
   type EncodeOptions,
   encodeSnapshot,
   indexDefinitionFingerprint,
-} from '../snapshot-codec';
-import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot-manifest';
+} from '../snapshot/snapshot-codec';
+import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
 import { DEFAULT_GRACE_MS, garbageKeys } from './garbage';
 import { DEFAULT_MAX_SEGMENTS } from './merge-policy';
 import { layoutForBuckets } from './partition-layout';

@@ -1,8 +1,6 @@
-import type { Article } from '../../../core/src/article';
-import { ArchiveIndex, type SimpleHit } from '../archive-index';
+import type { Article } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
 import { ThreadSearch } from '../partitions/thread-search';
-import type { SearchRequest, SearchResponse } from '../search';
-import type { SuggestResponse } from '../suggest';
 import {
   DEFAULT_PARTITION_TARGET,
   grownLayout,
