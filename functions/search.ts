@@ -33,7 +33,10 @@ import {
 } from '../packages/search/src/partitions/worker-loader';
 import type { Searcher } from '../packages/search/src/searcher';
 import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
+import { DynamoArticleRepository } from '../packages/store/src/article-repository';
 import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
+import { createDynamoClients } from '../packages/store/src/dynamo-client';
+import { registerPageRoutes } from '../packages/web/src/index';
 import { readFunctionConfig } from './config';
 
 /** Rows of one export on AWS: ~600 bytes each keeps the buffered answer well under Lambda's 6 MB. */
@@ -63,10 +66,23 @@ async function startSearchFunction() {
     onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
   });
 
+  // The reader's pages ask the API in process: search, suggest and /similar from this app, the
+  // article itself through the articles route (same validation and errors) over a read-only table.
+  const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
+  // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
+  // DELETE route refuses everything.
+  const articleRoutes = createApp({
+    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    healthRoute: false,
+  });
+  const pageApi = (path: string) =>
+    Promise.resolve(/^\/articles\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path));
+
   const app = createApp({
     extraRoutes: (routes) => {
       const getIndex = () => loader.current().index;
       registerSearchRoutes(routes, getIndex);
+      registerPageRoutes(routes, { api: pageApi });
       // Feeds and exports from the index alone (this function has no table access): entries and
       // rows carry the snippet, not the full text.
       registerFeedRoutes(routes, { getIndex });
@@ -79,8 +95,8 @@ async function startSearchFunction() {
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       });
     },
-    // No article count from the table: search has no table access (least privilege), and the index's
-    // own size and age say what /health needs to say about search.
+    // No article count from the table (search may only get items, for the article page): the
+    // index's own size and age say what /health needs to say about search.
     health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });
