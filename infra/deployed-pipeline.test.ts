@@ -244,10 +244,12 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameters' } } });
   });
 
-  it('search serves the reader\'s pages: results rendered on the server, the article, the script', async () => {
+  it("search serves the reader's pages: results rendered on the server, the article, the script", async () => {
     const page = async (routeKey: string, urlPath: string, query?: Record<string, string>) => {
       const result = await search.invoke(httpApiEvent(routeKey, urlPath, query ? { query } : {}));
-      const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString() : (result.body ?? '');
+      const body = result.isBase64Encoded
+        ? Buffer.from(result.body ?? '', 'base64').toString()
+        : (result.body ?? '');
       return { status: result.statusCode, body, headers: result.headers ?? {} };
     };
     const front = await page('GET /', '/', { q: 'Geneva' });
