@@ -11,9 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime } from '../packages/local/src/runtime';
-import { CLIENT_CSS, CLIENT_JS } from '../packages/web/src/client-bundle.generated';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
 import { axeScan, launchChromium, seriousOrWorse, waitForIndex } from '../test/browser/browser-support';
 
 const corpus =
@@ -74,10 +72,13 @@ try {
     `corpus: ${corpus}\nuploaded ${created} articles (${failed} refused: no title, body or date) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
 
+  const front = await (await fetch(`${base}/?q=oil`)).text();
+  const asset = async (pattern: RegExp) =>
+    gzipSync(await (await fetch(`${base}${pattern.exec(front)?.[1] ?? '/missing'}`)).text()).length;
   const page = {
-    js: gzipSync(CLIENT_JS).length,
-    css: gzipSync(CLIENT_CSS).length,
-    html: gzipSync(await (await fetch(`${base}/?q=oil`)).text()).length,
+    js: await asset(/src="(\/assets\/[^"]+\.js)"/),
+    css: await asset(/href="(\/assets\/[^"]+\.css)"/),
+    html: gzipSync(front).length,
   };
   process.stdout.write(
     `page weight (gzip): script ${page.js} B + stylesheet ${page.css} B = ${page.js + page.css} B; ` +
