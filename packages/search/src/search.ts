@@ -62,6 +62,15 @@ export interface SearchResponse {
   indexVersion: string;
   tookMs: number;
   didYouMean?: string;
+  /**
+   * Present only when some partitions could not be searched (a partition function timed out or was
+   * throttled, partitions/remote-search.ts): `total`, facets and results then count the partitions
+   * that answered, and `missing` gives the time ranges of those that did not.
+   */
+  incomplete?: {
+    missing: { partition: string; from: string | null; to: string | null }[];
+    unreachable: string[];
+  };
 }
 
 /** A hit of the page being returned (built only for the page, not per match). */
