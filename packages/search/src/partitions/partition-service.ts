@@ -29,16 +29,26 @@ export class PartitionService {
   private host: LocalPartitionHost;
   private infos: PartitionInfo[];
 
-  constructor(private partitions: ReadonlyMap<string, ArchiveIndex>) {
+  /**
+   * @param labels the version each partition is reported under (default: the index's own change
+   *   counter) and whether it is being handed over to another function (partition-holder.ts)
+   */
+  constructor(
+    private partitions: ReadonlyMap<string, ArchiveIndex>,
+    labels: ReadonlyMap<string, PartitionLabel> = new Map(),
+  ) {
     this.host = new LocalPartitionHost(partitions);
-    this.infos = this.host.describe();
+    this.infos = describeWith(this.host, labels);
   }
 
   /** Swaps in newly loaded partitions (a refresh); calls after this answer from them. */
-  replace(partitions: ReadonlyMap<string, ArchiveIndex>): void {
+  replace(
+    partitions: ReadonlyMap<string, ArchiveIndex>,
+    labels: ReadonlyMap<string, PartitionLabel> = new Map(),
+  ): void {
     this.partitions = partitions;
     this.host = new LocalPartitionHost(partitions);
-    this.infos = this.host.describe();
+    this.infos = describeWith(this.host, labels);
   }
 
   describe(): PartitionInfo[] {
@@ -142,4 +152,20 @@ function sameVersions(expect: readonly [string, string][], infos: readonly Parti
   if (expect.length !== infos.length) return false;
   const held = new Map(infos.map((info) => [info.key, info.version]));
   return expect.every(([key, version]) => held.get(key) === version);
+}
+
+export interface PartitionLabel {
+  version: string;
+  draining: boolean;
+}
+
+function describeWith(
+  host: LocalPartitionHost,
+  labels: ReadonlyMap<string, PartitionLabel>,
+): PartitionInfo[] {
+  return host.describe().map((info) => {
+    const label = labels.get(info.key);
+    if (!label) return info;
+    return { ...info, version: label.version, ...(label.draining ? { draining: true } : {}) };
+  });
 }

@@ -79,12 +79,18 @@ export class RemoteSearch {
     await Promise.all(this.hosts.map((host) => host.close()));
   }
 
-  /** One partition per key: the first function (in configuration order) that holds it. */
+  /**
+   * One partition per key: its owner, or while it is being handed over (assignment.ts) the former
+   * owner until the new one serves it; among equals the first function in configuration order.
+   */
   private placements(failed: ReadonlySet<RemotePartitionHost>): Placement<RemotePartitionHost>[] {
     const byKey = new Map<string, Placement<RemotePartitionHost>>();
     for (const host of this.hosts) {
       if (failed.has(host)) continue;
-      for (const info of host.partitions ?? []) if (!byKey.has(info.key)) byKey.set(info.key, { host, info });
+      for (const info of host.partitions ?? []) {
+        const placed = byKey.get(info.key);
+        if (!placed || (placed.info.draining && !info.draining)) byKey.set(info.key, { host, info });
+      }
     }
     return [...byKey.values()].sort((a, b) => (a.info.key < b.info.key ? -1 : 1));
   }
