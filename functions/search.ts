@@ -15,6 +15,12 @@
  *
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
+ *
+ * With `ARCHIVE_PARTITION_FUNCTIONS` set (the stack does when it deploys partition functions), this
+ * function is the coordinator: it loads nothing, asks every partition function what it holds at
+ * init (which wakes cold ones together), and answers each request from their rounds through Lambda's
+ * Invoke API (packages/search/src/partitions/remote-search.ts). Its cold start no longer grows with
+ * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
@@ -24,6 +30,8 @@ import { registerSearchRoutes } from '../packages/api/src/routes/search';
 import { indexHealth } from '../packages/search/src/index-health';
 import { IndexLoader } from '../packages/search/src/index-loader';
 import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
+import { RemotePartitionHost } from '../packages/search/src/partitions/remote-host';
+import { RemoteSearch } from '../packages/search/src/partitions/remote-search';
 import { servePartitionsIfWorker } from '../packages/search/src/partitions/worker-host';
 import {
   defaultSearchWorkers,
@@ -32,11 +40,13 @@ import {
 import type { Searcher } from '../packages/search/src/searcher';
 import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
 import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
-import { readFunctionConfig } from './config';
+import { LambdaPartitionTransport, partitionLambdaClient } from '../packages/store/src/lambda-transport';
+import { type FunctionConfig, readFunctionConfig } from './config';
 
 async function startSearchFunction() {
   const config = readFunctionConfig('search');
   const logger = new Logger({ serviceName: 'archive-search' });
+  if (config.ARCHIVE_PARTITION_FUNCTIONS) return startCoordinator(config, logger);
   const store = indexBlobStore({
     bucket: config.ARCHIVE_INDEX_BUCKET,
     prefix: config.ARCHIVE_INDEX_PREFIX,
@@ -68,6 +78,46 @@ async function startSearchFunction() {
 
   const loader = await opening;
   logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+  return handle(app);
+}
+
+/** The search function as coordinator of partition functions (see the module comment). */
+async function startCoordinator(config: FunctionConfig<'search'>, logger: Logger) {
+  const names = (config.ARCHIVE_PARTITION_FUNCTIONS ?? '').split(',');
+  const client = partitionLambdaClient({
+    ...(config.LAMBDA_ENDPOINT ? { endpoint: config.LAMBDA_ENDPOINT } : {}),
+    attemptTimeoutMs: Math.min(2500, config.ARCHIVE_PARTITION_TIMEOUT_MS),
+  });
+  const search = await RemoteSearch.open(
+    names.map(
+      (name) =>
+        new RemotePartitionHost(
+          name,
+          new LambdaPartitionTransport({
+            client,
+            functionName: name,
+            callTimeoutMs: config.ARCHIVE_PARTITION_TIMEOUT_MS,
+          }),
+        ),
+    ),
+    // Partition functions refresh on the same interval: what they hold can change no faster.
+    { describeAfterMs: config.ARCHIVE_INDEX_REFRESH_MS },
+  );
+  const startedAt = new Date().toISOString();
+  const app = createApp({
+    extraRoutes: (routes) => registerSearchRoutes(routes, () => search),
+    health: async () => ({
+      index: {
+        articles: search.size,
+        partitions: search.partitions.length,
+        partitionFunctions: names.length,
+        version: search.indexVersion,
+        loadedAt: startedAt,
+      },
+    }),
+    logger: { error: (message, ...details) => logger.error(message, { details }) },
+  });
+  logger.info('coordinator ready', { partitionFunctions: names, partitions: search.partitions.length });
   return handle(app);
 }
 

@@ -20,6 +20,7 @@ export const FUNCTION_ENTRIES = {
   articles: 'functions/articles.ts',
   indexer: 'functions/indexer.ts',
   authorizer: 'functions/authorizer.ts',
+  partition: 'functions/partition.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

@@ -73,6 +73,8 @@ export class PartitionService {
 
   private call({ method, args }: WireRequest): unknown {
     switch (method) {
+      case 'describe':
+        return this.infos;
       case 'termStatsEach': {
         const [keys, lookup] = args as [string[], TermLookup];
         return keys.map((key) => partitionTermStats(this.index(key), lookup));

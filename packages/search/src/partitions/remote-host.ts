@@ -68,6 +68,8 @@ export class RemotePartitionHost implements PartitionHost {
   partitions: PartitionInfo[] | null = null;
   /** Invocations sent (the bench and tests count round trips with it). */
   invocations = 0;
+  /** When this host last answered (epoch ms), whatever the call. */
+  heardAt = Number.NEGATIVE_INFINITY;
   private readonly stats: LRUCache<string, { value: StatsEntry }>;
   private readonly rendered: LRUCache<string, SearchHit>;
   /** Bonuses of the `best` of each query's search round, by query (the coordinator passes the same object). */
@@ -105,6 +107,7 @@ export class RemotePartitionHost implements PartitionHost {
       const message = error instanceof Error ? error.message : String(error);
       throw new PartitionUnavailableError(`partition function ${this.name}: ${message}`, { cause: error });
     }
+    this.heardAt = Date.now();
     if (reply.partitions) this.partitions = reply.partitions;
     if (reply.ok) return reply.result as T;
     if ('stale' in reply)

@@ -37,12 +37,27 @@ class HostsFailed extends Error {
   }
 }
 
+export interface RemoteSearchOptions {
+  /**
+   * A function not heard from for this long is asked what it holds before a request is planned
+   * (default 2000 ms, the partition functions' refresh interval): replies carry what a function
+   * holds, but a function no request needed (nothing published yet, dates filtered out) sends none.
+   */
+  describeAfterMs?: number;
+}
+
 export class RemoteSearch {
-  private constructor(private readonly hosts: readonly RemotePartitionHost[]) {}
+  private constructor(
+    private readonly hosts: readonly RemotePartitionHost[],
+    private readonly options: RemoteSearchOptions,
+  ) {}
 
   /** Asks every function what it holds, all at once (which also wakes cold ones in parallel). */
-  static async open(hosts: readonly RemotePartitionHost[]): Promise<RemoteSearch> {
-    const search = new RemoteSearch(hosts);
+  static async open(
+    hosts: readonly RemotePartitionHost[],
+    options: RemoteSearchOptions = {},
+  ): Promise<RemoteSearch> {
+    const search = new RemoteSearch(hosts, options);
     await search.describeUnknown(new Set());
     return search;
   }
@@ -118,9 +133,15 @@ export class RemoteSearch {
     };
   }
 
-  /** Functions that never answered are asked what they hold; those that fail again are `failed`. */
+  /**
+   * Functions that never answered, or not lately, are asked what they hold; those that fail are
+   * `failed` for this request.
+   */
   private async describeUnknown(failed: Set<RemotePartitionHost>): Promise<void> {
-    const unknown = this.hosts.filter((host) => !host.partitions && !failed.has(host));
+    const since = Date.now() - (this.options.describeAfterMs ?? 2000);
+    const unknown = this.hosts.filter(
+      (host) => (!host.partitions || host.heardAt < since) && !failed.has(host),
+    );
     const outcomes = await Promise.allSettled(unknown.map((host) => host.describe()));
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'rejected') failed.add(unknown[i] as RemotePartitionHost);
