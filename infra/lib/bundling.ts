@@ -24,6 +24,8 @@ export const FUNCTION_ENTRIES = {
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+/** The functions every stack deploys once; `partition` is deployed K times (0 by default). */
+export type SingletonFunctionName = Exclude<FunctionName, 'partition'>;
 
 /** Absolute path of a function's entry file. */
 export function entryPath(name: FunctionName): string {
