@@ -101,7 +101,10 @@ async function startCoordinator(config: FunctionConfig<'search'>, logger: Logger
         ),
     ),
     // Partition functions refresh on the same interval: what they hold can change no faster.
-    { describeAfterMs: config.ARCHIVE_INDEX_REFRESH_MS },
+    {
+      describeAfterMs: config.ARCHIVE_INDEX_REFRESH_MS,
+      onIncomplete: (missing) => logger.warn('incomplete answer', { ...missing }),
+    },
   );
   const startedAt = new Date().toISOString();
   const app = createApp({

@@ -44,6 +44,8 @@ export interface RemoteSearchOptions {
    * holds, but a function no request needed (nothing published yet, dates filtered out) sends none.
    */
   describeAfterMs?: number;
+  /** Called with what an incomplete answer lacked (the coordinator logs it). */
+  onIncomplete?: (missing: MissingPartitions) => void;
 }
 
 export class RemoteSearch {
@@ -83,7 +85,9 @@ export class RemoteSearch {
   async query(request: SearchRequest): Promise<SearchResponse> {
     const { value, failed } = await this.tolerant((placements) => searchSteps(placements, request));
     const incomplete = this.missing(failed);
-    return incomplete ? { ...value, incomplete } : value;
+    if (!incomplete) return value;
+    this.options.onIncomplete?.(incomplete);
+    return { ...value, incomplete };
   }
 
   async suggest(q: string, limit?: number): Promise<SuggestResponse> {
