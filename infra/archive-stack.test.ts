@@ -249,6 +249,10 @@ describe('HTTP API', () => {
         'GET /health',
         'GET /search',
         'GET /suggest',
+        'GET /feed.atom',
+        'GET /feed.rss',
+        'GET /feed.json',
+        'GET /export',
         'POST /dispatches',
       ].sort(),
     );
@@ -287,7 +291,8 @@ describe('HTTP API', () => {
     };
     const id = (fn: SingletonFunctionName) => logicalId(s, s.stack.functions[fn]);
     expect(target('POST /dispatches')).toBe(id('ingest'));
-    for (const key of ['GET /search', 'GET /suggest', 'GET /health']) expect(target(key)).toBe(id('search'));
+    for (const key of ['GET /search', 'GET /suggest', 'GET /health', 'GET /feed.atom', 'GET /export'])
+      expect(target(key)).toBe(id('search'));
     for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}'])
       expect(target(key)).toBe(id('articles'));
   });

@@ -3,6 +3,7 @@ import type { ArticleRepository } from '../../store/src/article-repository';
 import type { DynamoClients } from '../../store/src/dynamo-client';
 import type { ChangeListener } from './change-feed';
 import { searchPlugin } from './search-plugin';
+import { webPlugin } from './web-plugin';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
 export interface LocalPluginContext {
@@ -31,7 +32,7 @@ export interface LocalPlugin {
   start(context: LocalPluginContext): Promise<LocalPluginInstance>;
 }
 
-/** The plugins `npm start`, the CLI's local import and the tests run with: search. */
+/** The plugins `npm start`, the CLI's local import and the tests run with: search and the pages. */
 export function defaultPlugins(): LocalPlugin[] {
-  return [searchPlugin()];
+  return [searchPlugin(), webPlugin()];
 }

@@ -81,7 +81,13 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   try {
     await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
-    const repository = new DynamoArticleRepository({ doc: clients.doc, tableName, changeSink: feed.sink });
+    const repository = new DynamoArticleRepository({
+      doc: clients.doc,
+      tableName,
+      changeSink: feed.sink,
+      onUnreadable: (error) =>
+        log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
+    });
     const keyStore = new KeyStore(clients.doc, keysTableName);
     const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
     const localKeyHash = hashIngestKey(ingestKey.key);

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { registerExportRoutes } from '../../api/src/routes/export';
+import { registerFeedRoutes } from '../../api/src/routes/feeds';
 import { registerSearchRoutes } from '../../api/src/routes/search';
 import { IndexLoader } from '../../search/src/index-loader';
 import { LocalIndexer } from '../../search/src/local-indexer';
@@ -14,6 +16,8 @@ export interface SearchPluginOptions {
   flushIntervalMs?: number;
   /** How often a snapshot is written while changes arrive (default 2000 ms). */
   persistIntervalMs?: number;
+  /** Most rows one `GET /export` returns (default 100,000). */
+  exportMaxRows?: number;
 }
 
 /**
@@ -65,7 +69,18 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       );
 
       return {
-        routes: (app) => registerSearchRoutes(app, () => loader.current().index),
+        routes: (app) => {
+          const getIndex = () => loader.current().index;
+          const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
+          registerSearchRoutes(app, getIndex);
+          registerFeedRoutes(app, { getIndex, loadArticles });
+          registerExportRoutes(app, {
+            getIndex,
+            loadArticles,
+            maxRows: options.exportMaxRows,
+            logError: (message, error) => context.log(`${message}: ${String(error)}`),
+          });
+        },
         health: async () => {
           const current = loader.current();
           const caughtUp = lastChangeAt === null || (current.highWatermark ?? '') >= lastChangeAt;

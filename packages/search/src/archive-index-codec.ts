@@ -17,7 +17,7 @@ import { VarintReader, VarintWriter } from './varint';
  * (snapshot-codec.ts); this module is only about a layout that loads fast and stays small in memory.
  *
  * Layout: magic "AIX3", then varint-length-prefixed sections: header JSON, metadata JSON
- * (one array per article), body lengths + one UTF-8 run of all bodies, term-sequence lengths + one
+ * (one array per article; its last entry, the time zone, may be missing in older snapshots), body lengths + one UTF-8 run of all bodies, term-sequence lengths + one
  * run of all term sequences, tombstones JSON, MiniSearch.
  *
  * Term sequences: per article, the analysed terms of its title then its body as ids in the
@@ -49,6 +49,8 @@ type Metadata = [
   language: string,
   tags: string[],
   version: number,
+  /** Absent in snapshots written before the zone was kept. */
+  timeZone?: string | null,
 ];
 
 const MAGIC = new TextEncoder().encode('AIX3');
@@ -81,6 +83,7 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
     readonly id: string,
     readonly title: string,
     readonly publishedAt: string,
+    readonly timeZone: string | null,
     readonly place: string | null,
     readonly source: string | null,
     readonly language: string,
@@ -167,6 +170,7 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
     d.language,
     d.tags,
     d.version,
+    d.timeZone,
   ]);
   writeSection(out, utf8.encode(JSON.stringify(metadata)));
   const bodies = docs.map((d) => utf8.encode(d.body));
@@ -257,7 +261,7 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
     shared.set(value, value);
     return value;
   };
-  const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version], i) => {
+  const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version, zone], i) => {
     const start = offset;
     offset += lengths[i] ?? 0;
     const sequenceStart = sequenceOffset;
@@ -266,6 +270,7 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
       id,
       title,
       publishedAt,
+      intern(zone ?? null),
       intern(place),
       intern(source),
       intern(language),

@@ -25,6 +25,8 @@ export interface IndexedArticle {
   id: string;
   title: string;
   publishedAt: string;
+  /** IANA zone of the dateline (null in snapshots written before it was kept). */
+  timeZone: string | null;
   place: string | null;
   source: string | null;
   language: string;
@@ -288,6 +290,7 @@ export function toIndexedArticle(article: Article): IndexedArticle {
     id: article.id,
     title: article.title,
     publishedAt: article.publishedAt,
+    timeZone: article.timeZone,
     place: article.place,
     source: article.source,
     language: article.language,

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { FacetCodes, FacetCounter } from './facets';
 import { MAX_FACET_BUCKETS } from './query/limits';
 
-const doc = (publishedAt: string, place: string | null, source: string | null) => ({
+const doc = (publishedAt: string, place: string | null, source: string | null, language = 'en') => ({
   publishedAt,
   place,
   source,
+  language,
 });
 
 describe('facet codes', () => {
@@ -17,7 +18,7 @@ describe('facet codes', () => {
       doc('1987-03-20T10:00:00Z', 'Berlin', null),
       doc('1987-01-05T10:00:00Z', 'London', 'AP'),
       doc('1987-03-21T10:00:00Z', null, 'AP'),
-      doc('1987-03-21T10:00:00Z', 'Paris', ''),
+      doc('1987-03-21T10:00:00Z', 'Paris', '', 'fr'),
     ];
     docs.forEach((d, shortId) => {
       codes.set(shortId * 3, d);
@@ -39,6 +40,10 @@ describe('facet codes', () => {
         { value: 'AP', count: 2 },
         { value: 'Reuters', count: 2 },
       ],
+      language: [
+        { value: 'en', count: 5 },
+        { value: 'fr', count: 1 },
+      ],
     });
     // Only the documents added count; values no document added are left out.
     const some = new FacetCounter(codes);
@@ -47,6 +52,7 @@ describe('facet codes', () => {
       month: [{ value: '1986-12', count: 1 }],
       place: [{ value: 'Paris', count: 1 }],
       source: [{ value: 'Reuters', count: 1 }],
+      language: [{ value: 'en', count: 1 }],
     });
   });
 

@@ -1,3 +1,4 @@
+import type { DayCounter } from './histogram';
 import { MAX_FACET_BUCKETS } from './query/limits';
 
 export interface FacetBucket {
@@ -12,6 +13,7 @@ export interface Facets {
   /** Most frequent first (ties alphabetical), at most MAX_FACET_BUCKETS. */
   place: FacetBucket[];
   source: FacetBucket[];
+  language: FacetBucket[];
 }
 
 /** Interned values of one facet dimension: value ↔ small integer code. */
@@ -72,31 +74,47 @@ export class FacetCodes {
   readonly months = new ValueTable();
   readonly places = new ValueTable();
   readonly sources = new ValueTable();
+  readonly languages = new ValueTable();
   readonly month = new CodeColumn();
   readonly place = new CodeColumn();
   readonly source = new CodeColumn();
+  readonly language = new CodeColumn();
 
   /** Records an article's values (`publishedAt` is UTC, so its first 7 characters are the month). */
-  set(shortId: number, doc: { publishedAt: string; place: string | null; source: string | null }): void {
+  set(
+    shortId: number,
+    doc: { publishedAt: string; place: string | null; source: string | null; language: string },
+  ): void {
     this.month.set(shortId, this.months.code(doc.publishedAt.slice(0, 7)));
     this.place.set(shortId, doc.place ? this.places.code(doc.place) : NO_VALUE);
     this.source.set(shortId, doc.source ? this.sources.code(doc.source) : NO_VALUE);
+    this.language.set(shortId, doc.language ? this.languages.code(doc.language) : NO_VALUE);
   }
 }
 
-/** Accumulates facet counts in O(1) per document. */
+/** Counting by local day for a histogram: the counter and each article's publication instant. */
+export interface DayCounting {
+  counter: DayCounter;
+  timeOf(shortId: number): number;
+}
+
+/** Accumulates facet counts in O(1) per document (and its local day, when a histogram is asked for). */
 export class FacetCounter {
   private readonly codes: FacetCodes;
   private readonly month: Int32Array;
   private readonly place: Int32Array;
   private readonly source: Int32Array;
+  private readonly language: Int32Array;
+  private readonly days: DayCounting | null;
 
   /** Counts articles of `codes`; no articles may be added to it while this counter is in use. */
-  constructor(codes: FacetCodes) {
+  constructor(codes: FacetCodes, days: DayCounting | null = null) {
     this.codes = codes;
     this.month = new Int32Array(codes.months.size);
     this.place = new Int32Array(codes.places.size);
     this.source = new Int32Array(codes.sources.size);
+    this.language = new Int32Array(codes.languages.size);
+    this.days = days;
   }
 
   add(shortId: number): void {
@@ -107,6 +125,9 @@ export class FacetCounter {
     if (place !== NO_VALUE) this.place[place] = (this.place[place] as number) + 1;
     const source = codes.source.codes[shortId] as number;
     if (source !== NO_VALUE) this.source[source] = (this.source[source] as number) + 1;
+    const language = codes.language.codes[shortId] as number;
+    if (language !== NO_VALUE) this.language[language] = (this.language[language] as number) + 1;
+    if (this.days) this.days.counter.add(this.days.timeOf(shortId));
   }
 
   /** Untruncated counts by value, for merging the counts of several partitions. */
@@ -115,6 +136,8 @@ export class FacetCounter {
       month: entries(this.month, this.codes.months),
       place: entries(this.place, this.codes.places),
       source: entries(this.source, this.codes.sources),
+      language: entries(this.language, this.codes.languages),
+      ...(this.days ? { day: this.days.counter.counts() } : {}),
     };
   }
 
@@ -128,6 +151,9 @@ export interface FacetCounts {
   month: [string, number][];
   place: [string, number][];
   source: [string, number][];
+  language: [string, number][];
+  /** Local dates (`YYYY-MM-DD`) of the histogram's time zone; present when a histogram was asked for. */
+  day?: [string, number][];
 }
 
 /** The response's facets from counts: months in order, places and sources most frequent first. */
@@ -137,6 +163,7 @@ export function facetsFromCounts(counts: FacetCounts): Facets {
     month: buckets(counts.month).sort((a, b) => (a.value < b.value ? -1 : 1)),
     place: top(buckets(counts.place)),
     source: top(buckets(counts.source)),
+    language: top(buckets(counts.language)),
   };
 }
 

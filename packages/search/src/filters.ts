@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { IndexedArticle } from './archive-index';
+import { resolveTimeZone } from './histogram';
 import { SearchRequestError } from './search-error';
 
 /** Filters of a search, with date bounds resolved to inclusive epoch milliseconds. */
@@ -16,10 +17,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 /**
- * Parses a `from`/`to` bound: a date (`2024-11-27`) or a date-time, UTC unless an offset is given.
- * A date-only `to` includes the whole day (UTC).
+ * Parses a `from`/`to` bound: a date (`2024-11-27`) or a date-time, in `zone` (UTC by default)
+ * unless an offset is given. A date-only `to` includes the whole day.
  */
-export function parseDateBound(value: string, bound: 'from' | 'to'): number {
+export function parseDateBound(value: string, bound: 'from' | 'to', zone = 'utc'): number {
   const dateOnly = DATE_ONLY.test(value);
   if (!dateOnly && !DATE_TIME.test(value)) {
     throw new SearchRequestError(
@@ -28,7 +29,7 @@ export function parseDateBound(value: string, bound: 'from' | 'to'): number {
       { parameter: bound, value },
     );
   }
-  const parsed = DateTime.fromISO(value, { zone: 'utc', setZone: true });
+  const parsed = DateTime.fromISO(value, { zone, setZone: true });
   if (!parsed.isValid) {
     throw new SearchRequestError(
       'invalid_date',
@@ -72,12 +73,15 @@ export interface FilterInput {
   source?: string | undefined;
   language?: string | undefined;
   tags?: string[] | undefined;
+  /** IANA zone of date-only and offset-less bounds (and of the histogram's days); UTC by default. */
+  tz?: string | undefined;
 }
 
 /** Resolves request filters; throws SearchRequestError on bad values or an empty range. */
 export function resolveFilters(input: FilterInput): Filters {
-  const fromMs = input.from ? parseDateBound(input.from, 'from') : null;
-  const toMs = input.to ? parseDateBound(input.to, 'to') : null;
+  const zone = resolveTimeZone(input.tz);
+  const fromMs = input.from ? parseDateBound(input.from, 'from', zone) : null;
+  const toMs = input.to ? parseDateBound(input.to, 'to', zone) : null;
   if (fromMs !== null && toMs !== null && fromMs > toMs) {
     throw new SearchRequestError('invalid_range', 'from is after to', { from: input.from, to: input.to });
   }

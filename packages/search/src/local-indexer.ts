@@ -106,7 +106,10 @@ export class LocalIndexer<R> {
       let live = 0;
       let stale: string[] = [];
       const loadStale = async () => {
-        for (const article of await source.load(stale)) {
+        const loaded = await source.load(stale);
+        // An id the store lists but cannot load (a quarantined item) is not live for the index.
+        live -= stale.length - loaded.length;
+        for (const article of loaded) {
           const change: ArticleChange = { kind: 'upsert', id: article.id, version: article.version, article };
           if (applyChange(index, change)) {
             remember(change);

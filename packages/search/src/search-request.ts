@@ -1,5 +1,6 @@
 import { type CursorState, decodeCursor, fingerprint } from './cursor';
 import { type FilterInput, type Filters, resolveFilters } from './filters';
+import { type HistogramRequest, resolveTimeZone } from './histogram';
 import type { QueryMode } from './query/ast';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './query/limits';
 import { parseQuery } from './query/parser';
@@ -19,6 +20,10 @@ export interface NormalisedRequest {
   plan: Plan | null;
   fingerprint: string;
   after: CursorState | null;
+  /** The histogram asked for, or null. */
+  histogram: HistogramRequest | null;
+  /** IANA zone of the histogram's days and of date-only bounds. */
+  timeZone: string;
   /** The request as the response echoes it. */
   echo: SearchResponse['query'];
 }
@@ -29,6 +34,7 @@ export function normaliseRequest(request: SearchRequest): NormalisedRequest {
   const mode = request.mode ?? 'all';
   const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
   const filters = resolveFilters(request);
+  const timeZone = resolveTimeZone(request.tz);
   const ast = parseQuery(q, mode);
   const hasQuery = ast !== null;
   // Relevance is meaningless without a query: list newest first.
@@ -43,6 +49,7 @@ export function normaliseRequest(request: SearchRequest): NormalisedRequest {
     source: request.source,
     language: request.language,
     tags: request.tags,
+    tz: request.tz,
   };
   return {
     q,
@@ -55,6 +62,8 @@ export function normaliseRequest(request: SearchRequest): NormalisedRequest {
     plan: ast && planQuery(ast, mode),
     fingerprint: fp,
     after,
+    histogram: request.histogram ?? null,
+    timeZone,
     echo: {
       q,
       mode,
@@ -66,6 +75,8 @@ export function normaliseRequest(request: SearchRequest): NormalisedRequest {
       source: request.source ?? null,
       language: request.language ?? null,
       tags: request.tags ?? [],
+      tz: timeZone,
+      histogram: request.histogram ?? null,
     },
   };
 }

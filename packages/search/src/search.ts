@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import type { ArchiveIndex, DatedArticle, IndexedArticle, SimpleHit } from './archive-index';
 import { type CursorState, encodeCursor } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
 import { type FilterInput, hasFilters, onlyDateFilters, passes } from './filters';
+import { buildHistogram, DayCounter, type Histogram, type HistogramRequest } from './histogram';
 import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
@@ -27,6 +29,8 @@ export interface SearchRequest extends FilterInput {
   sort?: SortOrder | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
+  /** Counts per day, week, month or year over the whole filtered result set (see histogram.ts). */
+  histogram?: HistogramRequest | undefined;
 }
 
 export interface SearchHit {
@@ -35,7 +39,12 @@ export interface SearchHit {
   /** Title, HTML-escaped, with matched terms in `<mark>`. */
   titleHighlighted: string;
   publishedAt: string;
+  /** The dateline's wall time with its offset (`2024-11-27T22:30:00+02:00`), from the article's zone. */
+  localTime: string;
+  timeZone: string | null;
   place: string | null;
+  source: string | null;
+  language: string;
   /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
@@ -54,6 +63,8 @@ export interface SearchResponse {
     source: string | null;
     language: string | null;
     tags: string[];
+    tz: string;
+    histogram: HistogramRequest | null;
   };
   total: number;
   results: SearchHit[];
@@ -71,6 +82,8 @@ export interface SearchResponse {
     missing: { partition: string; from: string | null; to: string | null }[];
     unreachable: string[];
   };
+  /** Present when the request asked for `histogram`. */
+  histogram?: Histogram;
 }
 
 /** A hit of the page being returned (built only for the page, not per match). */
@@ -131,8 +144,8 @@ interface Collected {
   page: Hit[];
   hasMore: boolean;
   facets: Facets;
-  /** Untruncated facet counts (listing only, for partitions). */
-  counts?: FacetCounts;
+  /** Untruncated facet counts (for partitions, and the histogram's days). */
+  counts: FacetCounts;
 }
 
 /**
@@ -141,13 +154,15 @@ interface Collected {
  */
 export function listByDate(
   index: ArchiveIndex,
-  req: Pick<NormalisedRequest, 'filters' | 'sort' | 'limit'> & { after: Pick<CursorState, 'k' | 'i'> | null },
+  req: Pick<NormalisedRequest, 'filters' | 'sort' | 'limit' | 'histogram' | 'timeZone'> & {
+    after: Pick<CursorState, 'k' | 'i'> | null;
+  },
 ): Collected & { included: number } {
   const { filters, sort, limit, after } = req;
   const order = index.byDate();
   const lo = filters.fromMs === null ? 0 : lowerBound(order, filters.fromMs);
   const hi = filters.toMs === null ? order.length : lowerBound(order, filters.toMs + 1);
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   const page: Hit[] = [];
   let total = 0;
   let included = 0;
@@ -288,10 +303,31 @@ export function matchRequest(
   return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets };
 }
 
+/** A facet counter for a request's hits, counting local days too when it asks for a histogram. */
+export function facetCounter(
+  index: ArchiveIndex,
+  req: Pick<NormalisedRequest, 'histogram' | 'timeZone'>,
+): FacetCounter {
+  return new FacetCounter(
+    index.facetCodes,
+    req.histogram
+      ? { counter: new DayCounter(req.timeZone), timeOf: (shortId) => index.timeByShortId(shortId) }
+      : null,
+  );
+}
+
+/** The response's histogram from the day counts of its hits, when the request asked for one. */
+export function histogramOf(
+  req: Pick<NormalisedRequest, 'histogram' | 'timeZone'>,
+  days: Iterable<[string, number]> | undefined,
+): { histogram?: Histogram } {
+  return req.histogram ? { histogram: buildHistogram(days ?? [], req.histogram, req.timeZone) } : {};
+}
+
 function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
   const { plan, sort, limit, after } = req;
-  const facets = new FacetCounter(index.facetCodes);
-  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
+  const facets = facetCounter(index, req);
+  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result(), counts: facets.counts() };
   const { hits, termSets } = matchRequest(index, req);
   const { ids, scores } = hits;
   for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
@@ -310,6 +346,7 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
     })),
     hasMore: included > limit,
     facets: facets.result(),
+    counts: facets.counts(),
   };
 }
 
@@ -324,6 +361,12 @@ export function simpleHits(response: SearchResponse): SimpleHit[] {
   }));
 }
 
+/** The wall time of `publishedAt` in `timeZone` with its offset (UTC when the zone is unknown). */
+export function localTimeOf(publishedAt: string, timeZone: string | null): string {
+  const local = DateTime.fromISO(publishedAt, { zone: timeZone ?? 'UTC' });
+  return local.isValid ? (local.toISO({ suppressMilliseconds: true }) ?? publishedAt) : publishedAt;
+}
+
 /** A page hit as the response gives it: title and best passage highlighted (HTML-escaped). */
 export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score: number): SearchHit {
   return {
@@ -331,7 +374,11 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     title: doc.title,
     titleHighlighted: highlightAll(doc.title, terms, ANALYZER),
     publishedAt: doc.publishedAt,
+    localTime: localTimeOf(doc.publishedAt, doc.timeZone),
+    timeZone: doc.timeZone,
     place: doc.place,
+    source: doc.source,
+    language: doc.language,
     snippet: bestSnippet(doc.body, terms, ANALYZER),
     score,
   };
@@ -362,6 +409,7 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
         : null,
     indexVersion: index.indexVersion,
     tookMs: 0,
+    ...histogramOf(req, collected.counts.day),
   };
   if (req.hasQuery && collected.total < DID_YOU_MEAN_BELOW && !req.after) {
     const suggestion = didYouMean(index, req.q, req.mode);

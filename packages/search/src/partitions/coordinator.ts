@@ -5,7 +5,7 @@ import { sequenceTerms } from '../proximity';
 import type { QueryMode } from '../query/ast';
 import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
-import type { SearchHit, SearchRequest, SearchResponse } from '../search';
+import { histogramOf, type SearchHit, type SearchRequest, type SearchResponse } from '../search';
 import { normaliseRequest } from '../search-request';
 import {
   applySpellingFixes,
@@ -23,6 +23,7 @@ import {
   emptyTermStats,
   globalTerms,
   type MergedHit,
+  mergeDays,
   mergeFacets,
   mergePages,
   rerankSet,
@@ -202,6 +203,7 @@ export function* searchSteps(
     filters: req.filterInput,
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
+    ...(req.histogram ? { histogram: req.histogram } : {}),
   };
   if (req.mode === 'natural' && req.plan) {
     const weights = yield* feedbackWeights(targets, query, req.plan);
@@ -236,6 +238,7 @@ export function* searchSteps(
         : null,
     indexVersion,
     tookMs: 0,
+    ...histogramOf(req, mergeDays(results)),
   };
   if (req.hasQuery && merged.total < DID_YOU_MEAN_BELOW && !req.after) {
     const suggestion = yield* didYouMean(placements, req.q, req.mode);

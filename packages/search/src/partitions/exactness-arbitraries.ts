@@ -96,6 +96,8 @@ export const request = fc.record({
   from: fc.option(fc.constantFrom('2023-03-01', '2023-07-15'), { nil: undefined }),
   place: fc.option(fc.constantFrom('Beirut', 'amman'), { nil: undefined }),
   mode: fc.constantFrom(undefined, 'natural'),
+  histogram: fc.constantFrom(undefined, 'day', 'week', 'month', 'auto'),
+  tz: fc.constantFrom(undefined, 'Asia/Tokyo', 'America/New_York'),
 }) as fc.Arbitrary<SearchRequest>;
 
 export function build(articles: Article[], period: PartitionPeriod = 'month') {
@@ -116,6 +118,7 @@ export function observable(response: SearchResponse) {
     facets: response.facets,
     more: response.nextCursor !== null,
     didYouMean: response.didYouMean,
+    histogram: response.histogram,
   };
 }
 

@@ -1,10 +1,10 @@
 import type { ArchiveIndex, IndexedArticle } from '../archive-index';
-import { FacetCounter } from '../facets';
 import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
 import { RERANK_DEPTH } from '../proximity';
 import { prefixScope, type TermDictionary } from '../query/execute';
 import {
   bestByScore,
+  facetCounter,
   feedbackDocs,
   hitTimes,
   listByDate,
@@ -101,6 +101,7 @@ function requestOf(query: PartitionQuery) {
     mode: query.mode,
     sort: query.sort,
     limit: query.limit,
+    histogram: query.histogram,
   });
 }
 
@@ -125,7 +126,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
     return {
       key,
       total: listed.total,
-      facets: listed.counts ?? emptyCounts(),
+      facets: listed.counts,
       best: [],
       page,
       after: listed.included,
@@ -134,7 +135,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   const dictionary = dictionaryOf(query.global);
   const weights = query.weights ? new Map(query.weights) : undefined;
   const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   const times = hitTimes(index, hits);
@@ -177,10 +178,6 @@ export function partitionBonuses(
 
 function candidate(doc: IndexedArticle, score: number, time: number, terms: string[]): Candidate {
   return { id: doc.id, score, time, terms };
-}
-
-function emptyCounts() {
-  return { month: [], place: [], source: [] };
 }
 
 /** Round 3: the page's hits this partition holds, as the response gives them. */

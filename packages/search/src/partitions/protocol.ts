@@ -1,6 +1,7 @@
 import type { CursorState } from '../cursor';
 import type { FacetCounts } from '../facets';
 import type { FilterInput } from '../filters';
+import type { HistogramRequest } from '../histogram';
 import type { QueryMode } from '../query/ast';
 import type { SearchHit, SortOrder } from '../search';
 
@@ -87,6 +88,8 @@ export interface PartitionQuery {
    * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
    */
   weights?: [string, number][];
+  /** Count hits by local day too (in `filters.tz`), for the histogram. */
+  histogram?: HistogramRequest;
 }
 
 /** A hit as the merge needs it. */
