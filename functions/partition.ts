@@ -10,9 +10,10 @@
  * document too (the coordinator marks that function's partitions missing), so the function itself
  * only fails when it cannot start.
  */
+
+import { PartitionHolder } from '@archive/search';
+import { indexBlobStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PartitionHolder } from '../packages/search/src/partitions/partition-holder';
-import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('partition');

@@ -22,27 +22,24 @@
  * Invoke API (packages/search/src/partitions/remote-search.ts). Its cold start no longer grows with
  * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
+
+import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import type { Searcher } from '@archive/search';
+import {
+  decodeSnapshot,
+  defaultSearchWorkers,
+  IndexLoader,
+  indexHealth,
+  loadSnapshotIntoWorkers,
+  PartitionedIndex,
+  RemotePartitionHost,
+  RemoteSearch,
+  servePartitionsIfWorker,
+} from '@archive/search';
+import { indexBlobStore, LambdaPartitionTransport, partitionLambdaClient } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../packages/api/src/app';
-import { registerExportRoutes } from '../packages/api/src/routes/export';
-import { registerFeedRoutes } from '../packages/api/src/routes/feeds';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import { indexHealth } from '../packages/search/src/index-health';
-import { IndexLoader } from '../packages/search/src/index-loader';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { RemotePartitionHost } from '../packages/search/src/partitions/remote-host';
-import { RemoteSearch } from '../packages/search/src/partitions/remote-search';
-import { servePartitionsIfWorker } from '../packages/search/src/partitions/worker-host';
-import {
-  defaultSearchWorkers,
-  loadSnapshotIntoWorkers,
-} from '../packages/search/src/partitions/worker-loader';
-import type { Searcher } from '../packages/search/src/searcher';
-import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
-import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
-import { LambdaPartitionTransport, partitionLambdaClient } from '../packages/store/src/lambda-transport';
 import { type FunctionConfig, readFunctionConfig } from './config';
 
 /** Rows of one export on AWS: ~600 bytes each keeps the buffered answer well under Lambda's 6 MB. */

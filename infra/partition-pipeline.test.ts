@@ -14,6 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type InvokeEndpoint, type InvokeFault, startInvokeEndpoint } from '@archive/local';
+import { buildChangeRecord, ensureTables } from '@archive/store';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
@@ -23,13 +25,6 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type InvokeEndpoint,
-  type InvokeFault,
-  startInvokeEndpoint,
-} from '../packages/local/src/lambda-invoke-endpoint';
-import { buildChangeRecord } from '../packages/store/src/change-records';
-import { ensureTables } from '../packages/store/src/tables';
 import {
   type BundledHandler,
   bundleFunction,

@@ -1,5 +1,5 @@
+import type { LocalRuntime } from '@archive/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../packages/local/src/runtime';
 import { startArchive } from './browser/browser-support';
 
 /** The pages over plain HTTP (no browser): status codes, headers, assets, fragments, escaping. */

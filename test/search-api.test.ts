@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { registerSearchRoutes } from '@archive/api';
+import type { Article } from '@archive/core';
+import { PartitionedIndex } from '@archive/search';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),

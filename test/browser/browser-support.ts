@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { createLocalRuntime, defaultPlugins, type LocalRuntime } from '@archive/local';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { defaultPlugins } from '../../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../../packages/local/src/runtime';
 
 /**
  * What the browser tests share: Debian's Chromium (never a downloaded browser), the real local

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import type { LocalRuntime } from '@archive/local';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../packages/local/src/runtime';
 import {
   axeScan,
   HAS_CHROMIUM,

@@ -1,4 +1,4 @@
-import { registerPageRoutes } from '../../web/src/index';
+import { registerPageRoutes } from '@archive/web';
 import type { LocalPlugin } from './plugins';
 
 /** The reader's pages (`GET /`, `GET /read/{id}`), asking the app's own API routes in process. */

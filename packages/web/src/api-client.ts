@@ -1,4 +1,4 @@
-import type { Article } from '../../core/src/article';
+import type { Article } from '@archive/core';
 import { type SearchState, toParams } from './search-state';
 
 /**

@@ -1,15 +1,14 @@
-import type { Context, Hono } from 'hono';
-import * as z from 'zod';
-import { QueryError } from '../../../search/src/query/errors';
+import type { Searcher, SearchRequest } from '@archive/search';
 import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
   MAX_SUGGEST_LIMIT,
-} from '../../../search/src/query/limits';
-import type { SearchRequest } from '../../../search/src/search';
-import { SearchRequestError } from '../../../search/src/search-error';
-import type { Searcher } from '../../../search/src/searcher';
+  QueryError,
+  SearchRequestError,
+} from '@archive/search';
+import type { Context, Hono } from 'hono';
+import * as z from 'zod';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;

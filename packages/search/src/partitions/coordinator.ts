@@ -1,12 +1,11 @@
-import { encodeCursor, fingerprint } from '../cursor';
-import { expandQuery, FEEDBACK_DOCS } from '../feedback';
-import { ANALYZER, SEARCH_FIELDS } from '../index-definition';
-import { sequenceTerms } from '../proximity';
+import { encodeCursor, fingerprint } from '../documents/cursor';
+import { histogramOf } from '../documents/search';
+import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
+import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
 import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
-import { histogramOf, type SearchHit, type SearchRequest, type SearchResponse } from '../search';
-import { normaliseRequest } from '../search-request';
+import { normaliseRequest } from '../query/search-request';
 import {
   applySpellingFixes,
   completionRequest,
@@ -15,8 +14,10 @@ import {
   spellingCandidates,
   spellingFixes,
   type Vocabulary,
-} from '../suggest';
-import { selectTop } from '../top-k';
+} from '../query/suggest';
+import { expandQuery, FEEDBACK_DOCS } from '../ranking/feedback';
+import { sequenceTerms } from '../ranking/proximity';
+import { selectTop } from '../ranking/top-k';
 import {
   addTermStats,
   cursorKeyOf,

@@ -1,14 +1,16 @@
+import type { Article } from '@archive/core';
 import fc from 'fast-check';
-import type { Article } from '../../../core/src/article';
-import { ArchiveIndex } from '../archive-index';
-import type { SearchRequest, SearchResponse } from '../search';
+import { ArchiveIndex } from '../documents/archive-index';
+import { runSearch } from '../documents/search';
+import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import { PartitionedIndex } from './partitioned-index';
 import type { PartitionPeriod } from './period';
 
 /**
  * Test support for the exactness property (a search over partitions, by any host, answers as one
- * index over the same articles): random corpora and requests, and what a client observes of every
- * page. Shared by the in-thread test (partitioned-index.test.ts) and the partition-function test.
+ * index over the same articles): random corpora and requests, the single-index oracle, and what a
+ * client observes of every page. Shared by the in-thread test (partitioned-index.test.ts) and the
+ * partition-function test (test/partition-functions.test.ts).
  */
 
 // Distinct stems, so that every word has one surface form whichever partition is asked.
@@ -120,6 +122,11 @@ export function observable(response: SearchResponse) {
     didYouMean: response.didYouMean,
     histogram: response.histogram,
   };
+}
+
+/** The single-index pipeline: the oracle the partitioned index must agree with. */
+export function oracle(index: ArchiveIndex) {
+  return { query: (r: SearchRequest) => runSearch(index, r) };
 }
 
 /** Every page of a request, following the cursors. */

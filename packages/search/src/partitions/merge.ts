@@ -1,12 +1,12 @@
-import type { CursorState } from '../cursor';
-import { type FacetCounts, type Facets, facetsFromCounts } from '../facets';
-import { addDayCounts } from '../histogram';
-import { rankPrefixCandidates } from '../minisearch-internals';
-import { RERANK_DEPTH } from '../proximity';
+import type { CursorState } from '../documents/cursor';
+import { type FacetCounts, type Facets, facetsFromCounts } from '../documents/facets';
+import { addDayCounts } from '../documents/histogram';
+import type { SortOrder } from '../documents/search-types';
+import { rankPrefixCandidates } from '../minisearch/minisearch-internals';
 import { expansionWeight } from '../query/execute';
 import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
-import type { SortOrder } from '../search';
-import { selectTop } from '../top-k';
+import { RERANK_DEPTH } from '../ranking/proximity';
+import { selectTop } from '../ranking/top-k';
 import {
   type Candidate,
   frequencyIn,

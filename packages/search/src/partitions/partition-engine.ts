@@ -1,7 +1,5 @@
-import type { ArchiveIndex, IndexedArticle } from '../archive-index';
-import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
-import { RERANK_DEPTH } from '../proximity';
-import { prefixScope, type TermDictionary } from '../query/execute';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { IndexedArticle } from '../documents/indexed-article';
 import {
   bestByScore,
   facetCounter,
@@ -12,10 +10,18 @@ import {
   proximityScorer,
   rankHits,
   renderHit,
-  type SearchHit,
-} from '../search';
-import { normaliseRequest } from '../search-request';
-import { surfaceForm } from '../suggest';
+} from '../documents/search';
+import type { SearchHit } from '../documents/search-types';
+import {
+  collectionStatistics,
+  fieldFrequencies,
+  fuzzyTerms,
+  prefixTerms,
+} from '../minisearch/minisearch-internals';
+import { prefixScope, type TermDictionary } from '../query/execute';
+import { normaliseRequest } from '../query/search-request';
+import { surfaceForm } from '../query/suggest';
+import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,
   type FeedbackCandidate,

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FsBlobStore } from '@archive/store';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FsBlobStore } from '../../../store/src/blob-store-fs';
-import { publishIndex, readManifest } from '../snapshot-publisher';
+import { publishIndex, readManifest } from '../lifecycle/snapshot-publisher';
 import { assignPartitions } from './assignment';
 import { article } from './exactness-arbitraries';
 import { PartitionHolder } from './partition-holder';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../../../store/src/blob-store';
-import { ArchiveIndex } from '../archive-index';
-import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot-codec';
-import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot-manifest';
-import { SnapshotMissingError } from '../snapshot-publisher';
+import type { BlobStore } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
+import { SnapshotMissingError } from '../lifecycle/snapshot-publisher';
+import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot/snapshot-codec';
+import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
 import { assignPartitions } from './assignment';
 import { PartitionService } from './partition-service';
 import { partitionRanges, readContainerHeader } from './partitioned-index';

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { SearchHit } from '../search';
+import type { SearchHit } from '../documents/search-types';
 import { addTermStats } from './merge';
 import type { FoldedSearch } from './partition-service';
 import {

@@ -1,5 +1,5 @@
-import type { SearchRequest, SearchResponse } from '../search';
-import type { SuggestResponse } from '../suggest';
+import type { SearchRequest, SearchResponse } from '../documents/search-types';
+import type { SuggestResponse } from '../query/suggest';
 import { combinedVersion, type Placement, type Round, searchSteps, suggestSteps } from './coordinator';
 import type { PartitionInfo } from './protocol';
 import { PartitionUnavailableError, type RemotePartitionHost, StalePartitionsError } from './remote-host';
