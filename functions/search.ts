@@ -36,7 +36,14 @@ import {
   RemoteSearch,
   servePartitionsIfWorker,
 } from '@archive/search';
-import { indexBlobStore, LambdaPartitionTransport, partitionLambdaClient } from '@archive/store';
+import {
+  createDynamoClients,
+  DynamoArticleRepository,
+  indexBlobStore,
+  LambdaPartitionTransport,
+  partitionLambdaClient,
+} from '@archive/store';
+import { registerPageRoutes } from '@archive/web';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
@@ -70,10 +77,45 @@ async function startSearchFunction() {
     onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
   });
 
+  const app = searchApp(
+    config,
+    logger,
+    () => loader.current().index,
+    async () => ({
+      // No article count from the table (search may only get items, for the article page): the
+      // index's own size and age say what /health needs to say about search.
+      index: { ...indexHealth(loader.current(), Date.now()), workers },
+    }),
+  );
+
+  const loader = await opening;
+  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+  return handle(app);
+}
+
+/** The app of the search function, whichever way its index is held. */
+function searchApp(
+  config: FunctionConfig<'search'>,
+  logger: Logger,
+  getIndex: () => Searcher,
+  health: () => Promise<Record<string, unknown>>,
+) {
+  // The reader's pages ask the API in process: search, suggest and /similar from this app, the
+  // article itself through the articles route (same validation and errors) over a read-only table.
+  const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
+  // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
+  // DELETE route refuses everything.
+  const articleRoutes = createApp({
+    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    healthRoute: false,
+  });
+  const pageApi = (path: string) =>
+    Promise.resolve(/^\/articles\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path));
+
   const app = createApp({
     extraRoutes: (routes) => {
-      const getIndex = () => loader.current().index;
       registerSearchRoutes(routes, getIndex);
+      registerPageRoutes(routes, { api: pageApi });
       // Feeds and exports from the index alone (this function has no table access): entries and
       // rows carry the snippet, not the full text.
       registerFeedRoutes(routes, { getIndex });
@@ -86,15 +128,10 @@ async function startSearchFunction() {
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       });
     },
-    // No article count from the table: search has no table access (least privilege), and the index's
-    // own size and age say what /health needs to say about search.
-    health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),
+    health,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });
-
-  const loader = await opening;
-  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
-  return handle(app);
+  return app;
 }
 
 /** The search function as coordinator of partition functions (see the module comment). */
@@ -123,9 +160,11 @@ async function startCoordinator(config: FunctionConfig<'search'>, logger: Logger
     },
   );
   const startedAt = new Date().toISOString();
-  const app = createApp({
-    extraRoutes: (routes) => registerSearchRoutes(routes, () => search),
-    health: async () => ({
+  const app = searchApp(
+    config,
+    logger,
+    () => search,
+    async () => ({
       index: {
         articles: search.size,
         partitions: search.partitions.length,
@@ -134,8 +173,7 @@ async function startCoordinator(config: FunctionConfig<'search'>, logger: Logger
         loadedAt: startedAt,
       },
     }),
-    logger: { error: (message, ...details) => logger.error(message, { details }) },
-  });
+  );
   logger.info('coordinator ready', { partitionFunctions: names, partitions: search.partitions.length });
   return handle(app);
 }

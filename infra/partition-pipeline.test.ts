@@ -160,6 +160,8 @@ beforeAll(async () => {
   );
   search = await begin<Http>(searchJs, {
     ...index,
+    ARCHIVE_TABLE_NAME: TABLE,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
     ARCHIVE_PARTITION_FUNCTIONS: PARTITION_FUNCTIONS.join(','),
     ARCHIVE_PARTITION_TIMEOUT_MS: '1500',
     // Asks the partition functions what they hold before every request (2 s on AWS).

@@ -75,20 +75,22 @@ export class ArchiveStack extends Stack {
       timeout: Duration.seconds(29),
     }).bindTable(storage.articles, ENV.table, 'get', 'write');
 
-    // Search reads the snapshot, never writes it, and has no table access at all: results come from
-    // the index, and GET /health reports the index's version, size and age from its manifest.
-    // With partition functions it is their coordinator instead (below) and reads nothing itself.
+    // Search reads the snapshot, never writes it: results come from the index, and GET /health
+    // reports the index's version, size and age from its manifest. It also serves the reader's pages
+    // (GET /, /read/{id}), whose first page of results is rendered from that index; the article page
+    // needs the article itself, hence GetItem on the table and nothing more. With partition functions
+    // it is their coordinator instead (below) and reads no index itself.
     const search = new ArchiveFunction(this, 'Search', {
       ...common,
       function: 'search',
       description:
         settings.partitionFunctions > 0
-          ? `GET /search, /suggest, /health: coordinate ${settings.partitionFunctions} partition functions`
-          : 'GET /search, /suggest, /health: answer from the in-memory index snapshot',
+          ? `GET /search, /suggest, /health and the pages: coordinate ${settings.partitionFunctions} partition functions`
+          : 'GET /search, /suggest, /health and the pages: answer from the in-memory index snapshot',
       memorySize: settings.searchMemoryMb,
       timeout: Duration.seconds(10),
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    });
+    }).bindTable(storage.articles, ENV.table, 'get');
     const partitionFunctions = this.partitionFunctionsFor(search, storage, settings);
     if (partitionFunctions.length === 0)
       search.bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read');
