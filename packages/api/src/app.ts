@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ArticleRepository } from '../../store/src/article-repository';
+import { isTransientStoreError, RETRY_AFTER_SECONDS } from '../../store/src/transient-errors';
 import type { Authorize } from './auth';
 import { ApiError } from './errors';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';
@@ -61,6 +62,14 @@ export function createApp(deps: AppDeps): Hono {
       return c.json(
         { error: { code: 'bad_request', message: error.message || 'bad request' } },
         error.status,
+      );
+    }
+    if (isTransientStoreError(error)) {
+      logger.error('store unavailable after retries', error);
+      return c.json(
+        { error: { code: 'unavailable', message: 'the store is busy or unreachable; retry shortly' } },
+        503,
+        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
     }
     logger.error('unhandled error', error);
