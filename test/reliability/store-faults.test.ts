@@ -171,8 +171,10 @@ describe('DELETE under contention (issue 12, finding 3)', () => {
             headers: { 'content-type': 'application/json' },
           }),
     );
-    const statuses = (await Promise.all(requests)).map((r) => r.status);
-    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    const responses = await Promise.all(requests);
+    const statuses = responses.map((r) => r.status);
+    const failures = await Promise.all(responses.filter((r) => r.status >= 500).map((r) => r.text()));
+    expect(failures).toEqual([]);
     for (const status of statuses) expect([200, 201, 404, 409]).toContain(status);
   });
 });
