@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalPlugin } from '../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
+import type { LocalPlugin } from '@archive/local';
+import { createLocalRuntime, type LocalRuntime } from '@archive/local';
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

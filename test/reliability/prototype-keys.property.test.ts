@@ -1,6 +1,6 @@
+import { defaultPlugins } from '@archive/local';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPlugins } from '../../packages/local/src/plugins';
 import { startTestServer, type TestServer } from '../api-helpers';
 import { PROTOTYPE_KEYS } from '../fixtures/prototype-keys';
 

@@ -1,11 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalRuntime, defaultPlugins, type LocalRuntime } from '@archive/local';
+import { DEFAULT_TABLE_NAME } from '@archive/store';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultPlugins } from '../../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../../packages/local/src/runtime';
-import { DEFAULT_TABLE_NAME } from '../../packages/store/src/tables';
 import { cli } from '../cli-helpers';
 import { makeDraft } from '../store-helpers';
 

@@ -1,13 +1,13 @@
-import type { MiddlewareStack } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../packages/api/src/app';
+import { createApp } from '@archive/api';
 import {
   type ArticleRepository,
   ConcurrentWriteError,
+  DEFAULT_TABLE_NAME,
+  DYNAMO_RETRY,
   DynamoArticleRepository,
-} from '../../packages/store/src/article-repository';
-import { DEFAULT_TABLE_NAME } from '../../packages/store/src/tables';
-import { DYNAMO_RETRY } from '../../packages/store/src/transient-errors';
+} from '@archive/store';
+import type { MiddlewareStack } from '@smithy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDraft, startTestDynamo, type TestDynamo } from '../store-helpers';
 
 /**

@@ -1,5 +1,5 @@
+import { defaultPlugins } from '@archive/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPlugins } from '../../packages/local/src/plugins';
 import { startTestServer, type TestServer } from '../api-helpers';
 
 let server: TestServer;

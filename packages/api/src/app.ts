@@ -1,7 +1,6 @@
+import { type ArticleRepository, isTransientStoreError, RETRY_AFTER_SECONDS } from '@archive/store';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ArticleRepository } from '../../store/src/article-repository';
-import { isTransientStoreError, RETRY_AFTER_SECONDS } from '../../store/src/transient-errors';
 import type { Authorize } from './auth';
 import { ApiError } from './errors';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';

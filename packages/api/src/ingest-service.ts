@@ -1,17 +1,12 @@
-import type { Article, ArticleDraft } from '../../core/src/article';
-import type { Diagnostic } from '../../core/src/diagnostics';
-import { DispatchValidationError } from '../../core/src/errors';
+import type { Article, ArticleDraft, Diagnostic } from '@archive/core';
 import {
   type DispatchInput,
+  DispatchValidationError,
   type ParseOptions,
   type ParseResult,
   parseDispatch,
-} from '../../core/src/parse-dispatch';
-import {
-  type ArticleRepository,
-  ConcurrentWriteError,
-  type PutOutcome,
-} from '../../store/src/article-repository';
+} from '@archive/core';
+import { type ArticleRepository, ConcurrentWriteError, type PutOutcome } from '@archive/store';
 import { type ErrorBody, statusOfValidationError, validationErrorBody } from './errors';
 import { MAX_DISPATCH_BYTES } from './limits';
 

@@ -1,5 +1,5 @@
+import type { Article } from '@archive/core';
 import * as z from 'zod';
-import type { Article } from '../../core/src/article';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 
 /**

@@ -1,3 +1,4 @@
+import type { Article, ArticleChange, ArticleDraft } from '@archive/core';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -8,7 +9,6 @@ import {
   paginateScan,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Article, ArticleDraft } from '../../core/src/article';
 import {
   type ArticleItem,
   decodeItem,
@@ -21,7 +21,6 @@ import {
   UnreadableItemError,
 } from './article-item';
 import { buildChangeRecord, type ChangeSink } from './change-records';
-import type { ArticleChange } from './changes';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 
 export type PutOutcome =

@@ -31,7 +31,9 @@ export function createDynamoClients(options: DynamoClientOptions = {}): DynamoCl
       // dynalite runs in this process: a slow answer is this process being busy, not a lost
       // connection, and retrying it would only add load.
       requestTimeout: options.endpoint ? DYNAMO_RETRY.localRequestTimeoutMs : DYNAMO_RETRY.requestTimeoutMs,
-      connectionTimeout: options.endpoint ? DYNAMO_RETRY.localRequestTimeoutMs : DYNAMO_RETRY.connectionTimeoutMs,
+      connectionTimeout: options.endpoint
+        ? DYNAMO_RETRY.localRequestTimeoutMs
+        : DYNAMO_RETRY.connectionTimeoutMs,
     }),
   };
   if (options.endpoint) {

@@ -1,5 +1,5 @@
+import type { ArticleRepository } from '@archive/store';
 import type { Hono } from 'hono';
-import type { ArticleRepository } from '../../../store/src/article-repository';
 
 export interface HealthDeps {
   /** Counts live articles when the app has a store. */

@@ -1,15 +1,14 @@
-import type { Context, Hono } from 'hono';
-import * as z from 'zod';
-import { QueryError } from '../../../search/src/query/errors';
+import type { Searcher, SearchRequest } from '@archive/search';
 import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
   MAX_SUGGEST_LIMIT,
-} from '../../../search/src/query/limits';
-import type { SearchRequest } from '../../../search/src/search';
-import { SearchRequestError } from '../../../search/src/search-error';
-import type { Searcher } from '../../../search/src/searcher';
+  QueryError,
+  SearchRequestError,
+} from '@archive/search';
+import type { Context, Hono } from 'hono';
+import * as z from 'zod';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -39,6 +38,8 @@ export const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
+  tz: text(64),
 });
 
 const SuggestParams = z.object({
@@ -65,6 +66,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
     sort: p.sort,
     limit: p.limit,
     cursor: p.cursor,
+    histogram: p.histogram,
+    tz: p.tz,
   };
 }
 

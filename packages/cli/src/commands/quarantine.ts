@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DynamoArticleRepository } from '@archive/store';
 import type { Command } from 'commander';
-import { DynamoArticleRepository } from '../../../store/src/article-repository';
 import type { CliIo } from '../io';
 import { withStore } from '../store-session';
 
