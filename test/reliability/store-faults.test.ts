@@ -154,7 +154,7 @@ describe('DELETE under contention (issue 12, finding 3)', () => {
     });
   });
 
-  it('95 concurrent updates and 5 takedowns of one article: no 5xx, every answer documented', async () => {
+  it('38 concurrent updates and 2 takedowns of one article: no 5xx, every answer documented (100-way: npm run test:reliability)', async () => {
     const send = appOver(repository());
     const created = await send('/dispatches', {
       method: 'POST',
@@ -162,7 +162,7 @@ describe('DELETE under contention (issue 12, finding 3)', () => {
       headers: { 'content-type': 'application/json' },
     });
     const id = ((await created.json()) as { id: string }).id;
-    const requests = Array.from({ length: 100 }, (_, i) =>
+    const requests = Array.from({ length: 40 }, (_, i) =>
       i % 20 === 0
         ? send(`/articles/${id}`, { method: 'DELETE' })
         : send('/dispatches?restore=true', {
@@ -176,5 +176,5 @@ describe('DELETE under contention (issue 12, finding 3)', () => {
     const failures = await Promise.all(responses.filter((r) => r.status >= 500).map((r) => r.text()));
     expect(failures).toEqual([]);
     for (const status of statuses) expect([200, 201, 404, 409]).toContain(status);
-  });
+  }, 120_000);
 });
