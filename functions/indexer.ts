@@ -30,6 +30,7 @@ const indexer = new Indexer({
     prefix: config.ARCHIVE_INDEX_PREFIX,
     s3Endpoint: config.S3_ENDPOINT,
   }),
+  partitionTarget: config.ARCHIVE_PARTITION_TARGET,
 });
 
 /** Turns stream records into indexer items; an undecodable record becomes an Error item. */

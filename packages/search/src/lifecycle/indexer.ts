@@ -144,7 +144,6 @@ export class Indexer {
   applyChangeBatch(items: ChangeItem[], options: { publish?: boolean } = {}): Promise<BatchResult> {
     return this.serialized(async () => {
       const base = await this.sync();
-      base.index.growLayout();
       const result: BatchResult = { batchItemFailures: [], applied: 0, skipped: 0, published: null };
       for (const item of items) {
         const problem = item.change instanceof Error ? item.change : validateChange(item.change);

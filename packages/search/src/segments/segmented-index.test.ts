@@ -2,7 +2,7 @@ import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArchiveIndex } from '../documents/archive-index';
-import { allPages, oracle, requestArbitrary, testArticle, word } from '../partitions/exactness-fixtures';
+import { allPages, oracle, request, article as testArticle, word } from '../partitions/exactness-arbitraries';
 import { suggest } from '../query/suggest';
 import { selectMerge } from './merge-policy';
 import { SegmentedIndex } from './segmented-index';
@@ -14,7 +14,7 @@ import { SegmentedIndex } from './segmented-index';
  */
 
 function article(n: number, version: number, words: string[], day: number): Article {
-  return testArticle(n, words.slice(0, 3).join(' '), [words.join(' ')], day, n + version, version);
+  return { ...testArticle(n, words.slice(0, 3), [words], day, n + version), version };
 }
 
 const words = fc.array(word, { minLength: 1, maxLength: 10 });
@@ -51,8 +51,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.constant({ kind: 'policy' as const }) },
 );
-
-const request = requestArbitrary(['2023-06-01', '2024-01-15']);
 
 /** Plays a history on a writer, a reader following its publications, and one plain index. */
 function play(steps: Step[]) {

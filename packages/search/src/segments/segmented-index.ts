@@ -159,6 +159,8 @@ export class SegmentedIndex extends ThreadSearch {
     if (seen !== undefined && seen >= article.version) return false;
     const time = Date.parse(article.publishedAt);
     if (Number.isNaN(time)) throw new RangeError(`article ${article.id} has no valid publication time`);
+    // The newest partition may have just reached its size: then a new one takes this article.
+    if (partitionFor(this.layout, time) === this.layout.at(-1)) this.growLayout();
     const target = this.openSegment(partitionFor(this.layout, time).id);
     const holder = this.holderOf(article.id);
     if (holder && holder !== target) this.removeFrom(holder, article.id, article.version);
@@ -239,8 +241,8 @@ export class SegmentedIndex extends ThreadSearch {
   }
 
   /**
-   * Opens a new partition when the newest reached the target size (partition-layout.ts). Called
-   * once per batch, before its changes are routed.
+   * Opens a new partition when the newest reached the target size (partition-layout.ts). Checked
+   * before an article is routed to the newest partition.
    */
   growLayout(): boolean {
     const last = this.layout.at(-1) as PartitionBounds;
