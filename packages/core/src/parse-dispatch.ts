@@ -76,18 +76,28 @@ function bodyToParagraphs(body: string | readonly string[], diagnostics: Diagnos
   return paragraphs;
 }
 
+/** A title with HTML entities or tags (`Wing &amp; Garden`) as the plain text a reader sees. */
+function plainTitle(title: string): string {
+  return looksLikeHtml(title) ? htmlToText(title).replace(/\s+/g, ' ').trim() || title : title;
+}
+
 function partsFromText(text: string, options: ParseOptions): Parts {
   const raw = readRawDispatch(text);
   const diagnostics: Diagnostic[] = [];
   const time = timeFromWall(raw.wall, raw.place, undefined, options.defaultTimeZone);
-  return { title: raw.title, bodyParagraphs: bodyToParagraphs(raw.body, diagnostics), time, diagnostics };
+  return {
+    title: plainTitle(raw.title),
+    bodyParagraphs: bodyToParagraphs(raw.body, diagnostics),
+    time,
+    diagnostics,
+  };
 }
 
 function partsFromJson(value: unknown, options: ParseOptions): Parts {
   const json = readJsonDispatch(value);
   const diagnostics: Diagnostic[] = [];
   return {
-    title: json.title.trim(),
+    title: plainTitle(json.title.trim()),
     bodyParagraphs: bodyToParagraphs(json.body, diagnostics),
     time: jsonTime(json, options),
     caption: json.caption?.trim() || null,
