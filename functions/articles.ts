@@ -1,5 +1,6 @@
 /**
- * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown) and `GET /health`.
+ * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown), `GET /stories/{id}`
+ * and `GET /health`.
  * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
  * function trusts the request (see docs/DEPLOY.md).
  */
@@ -9,6 +10,7 @@ import { createApp } from '../packages/api/src/app';
 import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
 import { DynamoArticleRepository } from '../packages/store/src/article-repository';
 import { createDynamoClients } from '../packages/store/src/dynamo-client';
+import { DynamoStoryStore } from '../packages/store/src/story-store';
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('articles');
@@ -18,10 +20,14 @@ const logger = new Logger({
 });
 const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
 const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+const stories = config.ARCHIVE_STORY_TABLE_NAME
+  ? { stories: new DynamoStoryStore(doc, config.ARCHIVE_STORY_TABLE_NAME), repository }
+  : undefined;
 
 export const handler = handle(
   createApp({
     articles: { repository },
+    ...(stories ? { stories } : {}),
     authorize: trustApiGatewayAuthorizer,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   }),

@@ -4,6 +4,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 // Key schemas come from the store (the repository and key store that read and write these tables),
 // so the deployed tables cannot drift from what the code queries.
+import { STORY_TABLE_SCHEMA } from '../../packages/store/src/story-store';
 import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA } from '../../packages/store/src/tables';
 
 export interface ArchiveStorageProps {
@@ -19,6 +20,8 @@ export interface ArchiveStorageProps {
 export class ArchiveStorage extends Construct {
   readonly articles: Table;
   readonly keys: Table;
+  /** LSH band keys and story membership (packages/store/src/story-store.ts). */
+  readonly stories: Table;
   readonly indexBucket: Bucket;
   readonly accessLogBucket: Bucket;
 
@@ -47,6 +50,18 @@ export class ArchiveStorage extends Construct {
 
     this.keys = new Table(this, 'IngestKeys', {
       partitionKey: { name: KEYS_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+
+    // Written with the articles at ingest; not rebuildable from the article table without replaying
+    // every article in order, so it is kept like the articles.
+    this.stories = new Table(this, 'Stories', {
+      partitionKey: { name: STORY_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: STORY_TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,

@@ -1,12 +1,15 @@
 import type { Hono } from 'hono';
 import type { ArticleRepository } from '../../store/src/article-repository';
 import type { DynamoClients } from '../../store/src/dynamo-client';
+import type { StoryStore } from '../../store/src/story-store';
 import type { ChangeListener } from './change-feed';
 import { searchPlugin } from './search-plugin';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
 export interface LocalPluginContext {
   repository: ArticleRepository;
+  /** The story table (story sizes for `collapse=story`). */
+  stories: StoryStore;
   /** Subscribe to the change records of committed writes (the local DynamoDB stream). */
   onChanges(listener: ChangeListener): () => void;
   /** The data dir (`ARCHIVE_DATA_DIR`), or null for an in-memory runtime. */

@@ -6,11 +6,18 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type AppDeps, createApp, type Logger } from '../../api/src/app';
 import { type IngestSummary, ingestMany, summarize } from '../../api/src/ingest-service';
+import { StoryAssigner } from '../../api/src/story-assigner';
 import { DynamoArticleRepository } from '../../store/src/article-repository';
 import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
 import { hashIngestKey, KeyStore, sameKeyHash } from '../../store/src/key-store';
 import { DataDirInUseError, startLocalDynamo } from '../../store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
+import { DEFAULT_STORY_TABLE_NAME, DynamoStoryStore } from '../../store/src/story-store';
+import {
+  DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_TABLE_NAME,
+  ensureTables,
+  type TableNames,
+} from '../../store/src/tables';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
 import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
@@ -25,6 +32,9 @@ export interface LocalRuntimeConfig {
   dataDir: string | null;
   tableName?: string;
   keysTableName?: string;
+  storyTableName?: string;
+  /** Detect stories at ingest (default true; off only to measure what detection costs). */
+  storyDetection?: boolean;
   /** `ARCHIVE_INGEST_KEY`; otherwise read from or generated into the data dir. */
   ingestKey?: string;
   /** Import `examplesDir` when the archive is empty on start (never twice for a data dir). */
@@ -40,6 +50,9 @@ export interface LocalRuntime {
   app: Hono;
   repository: DynamoArticleRepository;
   keyStore: KeyStore;
+  /** Story detection at ingest and the story table it writes. */
+  stories: StoryAssigner;
+  storyStore: DynamoStoryStore;
   ingestKey: LocalIngestKey;
   dataDir: string | null;
   dynamo: DynamoClients & { endpoint: string };
@@ -66,6 +79,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const dataDir = config.dataDir ? resolve(config.dataDir) : null;
   const tableName = config.tableName ?? DEFAULT_TABLE_NAME;
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
+  const storyTableName = config.storyTableName ?? DEFAULT_STORY_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
@@ -79,10 +93,12 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const clients = createDynamoClients({ endpoint: localDynamo.endpoint });
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
+    await ensureTablesOrExplain(clients, { tableName, keysTableName, storyTableName }, dataDir);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
     const repository = new DynamoArticleRepository({ doc: clients.doc, tableName, changeSink: feed.sink });
     const keyStore = new KeyStore(clients.doc, keysTableName);
+    const storyStore = new DynamoStoryStore(clients.doc, storyTableName);
+    const stories = new StoryAssigner(storyStore);
     const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
     const localKeyHash = hashIngestKey(ingestKey.key);
 
@@ -91,6 +107,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       plugins.push(
         await plugin.start({
           repository,
+          stories: storyStore,
           onChanges: (listener) => feed.subscribe(listener),
           dataDir,
           dynamo: clients,
@@ -103,8 +120,9 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     });
 
     const deps: AppDeps = {
-      ingest: { repository },
+      ingest: { repository, ...(config.storyDetection === false ? {} : { stories }) },
       articles: { repository },
+      stories: { stories: storyStore, repository },
       // The local key, or any key created with `archive keys create`.
       authorize: async (bearer) =>
         bearer !== undefined &&
@@ -118,7 +136,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     const app = createApp(deps);
 
     const examples = config.importExamples
-      ? await importExamplesOnce(repository, config.examplesDir ?? EXAMPLES_DIR, dataDir, log)
+      ? await importExamplesOnce(repository, stories, config.examplesDir ?? EXAMPLES_DIR, dataDir, log)
       : null;
 
     let server: ServerType | null = null;
@@ -127,6 +145,8 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       app,
       repository,
       keyStore,
+      stories,
+      storyStore,
       ingestKey,
       dataDir,
       dynamo: { ...clients, endpoint: localDynamo.endpoint },
@@ -167,7 +187,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
 
 async function ensureTablesOrExplain(
   clients: DynamoClients,
-  names: { tableName: string; keysTableName: string },
+  names: TableNames,
   dataDir: string | null,
 ): Promise<void> {
   try {
@@ -187,6 +207,7 @@ async function ensureTablesOrExplain(
  */
 async function importExamplesOnce(
   repository: DynamoArticleRepository,
+  stories: StoryAssigner,
   examplesDir: string,
   dataDir: string | null,
   log: (message: string) => void,
@@ -200,7 +221,7 @@ async function importExamplesOnce(
   for await (const record of readDispatches(await findDispatchFiles([examplesDir]))) {
     if (record.input) inputs.push(record.input);
   }
-  const results = await ingestMany(inputs, { repository });
+  const results = await ingestMany(inputs, { repository, stories });
   const summary = summarize(results);
   for (const result of results) {
     if (result.status === 'failed') log(`example not imported: ${result.error.message}`);

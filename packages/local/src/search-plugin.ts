@@ -5,6 +5,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { registerExportRoutes } from '../../api/src/routes/export';
 import { registerFeedRoutes } from '../../api/src/routes/feeds';
 import { registerSearchRoutes } from '../../api/src/routes/search';
+import { describeStories } from '../../api/src/routes/stories';
 import { IndexLoader } from '../../search/src/index-loader';
 import { LocalIndexer } from '../../search/src/local-indexer';
 import { FsBlobStore } from '../../store/src/blob-store-fs';
@@ -72,7 +73,10 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         routes: (app) => {
           const getIndex = () => loader.current().index;
           const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
-          registerSearchRoutes(app, getIndex);
+          registerSearchRoutes(app, getIndex, {
+            describeStories: (ids) =>
+              describeStories({ stories: context.stories, repository: context.repository }, ids),
+          });
           registerFeedRoutes(app, { getIndex, loadArticles });
           registerExportRoutes(app, {
             getIndex,

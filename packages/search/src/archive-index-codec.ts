@@ -49,6 +49,8 @@ type Metadata = [
   language: string,
   tags: string[],
   version: number,
+  /** Absent in snapshots written before stories: the article's own id. */
+  storyId?: string,
 ];
 
 const MAGIC = new TextEncoder().encode('AIX3');
@@ -86,6 +88,7 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
     readonly language: string,
     readonly tags: string[],
     readonly version: number,
+    readonly storyId: string,
     private readonly texts: SnapshotTexts,
     private readonly start: number,
     private readonly end: number,
@@ -158,16 +161,12 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
     docCount: docs.length,
   };
   writeSection(out, utf8.encode(JSON.stringify(header)));
-  const metadata: Metadata[] = docs.map((d) => [
-    d.id,
-    d.title,
-    d.publishedAt,
-    d.place,
-    d.source,
-    d.language,
-    d.tags,
-    d.version,
-  ]);
+  const metadata: Metadata[] = docs.map((d) => {
+    const row: Metadata = [d.id, d.title, d.publishedAt, d.place, d.source, d.language, d.tags, d.version];
+    // Most articles are their own story: store nothing then (a few bytes per article).
+    if (d.storyId !== d.id) row.push(d.storyId);
+    return row;
+  });
   writeSection(out, utf8.encode(JSON.stringify(metadata)));
   const bodies = docs.map((d) => utf8.encode(d.body));
   for (const body of bodies) out.write(body.length);
@@ -257,27 +256,30 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
     shared.set(value, value);
     return value;
   };
-  const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version], i) => {
-    const start = offset;
-    offset += lengths[i] ?? 0;
-    const sequenceStart = sequenceOffset;
-    sequenceOffset += sequenceLengths[i] ?? 0;
-    return new SnapshotArticle(
-      id,
-      title,
-      publishedAt,
-      intern(place),
-      intern(source),
-      intern(language),
-      tags.length === 0 ? NO_TAGS : tags,
-      version,
-      texts,
-      start,
-      offset,
-      sequenceStart,
-      sequenceOffset,
-    );
-  });
+  const docs = metadata.map(
+    ([id, title, publishedAt, place, source, language, tags, version, storyId], i) => {
+      const start = offset;
+      offset += lengths[i] ?? 0;
+      const sequenceStart = sequenceOffset;
+      sequenceOffset += sequenceLengths[i] ?? 0;
+      return new SnapshotArticle(
+        id,
+        title,
+        publishedAt,
+        intern(place),
+        intern(source),
+        intern(language),
+        tags.length === 0 ? NO_TAGS : tags,
+        version,
+        storyId ?? id,
+        texts,
+        start,
+        offset,
+        sequenceStart,
+        sequenceOffset,
+      );
+    },
+  );
   const tombstones = JSON.parse(fromUtf8.decode(yield* section())) as [string, number][];
   const miniSearch = decodeMiniSearch(yield* section(), INDEX_OPTIONS);
   return { miniSearch, docs, tombstones, generation: header.generation };

@@ -36,6 +36,9 @@ export interface SearchHit {
   titleHighlighted: string;
   publishedAt: string;
   place: string | null;
+  source: string | null;
+  /** The article's story (its own id when no earlier copy was found); see `collapse=story`. */
+  storyId: string;
   /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
@@ -323,6 +326,8 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     titleHighlighted: highlightAll(doc.title, terms, ANALYZER),
     publishedAt: doc.publishedAt,
     place: doc.place,
+    source: doc.source,
+    storyId: doc.storyId,
     snippet: bestSnippet(doc.body, terms, ANALYZER),
     score,
   };
