@@ -8,9 +8,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { Article } from '@archive/core';
+import { PartitionedIndex } from '@archive/search';
 import { Command } from 'commander';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import { evaluateRun, formatTrecRun, parseCranfieldQrels, type Run } from './relevance-metrics';
 
 interface CollectionDoc {

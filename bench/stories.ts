@@ -11,11 +11,14 @@
  * Options: --docs N (articles for the throughput runs, default 5000), --rounds N (default 3).
  */
 import { parseArgs } from 'node:util';
-import type { ArticleDraft } from '../packages/core/src/article';
-import { fingerprintOf, isNearDuplicate, withinStoryWindow } from '../packages/core/src/near-duplicate';
-import { parseDispatch } from '../packages/core/src/parse-dispatch';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime } from '../packages/local/src/runtime';
+import {
+  type ArticleDraft,
+  fingerprintOf,
+  isNearDuplicate,
+  parseDispatch,
+  withinStoryWindow,
+} from '@archive/core';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
 import { labelledStorySet } from '../test/fixtures/story-variants';
 import { readJsonlCorpus, type SourceArticle } from './corpus';
 import { assignInOrder, pairScores } from './story-eval';

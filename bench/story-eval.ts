@@ -1,6 +1,6 @@
-import { StoryAssigner } from '../packages/api/src/story-assigner';
-import type { ArticleDraft } from '../packages/core/src/article';
-import type { BandEntry, StoryMember, StoryStore } from '../packages/store/src/story-store';
+import { StoryAssigner } from '@archive/api';
+import type { ArticleDraft } from '@archive/core';
+import type { BandEntry, StoryMember, StoryStore } from '@archive/store';
 
 /**
  * The story table's behaviour in memory (same interface, same first-writer-wins band items), for

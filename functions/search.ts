@@ -16,24 +16,22 @@
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
+
+import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import type { Searcher } from '@archive/search';
+import {
+  decodeSnapshot,
+  defaultSearchWorkers,
+  IndexLoader,
+  indexHealth,
+  loadSnapshotIntoWorkers,
+  PartitionedIndex,
+  servePartitionsIfWorker,
+} from '@archive/search';
+import { indexBlobStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../packages/api/src/app';
-import { registerExportRoutes } from '../packages/api/src/routes/export';
-import { registerFeedRoutes } from '../packages/api/src/routes/feeds';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import { indexHealth } from '../packages/search/src/index-health';
-import { IndexLoader } from '../packages/search/src/index-loader';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { servePartitionsIfWorker } from '../packages/search/src/partitions/worker-host';
-import {
-  defaultSearchWorkers,
-  loadSnapshotIntoWorkers,
-} from '../packages/search/src/partitions/worker-loader';
-import type { Searcher } from '../packages/search/src/searcher';
-import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
-import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
 import { readFunctionConfig } from './config';
 
 /** Rows of one export on AWS: ~600 bytes each keeps the buffered answer well under Lambda's 6 MB. */

@@ -1,3 +1,4 @@
+import { ARTICLE_TABLE_SCHEMA } from '@archive/store';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,7 +11,6 @@ import {
   readFunctionConfig,
   requiredVariables,
 } from '../functions/config';
-import { ARTICLE_TABLE_SCHEMA } from '../packages/store/src/tables';
 import { FUNCTION_ENTRIES, type FunctionName } from './lib/bundling';
 import { DEFAULT_SETTINGS, settingsFromContext } from './lib/config';
 import { logicalId, roleStatements, type Synthesised, synthesise } from './test-support';

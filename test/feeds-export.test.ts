@@ -1,12 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RecordCounter } from '@archive/cli';
+import { createLocalRuntime, defaultPlugins, type LocalRuntime } from '@archive/local';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { RecordCounter } from '../packages/cli/src/commands/export';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
 import { cli } from './cli-helpers';
 
 /** Feeds and exports over HTTP against the local server (examples plus 130 generated dispatches). */

@@ -1,6 +1,5 @@
+import { createLocalRuntime, defaultPlugins, type LocalRuntime } from '@archive/local';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
 
 /**
  * Stories over HTTP against the local server: copies of one dispatch (re-sent by another wire, a

@@ -1,5 +1,5 @@
-import type { ArticleDraft } from '../../core/src/article';
 import {
+  type ArticleDraft,
   bandKeys,
   decodeSignature,
   encodeSignature,
@@ -8,8 +8,8 @@ import {
   isNearDuplicate,
   similarity,
   withinStoryWindow,
-} from '../../core/src/near-duplicate';
-import type { BandEntry, StoryMember, StoryStore } from '../../store/src/story-store';
+} from '@archive/core';
+import type { BandEntry, StoryMember, StoryStore } from '@archive/store';
 
 interface Pending {
   draft: ArticleDraft;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerExportCommand } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerKeysCommands } from './commands/keys';
+import { registerQuarantineCommand } from './commands/quarantine';
 import { registerReindexCommand } from './commands/reindex';
 import { CliError, type CliIo, processIo } from './io';
 
@@ -14,6 +15,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   registerImportCommand(program, io, setExitCode);
   registerKeysCommands(program, io);
   registerReindexCommand(program, io);
+  registerQuarantineCommand(program, io);
   registerExportCommand(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -2,22 +2,33 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type AppDeps,
+  createApp,
+  type IngestSummary,
+  ingestMany,
+  type Logger,
+  StoryAssigner,
+  summarize,
+} from '@archive/api';
+import {
+  createDynamoClients,
+  DataDirInUseError,
+  DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_STORY_TABLE_NAME,
+  DEFAULT_TABLE_NAME,
+  DynamoArticleRepository,
+  type DynamoClients,
+  DynamoStoryStore,
+  ensureTables,
+  hashIngestKey,
+  KeyStore,
+  sameKeyHash,
+  startLocalDynamo,
+  type TableNames,
+} from '@archive/store';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { type AppDeps, createApp, type Logger } from '../../api/src/app';
-import { type IngestSummary, ingestMany, summarize } from '../../api/src/ingest-service';
-import { StoryAssigner } from '../../api/src/story-assigner';
-import { DynamoArticleRepository } from '../../store/src/article-repository';
-import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
-import { hashIngestKey, KeyStore, sameKeyHash } from '../../store/src/key-store';
-import { DataDirInUseError, startLocalDynamo } from '../../store/src/local-dynamo';
-import { DEFAULT_STORY_TABLE_NAME, DynamoStoryStore } from '../../store/src/story-store';
-import {
-  DEFAULT_KEYS_TABLE_NAME,
-  DEFAULT_TABLE_NAME,
-  ensureTables,
-  type TableNames,
-} from '../../store/src/tables';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
 import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
@@ -95,7 +106,13 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   try {
     await ensureTablesOrExplain(clients, { tableName, keysTableName, storyTableName }, dataDir);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
-    const repository = new DynamoArticleRepository({ doc: clients.doc, tableName, changeSink: feed.sink });
+    const repository = new DynamoArticleRepository({
+      doc: clients.doc,
+      tableName,
+      changeSink: feed.sink,
+      onUnreadable: (error) =>
+        log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
+    });
     const keyStore = new KeyStore(clients.doc, keysTableName);
     const storyStore = new DynamoStoryStore(clients.doc, storyTableName);
     const stories = new StoryAssigner(storyStore);

@@ -1,15 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  describeStories,
+  registerExportRoutes,
+  registerFeedRoutes,
+  registerSearchRoutes,
+} from '@archive/api';
+import { IndexLoader, LocalIndexer } from '@archive/search';
+import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { registerExportRoutes } from '../../api/src/routes/export';
-import { registerFeedRoutes } from '../../api/src/routes/feeds';
-import { registerSearchRoutes } from '../../api/src/routes/search';
-import { describeStories } from '../../api/src/routes/stories';
-import { IndexLoader } from '../../search/src/index-loader';
-import { LocalIndexer } from '../../search/src/local-indexer';
-import { FsBlobStore } from '../../store/src/blob-store-fs';
-import { decodeChangeRecord } from '../../store/src/stream-records';
 import type { LocalPlugin } from './plugins';
 
 export interface SearchPluginOptions {

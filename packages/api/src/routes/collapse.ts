@@ -1,8 +1,13 @@
-import type { FacetBucket, Facets } from '../../../search/src/facets';
-import { MAX_LIMIT } from '../../../search/src/query/limits';
-import type { SearchHit, SearchRequest, SearchResponse } from '../../../search/src/search';
-import { SearchRequestError } from '../../../search/src/search-error';
-import type { Searcher } from '../../../search/src/searcher';
+import {
+  type FacetBucket,
+  type Facets,
+  MAX_LIMIT,
+  type Searcher,
+  type SearchHit,
+  type SearchRequest,
+  SearchRequestError,
+  type SearchResponse,
+} from '@archive/search';
 import type { StorySummary } from './stories';
 
 /**
@@ -54,6 +59,7 @@ const facetValue: Record<keyof Facets, (hit: SearchHit) => string | null> = {
   month: (hit) => hit.publishedAt.slice(0, 7),
   place: (hit) => hit.place,
   source: (hit) => hit.source,
+  language: (hit) => hit.language,
 };
 
 /**
@@ -106,7 +112,10 @@ export async function collapsedSearch(
         const value = facetValue[dimension](member);
         if (value === null) continue;
         let set = storiesByValue.get(value);
-        if (!set) storiesByValue.set(value, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          storiesByValue.set(value, set);
+        }
         set.add(member.storyId);
       }
     }
@@ -120,10 +129,8 @@ export async function collapsedSearch(
     collapse: 'story',
     results: pageGroups.map(({ best, members }) => {
       const summary = summaries.get(best.storyId);
-      const firstSeen = members.reduce(
-        (min, m) => (m.publishedAt < min ? m.publishedAt : min),
-        best.publishedAt,
-      );
+      // ISO instants in UTC compare as strings.
+      const firstSeen = members.map((m) => m.publishedAt).sort()[0] ?? best.publishedAt;
       return {
         ...best,
         story: {

@@ -1,11 +1,10 @@
+import type { Article } from '@archive/core';
+import type { Searcher, SearchHit, SearchRequest } from '@archive/search';
+import { MAX_LIMIT } from '@archive/search';
 import { stringify } from 'csv-stringify/sync';
 import type { Context, Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import * as z from 'zod';
-import type { Article } from '../../../core/src/article';
-import { MAX_LIMIT } from '../../../search/src/query/limits';
-import type { SearchHit, SearchRequest } from '../../../search/src/search';
-import type { Searcher } from '../../../search/src/searcher';
 import { ApiError } from '../errors';
 import type { ArticleLoader } from './feeds';
 import { engineError, invalidParameters, rawParams, SearchParams, toSearchRequest } from './search';

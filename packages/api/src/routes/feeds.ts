@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Article } from '@archive/core';
+import type { Searcher, SearchHit } from '@archive/search';
 import { Feed } from 'feed';
 import type { Context, Hono } from 'hono';
-import type { Article } from '../../../core/src/article';
-import type { SearchHit } from '../../../search/src/search';
-import type { Searcher } from '../../../search/src/searcher';
 import { engineError, invalidParameters, rawParams, SearchParams, toSearchRequest } from './search';
 
 /** Reads full articles by id (the store); feeds without it carry the search snippet only. */

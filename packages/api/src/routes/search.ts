@@ -1,15 +1,14 @@
-import type { Context, Hono } from 'hono';
-import * as z from 'zod';
-import { QueryError } from '../../../search/src/query/errors';
+import type { Searcher, SearchRequest } from '@archive/search';
 import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
   MAX_SUGGEST_LIMIT,
-} from '../../../search/src/query/limits';
-import type { SearchRequest } from '../../../search/src/search';
-import { SearchRequestError } from '../../../search/src/search-error';
-import type { Searcher } from '../../../search/src/searcher';
+  QueryError,
+  SearchRequestError,
+} from '@archive/search';
+import type { Context, Hono } from 'hono';
+import * as z from 'zod';
 import { collapsedSearch } from './collapse';
 import type { StorySummary } from './stories';
 
@@ -43,6 +42,8 @@ export const SearchParams = z.object({
   cursor: text(MAX_CURSOR_LENGTH),
   /** `story`: one hit per story (collapse.ts). */
   collapse: z.enum(['story'], { error: 'must be story' }).optional(),
+  histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
+  tz: text(64),
 });
 
 const SuggestParams = z.object({
@@ -69,6 +70,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
     sort: p.sort,
     limit: p.limit,
     cursor: p.cursor,
+    histogram: p.histogram,
+    tz: p.tz,
   };
 }
 

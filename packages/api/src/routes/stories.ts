@@ -1,8 +1,6 @@
+import { type Article, diffSentences, sentences } from '@archive/core';
+import type { ArticleRepository, StoryStore } from '@archive/store';
 import type { Hono } from 'hono';
-import type { Article } from '../../../core/src/article';
-import { diffSentences, sentences } from '../../../core/src/sentence-diff';
-import type { ArticleRepository } from '../../../store/src/article-repository';
-import type { StoryStore } from '../../../store/src/story-store';
 import { ApiError } from '../errors';
 
 export interface StoryRouteDeps {

@@ -1,12 +1,11 @@
-import { encodeCursor, fingerprint } from '../cursor';
-import { expandQuery, FEEDBACK_DOCS } from '../feedback';
-import { ANALYZER, SEARCH_FIELDS } from '../index-definition';
-import { sequenceTerms } from '../proximity';
+import { encodeCursor, fingerprint } from '../documents/cursor';
+import { histogramOf } from '../documents/search';
+import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
+import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
 import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
-import type { SearchHit, SearchRequest, SearchResponse } from '../search';
-import { normaliseRequest } from '../search-request';
+import { normaliseRequest } from '../query/search-request';
 import {
   applySpellingFixes,
   completionRequest,
@@ -15,14 +14,17 @@ import {
   spellingCandidates,
   spellingFixes,
   type Vocabulary,
-} from '../suggest';
-import { selectTop } from '../top-k';
+} from '../query/suggest';
+import { expandQuery, FEEDBACK_DOCS } from '../ranking/feedback';
+import { sequenceTerms } from '../ranking/proximity';
+import { selectTop } from '../ranking/top-k';
 import {
   addTermStats,
   cursorKeyOf,
   emptyTermStats,
   globalTerms,
   type MergedHit,
+  mergeDays,
   mergeFacets,
   mergePages,
   rerankSet,
@@ -202,6 +204,7 @@ export function* searchSteps(
     filters: req.filterInput,
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
+    ...(req.histogram ? { histogram: req.histogram } : {}),
   };
   if (req.mode === 'natural' && req.plan) {
     const weights = yield* feedbackWeights(targets, query, req.plan);
@@ -236,6 +239,7 @@ export function* searchSteps(
         : null,
     indexVersion,
     tookMs: 0,
+    ...histogramOf(req, mergeDays(results)),
   };
   if (req.hasQuery && merged.total < DID_YOU_MEAN_BELOW && !req.after) {
     const suggestion = yield* didYouMean(placements, req.q, req.mode);

@@ -1,5 +1,5 @@
-import type { ArchiveIndex } from '../archive-index';
-import type { SearchHit } from '../search';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { SearchHit } from '../documents/search-types';
 import { addTermStats } from './merge';
 import {
   describePartition,

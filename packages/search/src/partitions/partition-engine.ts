@@ -1,10 +1,8 @@
-import type { ArchiveIndex, IndexedArticle } from '../archive-index';
-import { FacetCounter } from '../facets';
-import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
-import { RERANK_DEPTH } from '../proximity';
-import { prefixScope, type TermDictionary } from '../query/execute';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { IndexedArticle } from '../documents/indexed-article';
 import {
   bestByScore,
+  facetCounter,
   feedbackDocs,
   hitTimes,
   listByDate,
@@ -12,10 +10,18 @@ import {
   proximityScorer,
   rankHits,
   renderHit,
-  type SearchHit,
-} from '../search';
-import { normaliseRequest } from '../search-request';
-import { surfaceForm } from '../suggest';
+} from '../documents/search';
+import type { SearchHit } from '../documents/search-types';
+import {
+  collectionStatistics,
+  fieldFrequencies,
+  fuzzyTerms,
+  prefixTerms,
+} from '../minisearch/minisearch-internals';
+import { prefixScope, type TermDictionary } from '../query/execute';
+import { normaliseRequest } from '../query/search-request';
+import { surfaceForm } from '../query/suggest';
+import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,
   type FeedbackCandidate,
@@ -101,6 +107,7 @@ function requestOf(query: PartitionQuery) {
     mode: query.mode,
     sort: query.sort,
     limit: query.limit,
+    histogram: query.histogram,
   });
 }
 
@@ -125,7 +132,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
     return {
       key,
       total: listed.total,
-      facets: listed.counts ?? emptyCounts(),
+      facets: listed.counts,
       best: [],
       page,
       after: listed.included,
@@ -134,7 +141,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   const dictionary = dictionaryOf(query.global);
   const weights = query.weights ? new Map(query.weights) : undefined;
   const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   const times = hitTimes(index, hits);
@@ -177,10 +184,6 @@ export function partitionBonuses(
 
 function candidate(doc: IndexedArticle, score: number, time: number, terms: string[]): Candidate {
   return { id: doc.id, score, time, terms };
-}
-
-function emptyCounts() {
-  return { month: [], place: [], source: [] };
 }
 
 /** Round 3: the page's hits this partition holds, as the response gives them. */

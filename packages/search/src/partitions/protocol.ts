@@ -1,8 +1,9 @@
-import type { CursorState } from '../cursor';
-import type { FacetCounts } from '../facets';
-import type { FilterInput } from '../filters';
+import type { CursorState } from '../documents/cursor';
+import type { FacetCounts } from '../documents/facets';
+import type { HistogramRequest } from '../documents/histogram';
+import type { SearchHit, SortOrder } from '../documents/search-types';
 import type { QueryMode } from '../query/ast';
-import type { SearchHit, SortOrder } from '../search';
+import type { FilterInput } from '../query/filters';
 
 /**
  * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
@@ -85,6 +86,8 @@ export interface PartitionQuery {
    * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
    */
   weights?: [string, number][];
+  /** Count hits by local day too (in `filters.tz`), for the histogram. */
+  histogram?: HistogramRequest;
 }
 
 /** A hit as the merge needs it. */

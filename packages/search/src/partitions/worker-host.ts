@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { ArchiveIndex } from '../archive-index';
-import type { SearchHit } from '../search';
-import { inflatePart, type PackedPart } from '../snapshot-codec';
+import { ArchiveIndex } from '../documents/archive-index';
+import type { SearchHit } from '../documents/search-types';
+import { inflatePart, type PackedPart } from '../snapshot/snapshot-codec';
 import { LocalPartitionHost } from './local-host';
 import type {
   BonusRequest,

@@ -1,0 +1,64 @@
+import type { QueryMode } from '../query/ast';
+import type { FilterInput } from '../query/filters';
+import type { Facets } from './facets';
+import type { Histogram, HistogramRequest } from './histogram';
+
+export type SortOrder = 'relevance' | 'newest' | 'oldest';
+
+/** A search request (already validated for shape by the API; values are checked here). */
+export interface SearchRequest extends FilterInput {
+  q?: string | undefined;
+  /** `all` (default) or `natural` (free text: any word may match, ranked by BM25). */
+  mode?: QueryMode | undefined;
+  sort?: SortOrder | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+  /** Counts per day, week, month or year over the whole filtered result set (see histogram.ts). */
+  histogram?: HistogramRequest | undefined;
+}
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  /** Title, HTML-escaped, with matched terms in `<mark>`. */
+  titleHighlighted: string;
+  publishedAt: string;
+  /** The dateline's wall time with its offset (`2024-11-27T22:30:00+02:00`), from the article's zone. */
+  localTime: string;
+  timeZone: string | null;
+  place: string | null;
+  source: string | null;
+  language: string;
+  /** The article's story (its own id when no earlier copy was found); see `collapse=story`. */
+  storyId: string;
+  /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
+  snippet: string;
+  /** BM25 score (0 when listing without `q`). */
+  score: number;
+}
+
+export interface SearchResponse {
+  query: {
+    q: string;
+    mode: QueryMode;
+    sort: SortOrder;
+    limit: number;
+    from: string | null;
+    to: string | null;
+    place: string | null;
+    source: string | null;
+    language: string | null;
+    tags: string[];
+    tz: string;
+    histogram: HistogramRequest | null;
+  };
+  total: number;
+  results: SearchHit[];
+  facets: Facets;
+  nextCursor: string | null;
+  indexVersion: string;
+  tookMs: number;
+  didYouMean?: string;
+  /** Present when the request asked for `histogram`. */
+  histogram?: Histogram;
+}
