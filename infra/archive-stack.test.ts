@@ -11,7 +11,7 @@ import {
   readFunctionConfig,
   requiredVariables,
 } from '../functions/config';
-import { FUNCTION_ENTRIES, type FunctionName } from './lib/bundling';
+import { FUNCTION_ENTRIES, type FunctionName, type SingletonFunctionName } from './lib/bundling';
 import { DEFAULT_SETTINGS, settingsFromContext } from './lib/config';
 import { logicalId, roleStatements, type Synthesised, synthesise } from './test-support';
 
@@ -24,9 +24,12 @@ beforeAll(() => {
   s = synthesise();
 }, 240_000); // generous: two shared cores under load take minutes, an idle laptop ~10 s
 
-const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+// The functions of the default layout (no partition functions: K = 0, see partition-stack.test.ts).
+const names = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
+  (fn): fn is SingletonFunctionName => fn !== 'partition',
+);
 const resourcesOfType = (type: string) => s.template.findResources(type);
-const functionProps = (fn: FunctionName) =>
+const functionProps = (fn: SingletonFunctionName) =>
   s.template.toJSON().Resources[logicalId(s, s.stack.functions[fn])].Properties;
 
 describe('storage', () => {
@@ -178,7 +181,7 @@ describe('functions', () => {
   });
 
   it('binds the expected names: table for ingest/articles, keys table for the authorizer, bucket for search/indexer', () => {
-    const own = (fn: FunctionName) =>
+    const own = (fn: SingletonFunctionName) =>
       Object.keys(functionProps(fn).Environment.Variables)
         .filter((k) => !RUNTIME_VARIABLES.includes(k))
         .sort();
@@ -290,7 +293,7 @@ describe('HTTP API', () => {
       const integrationId = route?.Properties.Target['Fn::Join'][1][1].Ref;
       return integrations[integrationId]?.Properties.IntegrationUri['Fn::GetAtt'][0];
     };
-    const id = (fn: FunctionName) => logicalId(s, s.stack.functions[fn]);
+    const id = (fn: SingletonFunctionName) => logicalId(s, s.stack.functions[fn]);
     expect(target('POST /dispatches')).toBe(id('ingest'));
     for (const key of [
       'GET /search',
@@ -359,10 +362,11 @@ describe('least privilege', () => {
   const writeItem = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|\*)/;
   const deleteItem = /^dynamodb:(DeleteItem|BatchWriteItem|PartiQLDelete|\*)$/;
   const bucketWrite = /^s3:(Put|Delete|Abort|Restore|\*)/;
-  const actionsOf = (fn: FunctionName) => roleStatements(s, fn).statements.flatMap((st) => st.actions);
+  const actionsOf = (fn: SingletonFunctionName) =>
+    roleStatements(s, fn).statements.flatMap((st) => st.actions);
 
   it('no role uses managed policies, wildcard actions, or Resource "*" on data', () => {
-    for (const fn of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
+    for (const fn of names) {
       const { statements, managedPolicies } = roleStatements(s, fn);
       expect(managedPolicies, fn).toEqual([]);
       for (const st of statements) {

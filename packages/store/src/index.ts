@@ -6,6 +6,7 @@ export * from './change-records';
 export * from './date-index-repair';
 export * from './dynamo-client';
 export * from './key-store';
+export * from './lambda-transport';
 export * from './local-dynamo';
 export * from './story-store';
 export * from './stream-records';
