@@ -36,7 +36,7 @@ describe('the local server is safe to expose (issue 12, low findings)', () => {
       expect((await post('wrong-key')).status).toBe(401);
     const limited = await post('wrong-key');
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await limited.json()).toMatchObject({ error: { code: 'rate_limited' } });
     expect((await post(true)).status).toBe(429);
     expect((await server.request('/health')).status).toBe(200);

@@ -67,3 +67,17 @@ describe('titles are plain text (issue 12, CLI findings)', () => {
     expect(plain.ok && plain.draft.title).toBe('Q&A: rates & prices');
   });
 });
+
+describe('title decoding keeps markup-like text', () => {
+  it('leaves a title with angle brackets as typed', () => {
+    const result = parseDispatch({
+      kind: 'json',
+      value: {
+        title: 'Hostile <script>x()</script> &amp; more',
+        body: 'Text.',
+        publishedAt: '2024-05-01T10:00:00Z',
+      },
+    });
+    expect(result.ok && result.draft.title).toBe('Hostile <script>x()</script> & more');
+  });
+});

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import type { ArticleDraft } from './article';
 import { cleanBody, MAX_PARAGRAPHS } from './clean-body';
 import type { Diagnostic } from './diagnostics';
@@ -76,9 +77,14 @@ function bodyToParagraphs(body: string | readonly string[], diagnostics: Diagnos
   return paragraphs;
 }
 
-/** A title with HTML entities or tags (`Wing &amp; Garden`) as the plain text a reader sees. */
+/**
+ * A title with HTML entities (`Wing &amp; Garden`) as the text a reader sees. Only entities are
+ * decoded: a `<` in a title is text (rendering escapes it), never markup to strip.
+ */
 function plainTitle(title: string): string {
-  return looksLikeHtml(title) ? htmlToText(title).replace(/\s+/g, ' ').trim() || title : title;
+  return /&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);/i.test(title)
+    ? decodeHTML(title).replace(/\s+/g, ' ').trim()
+    : title;
 }
 
 function partsFromText(text: string, options: ParseOptions): Parts {
