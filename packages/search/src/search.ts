@@ -5,12 +5,21 @@ import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from './feedback';
 import { type FilterInput, hasFilters, onlyDateFilters, passes } from './filters';
 import { ANALYZER } from './index-definition';
 import { documentFrequency } from './minisearch-internals';
+import {
+  allWordsFirst,
+  countWords,
+  decideWords,
+  describeReading,
+  keepRequired,
+  spellingTargets,
+  type WordsDecision,
+} from './plain-words';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from './proximity';
-import type { QueryMode } from './query/ast';
+import type { QueryMode, QueryNote } from './query/ast';
 import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from './query/execute';
 import { HitList, TermSetTable } from './query/hit-list';
-import { DID_YOU_MEAN_BELOW } from './query/limits';
 import type { Plan } from './query/plan';
+import { chooseWords } from './query/relax';
 import { type NormalisedRequest, normaliseRequest } from './search-request';
 
 import { bestSnippet, highlightAll } from './snippet';
@@ -22,8 +31,15 @@ export type SortOrder = 'relevance' | 'newest' | 'oldest';
 /** A search request (already validated for shape by the API; values are checked here). */
 export interface SearchRequest extends FilterInput {
   q?: string | undefined;
-  /** `all` (default) or `natural` (free text: any word may match, ranked by BM25). */
+  /** `auto` (default), `all` or `natural` (see QueryMode). */
   mode?: QueryMode | undefined;
+  /** Refuse a query whose operators do not parse (400 with its position) instead of reading it as text. */
+  strict?: boolean | undefined;
+  /**
+   * Read `q` as plain words whatever it holds: set by the engine itself when a default-mode query
+   * with operators matched nothing (the answer says so in `notes`).
+   */
+  asText?: boolean | undefined;
   sort?: SortOrder | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
@@ -40,12 +56,15 @@ export interface SearchHit {
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
   score: number;
+  /** Default mode, plain words: the words (as typed) this article does not hold. */
+  missing?: string[];
 }
 
 export interface SearchResponse {
   query: {
     q: string;
     mode: QueryMode;
+    strict: boolean;
     sort: SortOrder;
     limit: number;
     from: string | null;
@@ -61,6 +80,14 @@ export interface SearchResponse {
   nextCursor: string | null;
   indexVersion: string;
   tookMs: number;
+  /**
+   * Plain words in the default mode: the words (as typed) the results were not required to contain
+   * (relaxed because too few articles hold them all, found in no article, or left out of a long
+   * request); empty when every word was required.
+   */
+  missing?: string[];
+  /** How the query was read when it was not as typed (a syntax slip read as text, a cut). */
+  notes?: QueryNote[];
   didYouMean?: string;
 }
 
@@ -124,6 +151,7 @@ interface Collected {
   facets: Facets;
   /** Untruncated facet counts (listing only, for partitions). */
   counts?: FacetCounts;
+  words?: WordsDecision;
 }
 
 /**
@@ -245,12 +273,21 @@ export function proximityBonuses(index: ArchiveIndex, plan: Plan, hits: HitList)
  * The hits of a request with a query, filtered, with BM25 scores: the plan executed, then in
  * natural mode re-run with RM3 feedback from its best hits, or with `weights` when the feedback
  * was gathered elsewhere (over partitions). `dictionary`: archive-wide expansions and statistics.
+ * Plain words (a `words` plan) are searched as relax.ts chooses; `words` gives that choice when it
+ * was made elsewhere (over partitions); `countOnly` returns every article with some searched word,
+ * unranked (for the coordinator's counts).
  */
 export function matchRequest(
   index: ArchiveIndex,
   req: Pick<NormalisedRequest, 'plan' | 'mode' | 'filters'>,
-  options: { dictionary?: TermDictionary; weights?: Map<string, number>; firstPassOnly?: boolean } = {},
-): { hits: HitList; termSets: TermSetTable } {
+  options: {
+    dictionary?: TermDictionary;
+    weights?: Map<string, number>;
+    firstPassOnly?: boolean;
+    words?: WordsDecision;
+    countOnly?: boolean;
+  } = {},
+): { hits: HitList; termSets: TermSetTable; words?: WordsDecision } {
   const termSets = new TermSetTable();
   const { plan, filters } = req;
   if (!plan) return { hits: new HitList(0), termSets };
@@ -271,19 +308,39 @@ export function matchRequest(
     : null;
   if (options.weights)
     return { hits: executeWeighted(ctx, options.weights, FEEDBACK_FIELDS, keep), termSets };
-  const hits = executePlan(ctx, plan, keep);
-  if (req.mode !== 'natural' || options.firstPassOnly) return { hits, termSets };
-  const terms = sequenceTerms(plan);
-  if (terms.length === 0 || hits.size === 0) return { hits, termSets };
+  let hits: HitList;
+  let words: WordsDecision | undefined;
+  if (plan.kind === 'words') {
+    const df = (term: string) =>
+      options.dictionary?.documentFrequency(term) ?? documentFrequency(index.engine, term);
+    const choice =
+      options.words?.choice ??
+      chooseWords(plan.words, df, options.dictionary?.stats.documentCount ?? index.size);
+    const weights = new Map(choice.searched.map((term, i) => [term, choice.weights[i] as number]));
+    hits = executeWeighted(ctx, weights, plan.fields, keep);
+    for (const excluded of plan.negated) hits.subtract(executePlan(ctx, excluded, null));
+    if (options.countOnly) return { hits, termSets };
+    words =
+      options.words ??
+      decideWords(choice, req.mode, req.mode === 'auto' ? countWords(hits, termSets, choice.searched) : null);
+    if (words.relaxed) allWordsFirst(hits, termSets, choice.searched);
+    else keepRequired(hits, termSets, words.required);
+  } else {
+    hits = executePlan(ctx, plan, keep);
+  }
+  const decided = words ? { words } : {};
+  if (req.mode !== 'natural' || options.firstPassOnly) return { hits, termSets, ...decided };
+  const terms = words ? words.choice.searched : sequenceTerms(plan);
+  if (terms.length === 0 || hits.size === 0) return { hits, termSets, ...decided };
   const weights = expandQuery(terms, feedbackDocs(index, hits, FEEDBACK_DOCS), ANALYZER);
-  return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets };
+  return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets, ...decided };
 }
 
 function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
   const { plan, sort, limit, after } = req;
   const facets = new FacetCounter(index.facetCodes);
   if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result() };
-  const { hits, termSets } = matchRequest(index, req);
+  const { hits, termSets, words } = matchRequest(index, req);
   const { ids, scores } = hits;
   for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
   if (sort === 'relevance') {
@@ -301,10 +358,10 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
     })),
     hasMore: included > limit,
     facets: facets.result(),
+    ...(words ? { words } : {}),
   };
 }
 
-/** The short form of a response's hits (`search()` conveniences and tests). */
 export function simpleHits(response: SearchResponse): SimpleHit[] {
   return response.results.map(({ id, title, publishedAt, place, score }) => ({
     id,
@@ -336,6 +393,7 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
   const started = performance.now();
   const req = normaliseRequest(request);
   const collected = req.hasQuery ? searchText(index, req) : listByDate(index, req);
+  if (collected.total === 0 && req.retryAsText) return runSearch(index, { ...request, asText: true });
   const last = collected.page.at(-1);
   const response: SearchResponse = {
     query: req.echo,
@@ -354,8 +412,15 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
     indexVersion: index.indexVersion,
     tookMs: 0,
   };
-  if (req.hasQuery && collected.total < DID_YOU_MEAN_BELOW && !req.after) {
-    const suggestion = didYouMean(index, req.q, req.mode);
+  describeReading(
+    response,
+    req,
+    collected.words,
+    collected.page.map((hit) => hit.terms),
+  );
+  const targets = spellingTargets(req, collected.total, collected.words);
+  if (targets !== null) {
+    const suggestion = didYouMean(index, req.q, req.mode, targets);
     if (suggestion) response.didYouMean = suggestion;
   }
   response.tookMs = Math.round((performance.now() - started) * 100) / 100;

@@ -1,4 +1,5 @@
 import type { ArchiveIndex } from '../archive-index';
+import { addWordCounts, type WordCounts } from '../query/relax';
 import type { SearchHit } from '../search';
 import { addTermStats } from './merge';
 import {
@@ -6,6 +7,7 @@ import {
   partitionBonuses,
   partitionFeedback,
   partitionTermStats,
+  partitionWordCounts,
   renderPartitionHits,
   searchPartition,
   surfaceFormsIn,
@@ -47,6 +49,12 @@ export class LocalPartitionHost implements SyncPartitionHost {
 
   feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[] {
     return keys.flatMap((key) => partitionFeedback(this.index(key), query, count));
+  }
+
+  wordCounts(keys: string[], query: PartitionQuery): WordCounts {
+    return keys
+      .map((key) => partitionWordCounts(this.index(key), query))
+      .reduce(addWordCounts, { all: 0, any: 0 });
   }
 
   search(keys: string[], query: PartitionQuery): PartitionResult[] {

@@ -1,8 +1,10 @@
 import type { ArchiveIndex, IndexedArticle } from '../archive-index';
 import { FacetCounter } from '../facets';
 import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
+import { countWords } from '../plain-words';
 import { RERANK_DEPTH } from '../proximity';
 import { prefixScope, type TermDictionary } from '../query/execute';
+import type { WordCounts } from '../query/relax';
 import {
   bestByScore,
   feedbackDocs,
@@ -99,6 +101,8 @@ function requestOf(query: PartitionQuery) {
     ...query.filters,
     q: query.q,
     mode: query.mode,
+    strict: query.strict,
+    asText: query.asText,
     sort: query.sort,
     limit: query.limit,
   });
@@ -111,8 +115,25 @@ export function partitionFeedback(
   count: number,
 ): FeedbackCandidate[] {
   const req = requestOf(query);
-  const { hits } = matchRequest(index, req, { dictionary: dictionaryOf(query.global), firstPassOnly: true });
+  const { hits } = matchRequest(index, req, {
+    dictionary: dictionaryOf(query.global),
+    firstPassOnly: true,
+    ...(query.words ? { words: query.words } : {}),
+  });
   return feedbackDocs(index, hits, count);
+}
+
+/** Plain words: how many of this partition's filtered articles hold all or some searched words. */
+export function partitionWordCounts(index: ArchiveIndex, query: PartitionQuery): WordCounts {
+  const req = requestOf(query);
+  const { words } = query;
+  if (!words) return { all: 0, any: 0 };
+  const { hits, termSets } = matchRequest(index, req, {
+    dictionary: dictionaryOf(query.global),
+    words,
+    countOnly: true,
+  });
+  return countWords(hits, termSets, words.choice.searched);
 }
 
 /** Round 2: total, facet counts and the candidates the merge needs (see merge.ts's mergePages). */
@@ -133,7 +154,11 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   }
   const dictionary = dictionaryOf(query.global);
   const weights = query.weights ? new Map(query.weights) : undefined;
-  const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
+  const { hits, termSets } = matchRequest(index, req, {
+    dictionary,
+    ...(weights ? { weights } : {}),
+    ...(query.words ? { words: query.words } : {}),
+  });
   const facets = new FacetCounter(index.facetCodes);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;

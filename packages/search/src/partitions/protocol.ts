@@ -1,7 +1,9 @@
 import type { CursorState } from '../cursor';
 import type { FacetCounts } from '../facets';
 import type { FilterInput } from '../filters';
+import type { WordsDecision } from '../plain-words';
 import type { QueryMode } from '../query/ast';
+import type { WordCounts } from '../query/relax';
 import type { SearchHit, SortOrder } from '../search';
 
 /**
@@ -74,6 +76,9 @@ export interface GlobalTerms {
 export interface PartitionQuery {
   q: string;
   mode: QueryMode;
+  strict: boolean;
+  /** Read `q` as plain words (SearchRequest.asText). */
+  asText: boolean;
   sort: SortOrder;
   limit: number;
   filters: FilterInput;
@@ -85,6 +90,11 @@ export interface PartitionQuery {
    * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
    */
   weights?: [string, number][];
+  /**
+   * A plain-words query (query/relax.ts): the words searched, chosen from archive-wide frequencies,
+   * and those an answer must hold (decided from the `levels` round).
+   */
+  words?: WordsDecision;
 }
 
 /** A hit as the merge needs it. */
@@ -143,6 +153,8 @@ export interface SyncPartitionHost {
   /** Summed over the named partitions. */
   termStats(keys: string[], lookup: TermLookup): TermStats;
   feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[];
+  /** Plain words: filtered articles holding all or some searched words (query/relax.ts), summed. */
+  wordCounts(keys: string[], query: PartitionQuery): WordCounts;
   search(keys: string[], query: PartitionQuery): PartitionResult[];
   /** Proximity bonuses (proximity.ts) of the named articles, by id. */
   bonuses(requests: BonusRequest[], query: PartitionQuery): Map<string, number>;

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ArchiveIndex } from '../archive-index';
+import type { WordCounts } from '../query/relax';
 import type { SearchHit } from '../search';
 import { inflatePart, type PackedPart } from '../snapshot-codec';
 import { LocalPartitionHost } from './local-host';
@@ -101,6 +102,9 @@ export class WorkerPartitionHost implements PartitionHost {
   }
   feedback(keys: string[], query: PartitionQuery, count: number): Promise<FeedbackCandidate[]> {
     return this.call('feedback', keys, query, count);
+  }
+  wordCounts(keys: string[], query: PartitionQuery): Promise<WordCounts> {
+    return this.call('wordCounts', keys, query);
   }
   search(keys: string[], query: PartitionQuery): Promise<PartitionResult[]> {
     return this.call('search', keys, query);
