@@ -1,5 +1,5 @@
+import type { Article } from '@archive/core';
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
-import type { Article } from '../packages/core/src/article';
 import type { SearchRequest } from './queries';
 
 /**

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Article } from '../packages/core/src/article';
-import { articleId } from '../packages/core/src/identity';
+import type { Article } from '@archive/core';
+import { articleId } from '@archive/core';
 import { mixSeed, type Random, seededRandom, syntheticWord, ZipfSampler } from './prng';
 
 /** One article of the base corpus, before replication. */

@@ -17,11 +17,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createApp, registerSearchRoutes } from '@archive/api';
+import type { Article } from '@archive/core';
+import { PartitionedIndex } from '@archive/search';
 import { Command } from 'commander';
-import { createApp } from '../packages/api/src/app';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 import { evaluateRun, formatTrecRun, parseCranfieldQrels, type Run } from './relevance-metrics';
 
 interface CollectionDoc {

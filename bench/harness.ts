@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Article } from '../packages/core/src/article';
+import type { Article } from '@archive/core';
 import { ChildScripts, type Side } from './children';
 import type { ColdStartReport } from './children/report';
 import { GROWTH, growCorpus, readJsonlCorpus, type SourceArticle } from './corpus';

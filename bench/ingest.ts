@@ -1,4 +1,4 @@
-import type { Article } from '../packages/core/src/article';
+import type { Article } from '@archive/core';
 import type { IngestTarget } from './production';
 import { type Percentiles, percentiles } from './stats';
 

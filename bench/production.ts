@@ -1,16 +1,17 @@
-import type { Article } from '../packages/core/src/article';
+import type { Article } from '@archive/core';
+import type { Searcher } from '@archive/search';
 import {
   DEFAULT_PARTITION_PERIOD,
-  PartitionedIndex,
-} from '../packages/search/src/partitions/partitioned-index';
-import {
+  decodeSnapshot,
   defaultSearchWorkers,
+  encodeSnapshot,
   loadSnapshotIntoWorkers,
-} from '../packages/search/src/partitions/worker-loader';
-import { QueryError } from '../packages/search/src/query/errors';
-import { SearchRequestError } from '../packages/search/src/search-error';
-import type { Searcher } from '../packages/search/src/searcher';
-import { decodeSnapshot, encodeSnapshot, readSnapshotHeader } from '../packages/search/src/snapshot-codec';
+  PARTITION_WORKER_SCRIPT,
+  PartitionedIndex,
+  QueryError,
+  readSnapshotHeader,
+  SearchRequestError,
+} from '@archive/search';
 import type { SearchRequest } from './queries';
 
 /**
@@ -61,7 +62,7 @@ export interface WorkerScript {
 
 export function tsxWorkerScript(): WorkerScript {
   return {
-    script: new URL('../packages/search/src/partitions/worker-main.ts', import.meta.url),
+    script: PARTITION_WORKER_SCRIPT,
     typescript: true,
   };
 }
@@ -119,8 +120,7 @@ export interface FetchApp {
 
 /** The production search HTTP app over a loaded index. */
 export async function createProductionSearchApp(index: ProductionIndex): Promise<FetchApp> {
-  const { Hono } = await import('hono');
-  const { registerSearchRoutes } = await import('../packages/api/src/routes/search');
+  const { Hono, registerSearchRoutes } = await import('./production-http');
   const app = new Hono();
   registerSearchRoutes(app, () => index);
   return app;
@@ -137,8 +137,7 @@ export interface IngestTarget {
 /** Starts the local runtime (store, ingest API, indexer, search) with its data in `dataDir`. */
 export async function startProductionRuntime(dataDir: string): Promise<IngestTarget> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { createLocalRuntime } = await import('../packages/local/src/runtime');
-  const { defaultPlugins } = await import('../packages/local/src/plugins');
+  const { createLocalRuntime, defaultPlugins } = await import('./production-runtime');
   const runtime = await createLocalRuntime({
     dataDir,
     importExamples: false,

@@ -1,4 +1,4 @@
-import type { Article } from '../packages/core/src/article';
+import type { Article } from '@archive/core';
 import { mixSeed, pick, type Random, randomInt, seededRandom } from './prng';
 
 /**

@@ -12,13 +12,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIo } from '../packages/cli/src/io';
-import { runCli } from '../packages/cli/src/program';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime } from '../packages/local/src/runtime';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { loadPublished } from '../packages/search/src/snapshot-publisher';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
+import type { CliIo } from '@archive/cli';
+import { runCli } from '@archive/cli';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
+import { loadPublished, PartitionedIndex } from '@archive/search';
+import { FsBlobStore } from '@archive/store';
 
 const args = process.argv.slice(2);
 const corpus = resolve(args[args.indexOf('--corpus') + 1] ?? '../shared/corpora/reuters21578.jsonl');

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Article } from '../packages/core/src/article';
+import type { Article } from '@archive/core';
 import { baselineDates, baselineSearch, baselineSnapshot, buildBaseline, loadBaseline } from './baseline';
 import type { SearchFn } from './latency';
 import {

@@ -10,9 +10,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
-import type { Article } from '../packages/core/src/article';
-import { rebuildIndex } from '../packages/search/src/rebuild';
-import { decodeSnapshot, type EncodeOptions, encodeSnapshot } from '../packages/search/src/snapshot-codec';
+import type { Article } from '@archive/core';
+import { decodeSnapshot, type EncodeOptions, encodeSnapshot, rebuildIndex } from '@archive/search';
 
 const { values } = parseArgs({
   options: {

@@ -3,12 +3,11 @@
  * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
  * function trusts the request (see docs/DEPLOY.md).
  */
+
+import { createApp, trustApiGatewayAuthorizer } from '@archive/api';
+import { createDynamoClients, DynamoArticleRepository } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../packages/api/src/app';
-import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
-import { DynamoArticleRepository } from '../packages/store/src/article-repository';
-import { createDynamoClients } from '../packages/store/src/dynamo-client';
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('articles');

@@ -6,8 +6,9 @@
  * tests can check, without side effects, that the stack gives each function exactly the variables
  * its schema reads.
  */
+
+import { storeFunctionConfigSchema } from '@archive/api';
 import * as z from 'zod';
-import { storeFunctionConfigSchema } from '../packages/api/src/function-config';
 import { authorizerConfigSchema } from './authorizer-config';
 import { type EnvSchema, readConfig } from './read-config';
 

@@ -9,11 +9,10 @@
  * the same `{ batchItemFailures: [{ itemIdentifier }] }`.
  */
 
+import { type ChangeItem, Indexer } from '@archive/search';
+import { decodeChangeRecord, indexBlobStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { type ChangeItem, Indexer } from '../packages/search/src/indexer';
-import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
-import { decodeChangeRecord } from '../packages/store/src/stream-records';
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('indexer');

@@ -2,12 +2,11 @@
  * Ingest Lambda: `POST /dispatches`. Behind API Gateway, whose authorizer has already checked
  * the ingest key (see docs/DEPLOY.md), so the function trusts the request.
  */
+
+import { createApp, trustApiGatewayAuthorizer } from '@archive/api';
+import { createDynamoClients, DynamoArticleRepository } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../packages/api/src/app';
-import { trustApiGatewayAuthorizer } from '../packages/api/src/auth';
-import { DynamoArticleRepository } from '../packages/store/src/article-repository';
-import { createDynamoClients } from '../packages/store/src/dynamo-client';
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('ingest');

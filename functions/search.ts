@@ -16,23 +16,26 @@
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
+
+import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import type { Searcher } from '@archive/search';
+import {
+  decodeSnapshot,
+  defaultSearchWorkers,
+  IndexLoader,
+  indexHealth,
+  loadSnapshotIntoWorkers,
+  PartitionedIndex,
+  servePartitionsIfWorker,
+} from '@archive/search';
+import { indexBlobStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { createApp } from '../packages/api/src/app';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import { indexHealth } from '../packages/search/src/index-health';
-import { IndexLoader } from '../packages/search/src/index-loader';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { servePartitionsIfWorker } from '../packages/search/src/partitions/worker-host';
-import {
-  defaultSearchWorkers,
-  loadSnapshotIntoWorkers,
-} from '../packages/search/src/partitions/worker-loader';
-import type { Searcher } from '../packages/search/src/searcher';
-import { decodeSnapshot } from '../packages/search/src/snapshot-codec';
-import { indexBlobStore } from '../packages/store/src/blob-store-from-url';
 import { readFunctionConfig } from './config';
+
+/** Rows of one export on AWS: ~600 bytes each keeps the buffered answer well under Lambda's 6 MB. */
+const AWS_EXPORT_MAX_ROWS = 5000;
 
 async function startSearchFunction() {
   const config = readFunctionConfig('search');
@@ -59,7 +62,21 @@ async function startSearchFunction() {
   });
 
   const app = createApp({
-    extraRoutes: (routes) => registerSearchRoutes(routes, () => loader.current().index),
+    extraRoutes: (routes) => {
+      const getIndex = () => loader.current().index;
+      registerSearchRoutes(routes, getIndex);
+      // Feeds and exports from the index alone (this function has no table access): entries and
+      // rows carry the snippet, not the full text.
+      registerFeedRoutes(routes, { getIndex });
+      registerExportRoutes(routes, {
+        getIndex,
+        // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of
+        // rows at most this long; page further with narrower date ranges.
+        maxRows: AWS_EXPORT_MAX_ROWS,
+        concurrency: 1,
+        logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
+      });
+    },
     // No article count from the table: search has no table access (least privilege), and the index's
     // own size and age say what /health needs to say about search.
     health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),

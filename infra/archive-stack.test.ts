@@ -1,3 +1,4 @@
+import { ARTICLE_TABLE_SCHEMA } from '@archive/store';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -10,7 +11,6 @@ import {
   readFunctionConfig,
   requiredVariables,
 } from '../functions/config';
-import { ARTICLE_TABLE_SCHEMA } from '../packages/store/src/tables';
 import { FUNCTION_ENTRIES, type FunctionName } from './lib/bundling';
 import { DEFAULT_SETTINGS, settingsFromContext } from './lib/config';
 import { logicalId, roleStatements, type Synthesised, synthesise } from './test-support';
@@ -246,6 +246,10 @@ describe('HTTP API', () => {
         'GET /health',
         'GET /search',
         'GET /suggest',
+        'GET /feed.atom',
+        'GET /feed.rss',
+        'GET /feed.json',
+        'GET /export',
         'POST /dispatches',
       ].sort(),
     );
@@ -284,7 +288,8 @@ describe('HTTP API', () => {
     };
     const id = (fn: FunctionName) => logicalId(s, s.stack.functions[fn]);
     expect(target('POST /dispatches')).toBe(id('ingest'));
-    for (const key of ['GET /search', 'GET /suggest', 'GET /health']) expect(target(key)).toBe(id('search'));
+    for (const key of ['GET /search', 'GET /suggest', 'GET /health', 'GET /feed.atom', 'GET /export'])
+      expect(target(key)).toBe(id('search'));
     for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}'])
       expect(target(key)).toBe(id('articles'));
   });

@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildChangeRecord, ensureTables } from '@archive/store';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
@@ -25,8 +26,6 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildChangeRecord } from '../packages/store/src/change-records';
-import { ensureTables } from '../packages/store/src/tables';
 import {
   type BundledHandler,
   bundleFunction,

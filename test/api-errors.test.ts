@@ -1,6 +1,6 @@
+import { MAX_DISPATCH_BYTES } from '@archive/api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_DISPATCH_BYTES } from '../packages/api/src/limits';
 import { SAMPLE, startTestServer, type TestServer } from './api-helpers';
 
 let server: TestServer;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
+import type { LocalPlugin } from '@archive/local';
+import { createLocalRuntime, type LocalRuntime } from '@archive/local';
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -22,9 +23,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** An in-memory local runtime served on 127.0.0.1 with an ephemeral port. */
-export async function startTestServer(): Promise<TestServer> {
-  const runtime = await createLocalRuntime({ dataDir: null, log: () => {}, logger: { error: () => {} } });
+export interface TestServerOptions {
+  /** null (default) keeps everything in memory. */
+  dataDir?: string | null;
+  plugins?: LocalPlugin[];
+  log?: (line: string) => void;
+}
+
+/** A local runtime (in memory unless a data dir is given) served on 127.0.0.1 with an ephemeral port. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const runtime = await createLocalRuntime({
+    dataDir: options.dataDir ?? null,
+    plugins: options.plugins,
+    log: options.log ?? (() => {}),
+    logger: { error: () => {} },
+  });
   const url = await runtime.listen(0);
   const key = runtime.ingestKey.key;
   return {

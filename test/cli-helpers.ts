@@ -1,5 +1,5 @@
-import type { CliIo } from '../packages/cli/src/io';
-import { runCli } from '../packages/cli/src/program';
+import type { CliIo } from '@archive/cli';
+import { runCli } from '@archive/cli';
 
 /** Runs the `archive` CLI in process, capturing what it prints, with an empty environment. */
 export async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

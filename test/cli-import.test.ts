@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalRuntime } from '@archive/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalRuntime } from '../packages/local/src/runtime';
 import { startTestServer, type TestServer } from './api-helpers';
 import { cli } from './cli-helpers';
 

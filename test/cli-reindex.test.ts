@@ -1,12 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
+import { loadPublished, PartitionedIndex } from '@archive/search';
+import { FsBlobStore } from '@archive/store';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime } from '../packages/local/src/runtime';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { loadPublished } from '../packages/search/src/snapshot-publisher';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { cli } from './cli-helpers';
 
 const quiet = { log: () => {}, logger: { error: () => {} } };

@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Indexer, IndexLoader, readManifest, SNAPSHOT_PREFIX } from '@archive/search';
+import { FsBlobStore } from '@archive/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IndexLoader } from '../packages/search/src/index-loader';
-import { Indexer } from '../packages/search/src/indexer';
-import { SNAPSHOT_PREFIX } from '../packages/search/src/snapshot-manifest';
-import { readManifest } from '../packages/search/src/snapshot-publisher';
-import { FsBlobStore } from '../packages/store/src/blob-store-fs';
 import { remove, upsert } from './fixtures/lifecycle-articles';
 
 let dir: string;
@@ -24,8 +21,8 @@ afterEach(async () => {
  */
 function crashAfterSnapshotWrite(root: string, changes: unknown[]): Promise<number | null> {
   const script = `
-    import { FsBlobStore } from ${JSON.stringify(join(import.meta.dirname, '../packages/store/src/blob-store-fs.ts'))};
-    import { Indexer } from ${JSON.stringify(join(import.meta.dirname, '../packages/search/src/indexer.ts'))};
+    import { FsBlobStore } from '@archive/store';
+    import { Indexer } from '@archive/search';
     const fs = new FsBlobStore(process.argv[1]);
     const store = Object.assign(Object.create(fs), {
       put: async (key, bytes) => { await fs.put(key, bytes); process.kill(process.pid, 'SIGKILL'); },

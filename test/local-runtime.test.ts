@@ -1,12 +1,11 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LocalPlugin } from '@archive/local';
+import { createLocalRuntime, type LocalRuntime, readLocalEnv } from '@archive/local';
+import { decodeChangeRecord } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readLocalEnv } from '../packages/local/src/config';
-import type { LocalPlugin } from '../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
-import { decodeChangeRecord } from '../packages/store/src/stream-records';
 import { SAMPLE } from './api-helpers';
 
 const quiet = { log: () => {}, logger: { error: () => {} } };

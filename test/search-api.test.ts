@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { registerSearchRoutes } from '@archive/api';
+import type { Article } from '@archive/core';
+import { PartitionedIndex } from '@archive/search';
 import { type ServerType, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerSearchRoutes } from '../packages/api/src/routes/search';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),
@@ -93,7 +93,15 @@ describe('GET /search over HTTP', () => {
     });
     const prefix = await get('/search?q=a*');
     expect(prefix.body.error.details.reason).toBe('prefix_too_short');
-    for (const bad of ['limit=0', 'limit=51', 'limit=ten', 'sort=best', 'mode=fuzzy', 'strict=yes']) {
+    for (const bad of [
+      'limit=0',
+      'limit=51',
+      'limit=ten',
+      'sort=best',
+      'mode=fuzzy',
+      'histogram=hour',
+      'strict=yes',
+    ]) {
       const res = await get(`/search?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code, bad).toBe('invalid_parameters');
@@ -102,6 +110,20 @@ describe('GET /search over HTTP', () => {
     expect(date.body.error.code).toBe('invalid_date');
     const cursor = await get('/search?cursor=garbage');
     expect(cursor.body.error.code).toBe('invalid_cursor');
+    const zone = await get('/search?histogram=day&tz=Nowhere/Else');
+    expect(zone.status).toBe(400);
+    expect(zone.body.error.code).toBe('invalid_time_zone');
+  });
+
+  it('returns a histogram over the whole result set, in the tz asked for', async () => {
+    const res = await fetch(`${base}/search?q=syria&histogram=month&tz=Asia/Jerusalem&limit=1`);
+    const body = (await res.json()) as {
+      total: number;
+      histogram: { interval: string; timeZone: string; buckets: { start: string; count: number }[] };
+    };
+    expect(res.status).toBe(200);
+    expect(body.histogram).toMatchObject({ interval: 'month', timeZone: 'Asia/Jerusalem' });
+    expect(body.histogram.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(body.total);
   });
 
   it('answers a question typed as a person would, and a slip with a note', async () => {

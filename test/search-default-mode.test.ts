@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { Article } from '@archive/core';
+import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS, PartitionedIndex, QueryError } from '@archive/search';
 import { describe, expect, it } from 'vitest';
-import type { Article } from '../packages/core/src/article';
-import { PartitionedIndex } from '../packages/search/src/partitions/partitioned-index';
-import { QueryError } from '../packages/search/src/query/errors';
-import { MAX_QUERY_LENGTH, MAX_QUERY_TERMS } from '../packages/search/src/query/limits';
 
 /** The default mode (no `mode`): what a reader typing into a search box gets (docs/SEARCH.md). */
 

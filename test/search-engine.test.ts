@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import type { Article } from '@archive/core';
+import type { SearchRequest } from '@archive/search';
+import {
+  ArchiveIndex,
+  INDEX_DEFINITION_VERSION,
+  QueryError,
+  runSearch,
+  SearchRequestError,
+  suggest,
+} from '@archive/search';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Article } from '../packages/core/src/article';
-import { ArchiveIndex } from '../packages/search/src/archive-index';
-import { INDEX_DEFINITION_VERSION } from '../packages/search/src/index-definition';
-import { QueryError } from '../packages/search/src/query/errors';
-import type { SearchRequest } from '../packages/search/src/search';
-import { SearchRequestError } from '../packages/search/src/search-error';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),
@@ -19,7 +23,7 @@ function build(articles: Article[] = fixtures): ArchiveIndex {
 }
 
 function ids(index: ArchiveIndex, request: SearchRequest): string[] {
-  return index.query(request).results.map((r) => r.id);
+  return runSearch(index, request).results.map((r) => r.id);
 }
 
 describe('search engine: acceptance checks on the fixture', () => {
@@ -29,7 +33,7 @@ describe('search engine: acceptance checks on the fixture', () => {
   });
 
   it('q=Geneva returns the sample first with Geneva marked', () => {
-    const res = index.query({ q: 'Geneva' });
+    const res = runSearch(index, { q: 'Geneva' });
     expect(res.results[0]?.id).toBe(SAMPLE);
     expect(res.results[0]?.snippet).toContain('<mark>Geneva</mark>');
   });
@@ -50,7 +54,7 @@ describe('search engine: acceptance checks on the fixture', () => {
   });
 
   it("q=syria matches Syria's", () => {
-    const res = index.query({ q: 'syria' });
+    const res = runSearch(index, { q: 'syria' });
     expect(res.results.map((r) => r.id)).toContain(SAMPLE);
     const hit = res.results.find((r) => r.id === SAMPLE);
     expect(hit?.snippet).toMatch(/<mark>Syria(’s|'s)?<\/mark>/);
@@ -58,7 +62,7 @@ describe('search engine: acceptance checks on the fixture', () => {
   });
 
   it('facets count the sample under 2024-11 and Jerusalem', () => {
-    const res = index.query({ q: 'Kerry' });
+    const res = runSearch(index, { q: 'Kerry' });
     expect(res.facets.month).toContainEqual({ value: '2024-11', count: 1 });
     expect(res.facets.place).toContainEqual({ value: 'Jerusalem', count: 1 });
     expect(res.total).toBe(2);
@@ -87,14 +91,14 @@ describe('search engine: query language', () => {
   });
 
   it('matches prefixes and fuzzy words, and marks what matched', () => {
-    const prefix = index.query({ q: 'negotiat*' });
+    const prefix = runSearch(index, { q: 'negotiat*' });
     expect(prefix.results.map((r) => r.id)).toContain('negotiations-stall');
     expect(prefix.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain(
       '<mark>negotiated</mark>',
     );
-    const fuzzy = index.query({ q: 'Genevva~1' });
+    const fuzzy = runSearch(index, { q: 'Genevva~1' });
     expect(fuzzy.results[0]?.snippet).toContain('<mark>Geneva</mark>');
-    const stemmed = index.query({ q: 'negotiations' });
+    const stemmed = runSearch(index, { q: 'negotiations' });
     expect(stemmed.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain(
       '<mark>negotiating</mark>',
     );
@@ -103,13 +107,13 @@ describe('search engine: query language', () => {
   it('folds diacritics and handles Arabic', () => {
     expect(ids(index, { q: 'zurich cafe' })).toEqual(['zurich-cafe-culture']);
     expect(ids(index, { q: 'Zürich' })).toEqual(['zurich-cafe-culture']);
-    const arabic = index.query({ q: 'جنيف' });
+    const arabic = runSearch(index, { q: 'جنيف' });
     expect(arabic.results.map((r) => r.id)).toEqual(['arabic-news']);
     expect(arabic.results[0]?.snippet).toContain('<mark>جنيف</mark>');
   });
 
   it('escapes HTML in snippets and titles', () => {
-    const res = index.query({ q: 'markup' });
+    const res = runSearch(index, { q: 'markup' });
     expect(res.results[0]?.snippet).toContain(
       '&lt;b&gt;bold&lt;/b&gt; <mark>markup</mark> &amp; &quot;quotes&quot;',
     );
@@ -118,8 +122,8 @@ describe('search engine: query language', () => {
   });
 
   it('a query of stop words finds nothing; an empty query lists by date', () => {
-    expect(index.query({ q: 'the of and' }).total).toBe(0);
-    const listed = index.query({});
+    expect(runSearch(index, { q: 'the of and' }).total).toBe(0);
+    const listed = runSearch(index, {});
     expect(listed.total).toBe(fixtures.length);
     expect(listed.query.sort).toBe('newest');
     expect(listed.results.map((r) => r.publishedAt)).toEqual(
@@ -128,24 +132,24 @@ describe('search engine: query language', () => {
   });
 
   it('natural mode matches any word, ranked by BM25', () => {
-    const res = index.query({ q: 'refugees inflation unknownword', mode: 'natural' });
+    const res = runSearch(index, { q: 'refugees inflation unknownword', mode: 'natural' });
     expect(res.results.map((r) => r.id)).toEqual(
       expect.arrayContaining(['economy-report', 'kerry-visit-amman']),
     );
   });
 
   it('offers didYouMean from the index vocabulary', () => {
-    const res = index.query({ q: 'Genava' });
+    const res = runSearch(index, { q: 'Genava' });
     expect(res.total).toBe(0);
     expect(res.didYouMean).toBe('geneva');
-    expect(index.query({ q: 'title:Kery talks' }).didYouMean).toBe('title:kerry talks');
+    expect(runSearch(index, { q: 'title:Kery talks' }).didYouMean).toBe('title:kerry talks');
   });
 
   it('suggests completions as words, not stems', () => {
-    const res = index.suggest('peace negot');
+    const res = suggest(index, 'peace negot');
     expect(res.suggestions.map((s) => s.text)).toContain('peace negotiate');
     for (const s of res.suggestions) expect(s.text.startsWith('peace negot')).toBe(true);
-    expect(index.suggest('n').suggestions).toEqual([]);
+    expect(suggest(index, 'n').suggestions).toEqual([]);
   });
 });
 
@@ -166,10 +170,10 @@ describe('search engine: filters, sorting, paging', () => {
   });
 
   it('sorts newest/oldest strictly by publishedAt', () => {
-    const newest = index.query({ q: 'peace OR talks OR kerry OR rates', sort: 'newest' });
+    const newest = runSearch(index, { q: 'peace OR talks OR kerry OR rates', sort: 'newest' });
     const times = newest.results.map((r) => r.publishedAt);
     expect(times).toEqual([...times].sort().reverse());
-    const oldest = index.query({ q: 'peace OR talks OR kerry OR rates', sort: 'oldest' });
+    const oldest = runSearch(index, { q: 'peace OR talks OR kerry OR rates', sort: 'oldest' });
     expect(oldest.results.map((r) => r.id)).toEqual(newest.results.map((r) => r.id).reverse());
   });
 
@@ -199,7 +203,7 @@ describe('search engine: filters, sorting, paging', () => {
       let cursor: string | undefined;
       let total = -1;
       for (let guard = 0; guard < 100; guard++) {
-        const page = big.query({ ...request, limit: 7, cursor });
+        const page = runSearch(big, { ...request, limit: 7, cursor });
         total = page.total;
         seen.push(...page.results.map((r) => r.id));
         if (!page.nextCursor) break;
@@ -211,20 +215,22 @@ describe('search engine: filters, sorting, paging', () => {
   });
 
   it('rejects a cursor of another query and a forged one', () => {
-    const page = index.query({ limit: 2 });
+    const page = runSearch(index, { limit: 2 });
     expect(page.nextCursor).not.toBeNull();
-    expect(() => index.query({ q: 'syria', cursor: page.nextCursor as string })).toThrow(SearchRequestError);
-    expect(() => index.query({ cursor: 'not-a-cursor' })).toThrow(/cursor/);
+    expect(() => runSearch(index, { q: 'syria', cursor: page.nextCursor as string })).toThrow(
+      SearchRequestError,
+    );
+    expect(() => runSearch(index, { cursor: 'not-a-cursor' })).toThrow(/cursor/);
   });
 
   it('rejects bad dates and empty ranges', () => {
-    expect(() => index.query({ from: '27/11/2024' })).toThrow(SearchRequestError);
-    expect(() => index.query({ from: '2024-02-30' })).toThrow(SearchRequestError);
-    expect(() => index.query({ from: '2024-12-01', to: '2024-11-01' })).toThrow(/after/);
+    expect(() => runSearch(index, { from: '27/11/2024' })).toThrow(SearchRequestError);
+    expect(() => runSearch(index, { from: '2024-02-30' })).toThrow(SearchRequestError);
+    expect(() => runSearch(index, { from: '2024-12-01', to: '2024-11-01' })).toThrow(/after/);
   });
 
   it('facets cover the whole filtered set, not just the page', () => {
-    const res = index.query({ limit: 1 });
+    const res = runSearch(index, { limit: 1 });
     expect(res.facets.month.reduce((s, b) => s + b.count, 0)).toBe(fixtures.length);
     expect(res.facets.source[0]).toEqual({ value: 'Wire Service', count: 3 });
   });
@@ -235,14 +241,14 @@ describe('search engine: guards', () => {
 
   it('rejects hostile queries with a QueryError', () => {
     for (const q of ['a*', 'x~6', 'geneva~3', 'ab* cd* ef* gh* ij*']) {
-      expect(() => index.query({ q }), q).toThrow(QueryError);
+      expect(() => runSearch(index, { q }), q).toThrow(QueryError);
     }
     // More words than operators may carry, a word longer than any: refused when strict (or in
     // mode=all); the default mode reads them as plain words, bounded by choosing the words.
-    expect(() => index.query({ q: '"w" '.repeat(40), strict: true })).toThrow(/at most 32 terms/);
-    expect(() => index.query({ q: 'x'.repeat(600), mode: 'all' })).toThrow(QueryError);
+    expect(() => runSearch(index, { q: '"w" '.repeat(40), strict: true })).toThrow(/at most 32 terms/);
+    expect(() => runSearch(index, { q: 'x'.repeat(600), mode: 'all' })).toThrow(QueryError);
     const five = 'peace~ kerry~ talks~ syria~ geneva~';
-    expect(() => index.query({ q: five })).toThrow(/fuzzy/);
+    expect(() => runSearch(index, { q: five })).toThrow(/fuzzy/);
   });
 
   it('degrades fuzzy on short words to exact matching', () => {
@@ -254,7 +260,7 @@ describe('ArchiveIndex life cycle', () => {
   it('keeps search results across serialize/deserialize and refuses other definitions', () => {
     const index = build();
     const copy = ArchiveIndex.deserialize(index.serialize());
-    expect(copy.query({ q: 'Geneva' }).results).toEqual(index.query({ q: 'Geneva' }).results);
+    expect(runSearch(copy, { q: 'Geneva' }).results).toEqual(runSearch(index, { q: 'Geneva' }).results);
     expect(copy.indexVersion).toBe(index.indexVersion);
     // Same length, so only the header's definition number changes.
     const other = Buffer.from(index.serialize());

@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalRuntime, defaultPlugins, type LocalRuntime } from '@archive/local';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defaultPlugins } from '../packages/local/src/plugins';
-import { createLocalRuntime, type LocalRuntime } from '../packages/local/src/runtime';
 
 /**
  * Issue 3's acceptance list, end to end on one machine: the examples imported by the local

@@ -1,9 +1,12 @@
+import {
+  buildChangeRecord,
+  DEFAULT_TABLE_NAME,
+  DynamoArticleRepository,
+  decodeChangeRecord,
+  PoisonRecordError,
+} from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoArticleRepository } from '../packages/store/src/article-repository';
-import { buildChangeRecord } from '../packages/store/src/change-records';
-import { decodeChangeRecord, PoisonRecordError } from '../packages/store/src/stream-records';
-import { DEFAULT_TABLE_NAME } from '../packages/store/src/tables';
 import { makeDraft, startTestDynamo, type TestDynamo } from './store-helpers';
 
 let db: TestDynamo;

@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { ArticleDraft } from '../packages/core/src/article';
-import { CONTENT_FIELDS } from '../packages/core/src/article';
-import { createDynamoClients, type DynamoClients } from '../packages/store/src/dynamo-client';
-import { type LocalDynamo, startLocalDynamo } from '../packages/store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../packages/store/src/tables';
+import type { ArticleDraft } from '@archive/core';
+import { CONTENT_FIELDS } from '@archive/core';
+import {
+  createDynamoClients,
+  DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_TABLE_NAME,
+  type DynamoClients,
+  ensureTables,
+  type LocalDynamo,
+  startLocalDynamo,
+} from '@archive/store';
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

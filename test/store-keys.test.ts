@@ -1,7 +1,6 @@
+import { DEFAULT_KEYS_TABLE_NAME, hashIngestKey, KeyStore, KeyStoreError } from '@archive/store';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashIngestKey, KeyStore, KeyStoreError } from '../packages/store/src/key-store';
-import { DEFAULT_KEYS_TABLE_NAME } from '../packages/store/src/tables';
 import { startTestDynamo, type TestDynamo } from './store-helpers';
 
 let db: TestDynamo;

@@ -1,6 +1,5 @@
+import { DEFAULT_TABLE_NAME, DynamoArticleRepository } from '@archive/store';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoArticleRepository } from '../packages/store/src/article-repository';
-import { DEFAULT_TABLE_NAME } from '../packages/store/src/tables';
 import { makeDraft, startTestDynamo, type TestDynamo } from './store-helpers';
 
 let db: TestDynamo;

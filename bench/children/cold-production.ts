@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { servePartitionsIfWorker } from '../../packages/search/src/partitions/worker-host';
+import { servePartitionsIfWorker } from '@archive/search';
 import { loadProductionSnapshot, searchProduction } from '../production';
 import type { SearchRequest } from '../queries';
 import { childArguments, measureColdStart } from './report';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { servePartitionsIfWorker } from '../../packages/search/src/partitions/worker-host';
+import { servePartitionsIfWorker } from '@archive/search';
 import { createProductionSearchApp, loadProductionSnapshot } from '../production';
 import { serveOnEphemeralPort } from './serve';
 

@@ -40,6 +40,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: HttpMethod.POST, path: '/dispatches', target: 'ingest', write: true },
   { method: HttpMethod.GET, path: '/search', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/suggest', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/feed.atom', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/feed.rss', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/feed.json', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/export', target: 'search', write: false },
   // Health goes to search: what can go stale in this service is the index (its version, size and age
   // since the last change are what /health reports), and a probe there also proves the function that
   // serves the public traffic can start and load its snapshot. Table health is DynamoDB's own SLA.

@@ -1,9 +1,9 @@
+import { SNAPSHOT_PREFIX } from '@archive/search';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { SNAPSHOT_PREFIX } from '../../packages/search/src/snapshot-manifest';
 import { ArchiveApi } from './api';
 import { ArchiveFunction } from './archive-function';
 import { type ArchiveSettings, INDEX_PREFIX } from './config';

@@ -1,10 +1,10 @@
+// Key schemas come from the store (the repository and key store that read and write these tables),
+// so the deployed tables cannot drift from what the code queries.
+import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA } from '@archive/store';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-// Key schemas come from the store (the repository and key store that read and write these tables),
-// so the deployed tables cannot drift from what the code queries.
-import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA } from '../../packages/store/src/tables';
 
 export interface ArchiveStorageProps {
   /** Days a superseded object version (a pruned snapshot, an old manifest) is kept before it expires. */

@@ -1,6 +1,6 @@
+import type { ArticleRepository } from '@archive/store';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ArticleRepository } from '../../store/src/article-repository';
 import type { Authorize } from './auth';
 import { ApiError } from './errors';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';

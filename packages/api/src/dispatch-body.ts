@@ -1,6 +1,10 @@
-import { type BatchItem, splitJsonArrayBatch, splitNdjsonBatch } from '../../core/src/batch';
-import { DispatchValidationError } from '../../core/src/errors';
-import type { DispatchInput } from '../../core/src/parse-dispatch';
+import type { DispatchInput } from '@archive/core';
+import {
+  type BatchItem,
+  DispatchValidationError,
+  splitJsonArrayBatch,
+  splitNdjsonBatch,
+} from '@archive/core';
 import { ApiError, statusOfValidationError, validationErrorBody } from './errors';
 import { MAX_BATCH_BYTES, MAX_DISPATCH_BYTES } from './limits';
 

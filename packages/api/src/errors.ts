@@ -1,5 +1,5 @@
+import type { DispatchValidationError } from '@archive/core';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { DispatchValidationError } from '../../core/src/errors';
 
 /** The body of every error response: `{error: {code, message, details?}}`. */
 export interface ErrorBody {

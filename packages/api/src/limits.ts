@@ -1,4 +1,4 @@
-import { BATCH_LIMITS } from '../../core/src/batch';
+import { BATCH_LIMITS } from '@archive/core';
 
 /**
  * Request limits of the HTTP API (documented in README.md, "Limits").

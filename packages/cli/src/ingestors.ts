@@ -1,8 +1,6 @@
-import { ingestMany } from '../../api/src/ingest-service';
-import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from '../../api/src/limits';
-import type { DispatchInput, ParseOptions } from '../../core/src/parse-dispatch';
-import { defaultPlugins } from '../../local/src/plugins';
-import { createLocalRuntime } from '../../local/src/runtime';
+import { ingestMany, MAX_BATCH_BYTES, MAX_BATCH_ITEMS } from '@archive/api';
+import type { DispatchInput, ParseOptions } from '@archive/core';
+import { createLocalRuntime, defaultPlugins } from '@archive/local';
 import { CliError } from './io';
 
 /** What happened to one dispatch, as the importer reports it. */

@@ -1,7 +1,12 @@
 import { resolve } from 'node:path';
-import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
-import { startLocalDynamo } from '../../store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
+import {
+  createDynamoClients,
+  DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_TABLE_NAME,
+  type DynamoClients,
+  ensureTables,
+  startLocalDynamo,
+} from '@archive/store';
 import type { CliIo } from './io';
 
 /** Where a command's store is: the local data dir, or DynamoDB on AWS (or at `DYNAMODB_ENDPOINT`). */

@@ -12,6 +12,20 @@ export interface CleanBody {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Most paragraphs one dispatch may have (README, "Limits"). A 256 KiB dispatch of one-word
+ * paragraphs would otherwise be some 40,000 paragraphs: far beyond any article, and each costs
+ * index and storage overhead.
+ */
+export const MAX_PARAGRAPHS = 2000;
+
+/**
+ * A caption is glued to a repeat of the lead, so only the first few kept paragraphs are candidates
+ * for a glued repeat. Comparing every paragraph with every earlier one made cleaning quadratic in
+ * the number of paragraphs (issue 12: 25,000 paragraphs took seconds); with this window it is linear.
+ */
+const LEAD_WINDOW = 5;
+
 interface Kept {
   text: string;
   key: string;
@@ -19,13 +33,15 @@ interface Kept {
 
 /**
  * Cleans a body as dispatches arrive: drops repeats of the title at its start, drops paragraphs
- * that repeat an earlier one, and turns a repeated lead with a short prefix glued to its front
- * (`Syria: Friends of Syria group, Amman` + the lead) into the article's caption. Texts are
- * compared through {@link comparable}; the original characters are kept.
+ * that repeat an earlier one, and turns a repeated lead (one of the first {@link LEAD_WINDOW}
+ * paragraphs) with a short prefix glued to its front (`Syria: Friends of Syria group, Amman` +
+ * the lead) into the article's caption. Texts are compared through {@link comparable}; the
+ * original characters are kept. Linear in the body's length.
  */
 export function cleanBody(title: string, paragraphs: readonly string[]): CleanBody {
   const titleKey = comparable(title);
   const kept: Kept[] = [];
+  const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   let caption: string | null = null;
 
@@ -36,7 +52,7 @@ export function cleanBody(title: string, paragraphs: readonly string[]): CleanBo
       diagnostics.push({ code: 'title_repeat_dropped', message: 'A repeat of the title was dropped.' });
       continue;
     }
-    if (kept.some((k) => k.key === key)) {
+    if (seen.has(key)) {
       diagnostics.push({
         code: 'duplicate_paragraph_dropped',
         message: `A repeated paragraph was dropped: "${excerpt(text, 60)}"`,
@@ -44,24 +60,28 @@ export function cleanBody(title: string, paragraphs: readonly string[]): CleanBo
       continue;
     }
     if (caption === null) {
+      const leads = kept.slice(0, LEAD_WINDOW);
       // This paragraph is an earlier one with a caption glued to its front.
-      const lead = kept.find((k) => isGluedRepeat(key, k.key));
+      const lead = leads.find((k) => isGluedRepeat(key, k.key));
       if (lead) {
         caption = gluedPrefix(text, lead.key);
         diagnostics.push(captionDiagnostic(caption));
         continue;
       }
       // An earlier paragraph was this one with a caption glued on: keep the clean text in its place.
-      const glued = kept.find((k) => isGluedRepeat(k.key, key));
+      const glued = leads.find((k) => isGluedRepeat(k.key, key));
       if (glued) {
         caption = gluedPrefix(glued.text, key);
+        seen.delete(glued.key);
         glued.text = text;
         glued.key = key;
+        seen.add(key);
         diagnostics.push(captionDiagnostic(caption));
         continue;
       }
     }
     kept.push({ text, key });
+    seen.add(key);
   }
   return { paragraphs: kept.map((k) => k.text), caption, diagnostics };
 }

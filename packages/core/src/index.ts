@@ -4,5 +4,6 @@ export * from './diagnostics';
 export * from './errors';
 export * from './identity';
 export * from './parse-dispatch';
+export * from './ports';
 export * from './render';
 export * from './time-zones';

@@ -1,5 +1,5 @@
 import type { ArticleDraft } from './article';
-import { cleanBody } from './clean-body';
+import { cleanBody, MAX_PARAGRAPHS } from './clean-body';
 import type { Diagnostic } from './diagnostics';
 import { type DispatchTime, timeFromIso, timeFromWall } from './dispatch-time';
 import { DispatchValidationError } from './errors';
@@ -61,11 +61,19 @@ export function parseDispatch(input: DispatchInput, options: ParseOptions = {}):
 
 function bodyToParagraphs(body: string | readonly string[], diagnostics: Diagnostic[]): string[] {
   const blocks = typeof body === 'string' ? [body] : body;
-  return blocks.flatMap((block) => {
+  const paragraphs = blocks.flatMap((block) => {
     if (!looksLikeHtml(block)) return splitParagraphs(block);
     diagnostics.push({ code: 'html_converted', message: 'HTML in the body was converted to text.' });
     return splitParagraphs(htmlToText(block));
   });
+  if (paragraphs.length > MAX_PARAGRAPHS) {
+    throw new DispatchValidationError(
+      'too_large',
+      `A dispatch has at most ${MAX_PARAGRAPHS} paragraphs; this one has ${paragraphs.length}.`,
+      { field: 'body', limit: MAX_PARAGRAPHS, received: String(paragraphs.length) },
+    );
+  }
+  return paragraphs;
 }
 
 function partsFromText(text: string, options: ParseOptions): Parts {

@@ -1,5 +1,5 @@
+import type { ChangeSink } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { ChangeSink } from '../../store/src/change-records';
 
 /** Receives the change records of committed writes (the local stand-in for a stream consumer). */
 export type ChangeListener = (records: DynamoDBRecord[]) => Promise<void>;

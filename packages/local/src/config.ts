@@ -1,5 +1,5 @@
+import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME } from '@archive/store';
 import * as z from 'zod';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME } from '../../store/src/tables';
 
 const flag = (fallback: boolean) =>
   z

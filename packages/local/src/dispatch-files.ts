@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { DispatchInput } from '../../core/src/parse-dispatch';
+import type { DispatchInput } from '@archive/core';
 
 /** File types the importer reads: raw dispatches, JSON (one or an array), JSON Lines. */
 export const DISPATCH_EXTENSIONS = ['.txt', '.json', '.jsonl', '.ndjson'] as const;

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateIngestKey } from '../../store/src/key-store';
+import { generateIngestKey } from '@archive/store';
 
 export interface LocalIngestKey {
   key: string;

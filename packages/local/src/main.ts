@@ -3,7 +3,7 @@
  * serves HTTP, and shuts down cleanly on SIGINT/SIGTERM.
  */
 import { readLocalEnv } from './config';
-import { defaultPlugins } from './plugins';
+import { defaultPlugins } from './default-plugins';
 import { createLocalRuntime } from './runtime';
 
 // The SDK's Node-version notice is noise when running locally.

@@ -1,8 +1,6 @@
+import type { ArticleRepository, DynamoClients } from '@archive/store';
 import type { Hono } from 'hono';
-import type { ArticleRepository } from '../../store/src/article-repository';
-import type { DynamoClients } from '../../store/src/dynamo-client';
 import type { ChangeListener } from './change-feed';
-import { searchPlugin } from './search-plugin';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
 export interface LocalPluginContext {
@@ -29,9 +27,4 @@ export interface LocalPlugin {
   name: string;
   /** Started after the store is ready and before the app is built and examples imported. */
   start(context: LocalPluginContext): Promise<LocalPluginInstance>;
-}
-
-/** The plugins `npm start`, the CLI's local import and the tests run with: search. */
-export function defaultPlugins(): LocalPlugin[] {
-  return [searchPlugin()];
 }

@@ -2,15 +2,29 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type AppDeps,
+  createApp,
+  type IngestSummary,
+  ingestMany,
+  type Logger,
+  summarize,
+} from '@archive/api';
+import {
+  createDynamoClients,
+  DataDirInUseError,
+  DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_TABLE_NAME,
+  DynamoArticleRepository,
+  type DynamoClients,
+  ensureTables,
+  hashIngestKey,
+  KeyStore,
+  sameKeyHash,
+  startLocalDynamo,
+} from '@archive/store';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { type AppDeps, createApp, type Logger } from '../../api/src/app';
-import { type IngestSummary, ingestMany, summarize } from '../../api/src/ingest-service';
-import { DynamoArticleRepository } from '../../store/src/article-repository';
-import { createDynamoClients, type DynamoClients } from '../../store/src/dynamo-client';
-import { hashIngestKey, KeyStore, sameKeyHash } from '../../store/src/key-store';
-import { DataDirInUseError, startLocalDynamo } from '../../store/src/local-dynamo';
-import { DEFAULT_KEYS_TABLE_NAME, DEFAULT_TABLE_NAME, ensureTables } from '../../store/src/tables';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
 import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
@@ -81,7 +95,13 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   try {
     await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
-    const repository = new DynamoArticleRepository({ doc: clients.doc, tableName, changeSink: feed.sink });
+    const repository = new DynamoArticleRepository({
+      doc: clients.doc,
+      tableName,
+      changeSink: feed.sink,
+      onUnreadable: (error) =>
+        log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
+    });
     const keyStore = new KeyStore(clients.doc, keysTableName);
     const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
     const localKeyHash = hashIngestKey(ingestKey.key);

@@ -1,12 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import { IndexLoader, LocalIndexer } from '@archive/search';
+import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { registerSearchRoutes } from '../../api/src/routes/search';
-import { IndexLoader } from '../../search/src/index-loader';
-import { LocalIndexer } from '../../search/src/local-indexer';
-import { FsBlobStore } from '../../store/src/blob-store-fs';
-import { decodeChangeRecord } from '../../store/src/stream-records';
 import type { LocalPlugin } from './plugins';
 
 export interface SearchPluginOptions {
@@ -14,6 +12,8 @@ export interface SearchPluginOptions {
   flushIntervalMs?: number;
   /** How often a snapshot is written while changes arrive (default 2000 ms). */
   persistIntervalMs?: number;
+  /** Most rows one `GET /export` returns (default 100,000). */
+  exportMaxRows?: number;
 }
 
 /**
@@ -65,7 +65,18 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       );
 
       return {
-        routes: (app) => registerSearchRoutes(app, () => loader.current().index),
+        routes: (app) => {
+          const getIndex = () => loader.current().index;
+          const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
+          registerSearchRoutes(app, getIndex);
+          registerFeedRoutes(app, { getIndex, loadArticles });
+          registerExportRoutes(app, {
+            getIndex,
+            loadArticles,
+            maxRows: options.exportMaxRows,
+            logError: (message, error) => context.log(`${message}: ${String(error)}`),
+          });
+        },
         health: async () => {
           const current = loader.current();
           const caughtUp = lastChangeAt === null || (current.highWatermark ?? '') >= lastChangeAt;

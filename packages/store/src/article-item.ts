@@ -1,5 +1,5 @@
+import type { Article } from '@archive/core';
 import * as z from 'zod';
-import type { Article } from '../../core/src/article';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 
 /**
@@ -72,13 +72,74 @@ export function tombstoneItem(article: Article, deletedAt: string): ArticleItem 
 }
 
 /**
- * Decodes an item; throws a zod error when it is not an article item.
+ * A stored item that is not an article item (written by an older bug, or edited by hand). It is
+ * quarantined: reads skip it and report it, a re-upload or a takedown replaces it, and
+ * `archive quarantine` lists and repairs it; it never stops the archive from starting.
+ */
+export class UnreadableItemError extends Error {
+  override readonly name = 'UnreadableItemError';
+  constructor(
+    readonly id: string,
+    readonly reason: string,
+    readonly item: unknown,
+  ) {
+    super(`stored item ${id} is unreadable: ${reason}`);
+  }
+}
+
+/**
+ * Decodes an item; throws {@link UnreadableItemError} when it is not an article item.
  * Unknown extra attributes are ignored so the format can grow.
  */
 export function decodeItem(item: unknown): StoredArticle {
-  const parsed = itemSchema.parse(item);
-  const { deletedAt, ...article } = parsed;
+  const parsed = itemSchema.safeParse(item);
+  if (!parsed.success) {
+    const id = (item as { id?: unknown } | null)?.id;
+    const reason = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`)
+      .join('; ');
+    throw new UnreadableItemError(typeof id === 'string' ? id : String(id), reason, item);
+  }
+  const { deletedAt, ...article } = parsed.data;
   return { article, deletedAt: deletedAt ?? null };
+}
+
+const FIELD_FALLBACKS: { [K in keyof Article]: Article[K] } = {
+  id: '',
+  title: '',
+  paragraphs: [],
+  caption: null,
+  publishedAt: '1970-01-01T00:00:00Z',
+  localTime: '1970-01-01T00:00:00Z',
+  timeZone: 'UTC',
+  place: null,
+  language: 'und',
+  source: null,
+  url: null,
+  tags: [],
+  version: 1,
+  contentHash: 'unreadable',
+  previousHash: null,
+  ingestedAt: '1970-01-01T00:00:00Z',
+  updatedAt: '1970-01-01T00:00:00Z',
+};
+
+/**
+ * The readable part of an unreadable item: each field that passes its schema is kept, every other
+ * one takes a neutral value. Used to write the tombstone that replaces a quarantined item, so the
+ * tombstone itself decodes (the raw item is kept aside by the caller).
+ */
+export function salvageArticle(item: unknown, id: string): Article {
+  const raw = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  const shape = articleSchema.shape;
+  const salvaged: Record<string, unknown> = { ...FIELD_FALLBACKS, id };
+  for (const field of Object.keys(shape) as (keyof typeof shape)[]) {
+    if (field === 'id' || !Object.hasOwn(raw, field)) continue;
+    const checked = shape[field].safeParse(raw[field]);
+    if (checked.success) salvaged[field] = checked.data;
+  }
+  return salvaged as unknown as Article;
 }
 
 function pickArticle(article: Article): Article {

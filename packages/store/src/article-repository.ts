@@ -1,3 +1,4 @@
+import type { Article, ArticleChange, ArticleDraft } from '@archive/core';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -8,10 +9,18 @@ import {
   paginateScan,
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Article, ArticleDraft } from '../../core/src/article';
-import { type ArticleItem, decodeItem, liveItem, monthOf, sortKeyOf, tombstoneItem } from './article-item';
+import {
+  type ArticleItem,
+  decodeItem,
+  liveItem,
+  monthOf,
+  type StoredArticle,
+  salvageArticle,
+  sortKeyOf,
+  tombstoneItem,
+  UnreadableItemError,
+} from './article-item';
 import { buildChangeRecord, type ChangeSink } from './change-records';
-import type { ArticleChange } from './changes';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 
 export type PutOutcome =
@@ -68,6 +77,14 @@ export interface ArticleRepository {
   scanStates(): AsyncIterable<ArticleState>;
   /** The live articles among `ids` (unknown and taken-down ones omitted), in no particular order. */
   getMany(ids: readonly string[]): Promise<Article[]>;
+  /** Unreadable items met by this process's reads (id and reason), for `/health`. */
+  quarantined(): QuarantinedItem[];
+}
+
+/** A stored item that does not decode: skipped by every read, replaced by a re-upload or takedown. */
+export interface QuarantinedItem {
+  id: string;
+  reason: string;
 }
 
 /** What the store holds for one id, without the content (for reconciling an index). */
@@ -96,8 +113,13 @@ export interface DynamoArticleRepositoryOptions {
   changeSink?: ChangeSink;
   /** A failing sink never fails the (already committed) write; it is reported here. */
   onChangeSinkError?: (error: unknown) => void;
+  /** Reports each unreadable item the first time a read meets it (default: a line on stderr). */
+  onUnreadable?: (error: UnreadableItemError) => void;
   now?: () => Date;
 }
+
+/** How many quarantined ids a process remembers for `/health` (the CLI lists them all). */
+const MAX_REMEMBERED_QUARANTINE = 1000;
 
 const MAX_WRITE_ATTEMPTS = 10;
 /** DynamoDB's BatchGetItem limit. */
@@ -117,6 +139,8 @@ export class DynamoArticleRepository implements ArticleRepository {
   private readonly changeSink: ChangeSink | undefined;
   private readonly onChangeSinkError: (error: unknown) => void;
   private readonly now: () => Date;
+  private readonly onUnreadable: (error: UnreadableItemError) => void;
+  private readonly quarantine = new Map<string, string>();
 
   constructor(options: DynamoArticleRepositoryOptions) {
     this.doc = options.doc;
@@ -125,6 +149,43 @@ export class DynamoArticleRepository implements ArticleRepository {
     this.onChangeSinkError =
       options.onChangeSinkError ?? ((error) => console.error('change sink failed', error));
     this.now = options.now ?? (() => new Date());
+    this.onUnreadable =
+      options.onUnreadable ??
+      ((error) => console.error(`quarantined: ${error.message} (list and repair: archive quarantine)`));
+  }
+
+  quarantined(): QuarantinedItem[] {
+    return [...this.quarantine].map(([id, reason]) => ({ id, reason }));
+  }
+
+  /** Decodes an item, or quarantines it (reported once) and answers null. */
+  private readable(item: ArticleItem): StoredArticle | null {
+    try {
+      const stored = decodeItem(item);
+      this.quarantine.delete(stored.article.id);
+      return stored;
+    } catch (error) {
+      if (!(error instanceof UnreadableItemError)) throw error;
+      if (!this.quarantine.has(error.id)) {
+        if (this.quarantine.size < MAX_REMEMBERED_QUARANTINE) this.quarantine.set(error.id, error.reason);
+        this.onUnreadable(error);
+      }
+      return null;
+    }
+  }
+
+  /** Every unreadable item of the table (a full scan; for `archive quarantine`). */
+  async *scanUnreadable(): AsyncIterable<UnreadableItemError> {
+    for await (const page of paginateScan({ client: this.doc }, { TableName: this.tableName })) {
+      for (const item of page.Items ?? []) {
+        try {
+          decodeItem(item);
+        } catch (error) {
+          if (error instanceof UnreadableItemError) yield error;
+          else throw error;
+        }
+      }
+    }
   }
 
   put(draft: ArticleDraft, options: PutOptions = {}): Promise<PutOutcome> {
@@ -165,9 +226,25 @@ export class DynamoArticleRepository implements ArticleRepository {
   ): Promise<PutOutcome> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = attempt === 0 && known !== undefined ? known : await this.readItem(draft.id);
-      const stored = current ? decodeItem(current) : null;
+      const stored = current ? this.readable(current) : null;
       const nowIso = this.now().toISOString();
 
+      if (current && !stored) {
+        // A quarantined item: the upload replaces it (conditional on the version it holds).
+        const version = typeof current.version === 'number' ? current.version : 0;
+        const article: Article = {
+          ...draft,
+          version: version + 1,
+          previousHash: null,
+          ingestedAt: nowIso,
+          updatedAt: nowIso,
+        };
+        if (await this.conditionalWrite(current, liveItem(article))) {
+          this.quarantine.delete(draft.id);
+          return { status: 'created', article, restored: false };
+        }
+        continue;
+      }
       if (!stored) {
         const article: Article = {
           ...draft,
@@ -205,20 +282,24 @@ export class DynamoArticleRepository implements ArticleRepository {
 
   async get(id: string): Promise<Article | null> {
     const item = await this.readItem(id);
-    if (!item) return null;
-    const { article, deletedAt } = decodeItem(item);
-    return deletedAt === null ? article : null;
+    const stored = item ? this.readable(item) : null;
+    return stored && stored.deletedAt === null ? stored.article : null;
   }
 
   async takeDown(id: string): Promise<TakeDownOutcome> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.readItem(id);
       if (!current) return { status: 'not_found', id };
-      const { article, deletedAt } = decodeItem(current);
+      // A quarantined item is taken down like any other: its tombstone keeps what was readable.
+      const { article, deletedAt } = this.readable(current) ?? {
+        article: salvageArticle(current, id),
+        deletedAt: null,
+      };
       if (deletedAt !== null) return { status: 'not_found', id };
       const nowIso = this.now().toISOString();
       const tombstone = { ...article, version: article.version + 1, updatedAt: nowIso };
       if (await this.conditionalWrite(current, tombstoneItem(tombstone, nowIso))) {
+        this.quarantine.delete(id);
         return { status: 'taken_down', id, version: tombstone.version, deletedAt: nowIso };
       }
     }
@@ -252,7 +333,9 @@ export class DynamoArticleRepository implements ArticleRepository {
   async *scanChanges(): AsyncIterable<ArticleChange> {
     for await (const page of paginateScan({ client: this.doc }, { TableName: this.tableName })) {
       for (const item of page.Items ?? []) {
-        const { article, deletedAt } = decodeItem(item);
+        const stored = this.readable(item as ArticleItem);
+        if (!stored) continue;
+        const { article, deletedAt } = stored;
         yield deletedAt === null
           ? { kind: 'upsert', id: article.id, version: article.version, article }
           : { kind: 'remove', id: article.id, version: article.version };
@@ -279,8 +362,8 @@ export class DynamoArticleRepository implements ArticleRepository {
   async getMany(ids: readonly string[]): Promise<Article[]> {
     const articles: Article[] = [];
     for (const item of (await this.readItems(ids)).values()) {
-      const { article, deletedAt } = decodeItem(item);
-      if (deletedAt === null) articles.push(article);
+      const stored = this.readable(item);
+      if (stored?.deletedAt === null) articles.push(stored.article);
     }
     return articles;
   }
@@ -338,7 +421,9 @@ export class DynamoArticleRepository implements ArticleRepository {
       startKey = undefined;
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
-          articles.push(decodeItem(item).article);
+          const stored = this.readable(item as ArticleItem);
+          if (!stored) continue;
+          articles.push(stored.article);
           if (articles.length === limit) {
             const last = articles[articles.length - 1] as Article;
             const key = {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BlobStore } from '@archive/core';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { BlobStore } from './blob-store';
 import { FsBlobStore } from './blob-store-fs';
 import { S3BlobStore } from './blob-store-s3';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import type { BlobStore, VersionedBlob } from './blob-store';
+import type { BlobStore, VersionedBlob } from '@archive/core';
 
 export interface FsBlobStoreOptions {
   /** A lock older than this is presumed abandoned by a crashed writer (default 10 s). */

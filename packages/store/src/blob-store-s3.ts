@@ -1,3 +1,4 @@
+import type { BlobStore, VersionedBlob } from '@archive/core';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -5,7 +6,6 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { BlobStore, VersionedBlob } from './blob-store';
 
 export interface S3BlobStoreOptions {
   client: S3Client;

@@ -1,8 +1,8 @@
+import type { ArticleChange } from '@archive/core';
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { decodeItem } from './article-item';
-import type { ArticleChange } from './changes';
 
 /**
  * A stream record that cannot be decoded into an {@link ArticleChange}: missing images, an

@@ -1,5 +1,5 @@
+import type { ArticleRepository } from '@archive/store';
 import type { Hono } from 'hono';
-import type { ArticleRepository } from '../../../store/src/article-repository';
 import { type Authorize, requireWriteKey } from '../auth';
 import { ApiError } from '../errors';
 import { MAX_ID_LENGTH } from '../limits';

@@ -1,8 +1,8 @@
+import type { ParseOptions } from '@archive/core';
+import type { ArticleRepository } from '@archive/store';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import type { ParseOptions } from '../../../core/src/parse-dispatch';
-import type { ArticleRepository } from '../../../store/src/article-repository';
 import { type Authorize, requireWriteKey } from '../auth';
 import { bodyLimitFor, dispatchMediaType, readDispatchBody } from '../dispatch-body';
 import { ApiError, validationErrorBody } from '../errors';

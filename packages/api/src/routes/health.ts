@@ -1,5 +1,5 @@
+import type { ArticleRepository } from '@archive/store';
 import type { Hono } from 'hono';
-import type { ArticleRepository } from '../../../store/src/article-repository';
 
 export interface HealthDeps {
   /** Counts live articles when the app has a store. */
@@ -11,7 +11,7 @@ export interface HealthDeps {
   countTtlMs?: number;
 }
 
-/** `GET /health`: `{status: "ok", articles, ...extra}`, or 503 `{status: "error"}` when a part is down. */
+/** `GET /health`: `{status: "ok" | "degraded", articles, quarantined?, ...extra}`, or 503 `{status: "error"}` when a part is down. */
 export function registerHealthRoute(app: Hono, deps: HealthDeps): void {
   const count = deps.repository
     ? cached(() => (deps.repository as ArticleRepository).count(), deps.countTtlMs ?? 5000)
@@ -22,7 +22,17 @@ export function registerHealthRoute(app: Hono, deps: HealthDeps): void {
         count ? count() : Promise.resolve(undefined),
         deps.extra ? deps.extra() : Promise.resolve({}),
       ]);
-      return c.json({ status: 'ok', ...(articles === undefined ? {} : { articles }), ...extra });
+      // Quarantined items (stored but unreadable) make the archive degraded, not down: every other
+      // article is served, and `archive quarantine` lists and repairs them.
+      const quarantined = deps.repository?.quarantined() ?? [];
+      return c.json({
+        status: quarantined.length > 0 ? 'degraded' : 'ok',
+        ...(articles === undefined ? {} : { articles }),
+        ...(quarantined.length > 0
+          ? { quarantined: { count: quarantined.length, ids: quarantined.slice(0, 20).map((q) => q.id) } }
+          : {}),
+        ...extra,
+      });
     } catch (error) {
       deps.logError('health check failed', error);
       return c.json(

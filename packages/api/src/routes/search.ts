@@ -1,15 +1,15 @@
-import type { Context, Hono } from 'hono';
-import * as z from 'zod';
-import { QueryError } from '../../../search/src/query/errors';
+import type { Searcher, SearchRequest } from '@archive/search';
 import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
   MAX_QUERY_PARAMETER_LENGTH,
   MAX_SUGGEST_LIMIT,
-} from '../../../search/src/query/limits';
-import { SearchRequestError } from '../../../search/src/search-error';
-import type { Searcher } from '../../../search/src/searcher';
+  QueryError,
+  SearchRequestError,
+} from '@archive/search';
+import type { Context, Hono } from 'hono';
+import * as z from 'zod';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -27,7 +27,7 @@ const positiveInt = (min: number, max: number, fallback: number) =>
     .transform((v) => v ?? fallback);
 
 /** `GET /search` query parameters (the query text itself is checked by the engine's parser). */
-const SearchParams = z.object({
+export const SearchParams = z.object({
   q: z.string().max(MAX_QUERY_PARAMETER_LENGTH).optional(),
   mode: z.enum(['auto', 'all', 'natural']).optional(),
   strict: z
@@ -43,6 +43,8 @@ const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
+  tz: text(64),
 });
 
 const SuggestParams = z.object({
@@ -52,6 +54,28 @@ const SuggestParams = z.object({
     .transform((v) => v ?? ''),
   limit: positiveInt(1, MAX_SUGGEST_LIMIT, DEFAULT_SUGGEST_LIMIT),
 });
+
+export type SearchParamValues = z.output<typeof SearchParams>;
+
+/** The engine's request for checked `/search` parameters (feeds and exports take the same ones). */
+export function toSearchRequest(p: SearchParamValues): SearchRequest {
+  return {
+    q: p.q,
+    mode: p.mode,
+    strict: p.strict,
+    from: p.from,
+    to: p.to,
+    place: p.place,
+    source: p.source,
+    language: p.language,
+    tags: p.tag,
+    sort: p.sort,
+    limit: p.limit,
+    cursor: p.cursor,
+    histogram: p.histogram,
+    tz: p.tz,
+  };
+}
 
 export interface SearchRoutesOptions {
   /** Path prefix, e.g. `/v1`; default none. */
@@ -63,7 +87,7 @@ function errorBody(code: string, message: string, details?: unknown) {
 }
 
 /** Query parameters as an object; repeatable `tag` as an array. */
-function rawParams(c: Context): Record<string, unknown> {
+export function rawParams(c: Context): Record<string, unknown> {
   const params: Record<string, unknown> = { ...c.req.query() };
   const tags = c.req.queries('tag');
   if (tags) params.tag = tags;
@@ -71,7 +95,7 @@ function rawParams(c: Context): Record<string, unknown> {
   return params;
 }
 
-function invalidParameters(c: Context, error: z.ZodError) {
+export function invalidParameters(c: Context, error: z.ZodError) {
   return c.json(
     errorBody('invalid_parameters', 'some query parameters are invalid', {
       issues: error.issues.map((i) => ({ parameter: i.path.join('.'), message: i.message })),
@@ -81,7 +105,7 @@ function invalidParameters(c: Context, error: z.ZodError) {
 }
 
 /** Maps the engine's refusals to 400s; anything else is a bug and propagates. */
-function engineError(c: Context, error: unknown) {
+export function engineError(c: Context, error: unknown) {
   if (error instanceof QueryError) {
     return c.json(
       errorBody('invalid_query', error.message, { reason: error.code, position: error.position }),
@@ -110,22 +134,7 @@ export function registerSearchRoutes(
     const p = parsed.data;
     const index = await getIndex();
     try {
-      return c.json(
-        await index.query({
-          q: p.q,
-          mode: p.mode,
-          strict: p.strict,
-          from: p.from,
-          to: p.to,
-          place: p.place,
-          source: p.source,
-          language: p.language,
-          tags: p.tag,
-          sort: p.sort,
-          limit: p.limit,
-          cursor: p.cursor,
-        }),
-      );
+      return c.json(await index.query(toSearchRequest(p)));
     } catch (error) {
       return engineError(c, error);
     }

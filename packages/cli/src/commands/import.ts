@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
+import { isTimeZone } from '@archive/api';
+import type { DispatchInput } from '@archive/core';
+import { findDispatchFiles, parseFieldMapping, readDispatches } from '@archive/local';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { isTimeZone } from '../../../api/src/query';
-import type { DispatchInput } from '../../../core/src/parse-dispatch';
-import { findDispatchFiles, parseFieldMapping, readDispatches } from '../../../local/src/dispatch-files';
 import { BATCH_LIMIT, type Ingestor, localIngestor, remoteIngestor } from '../ingestors';
 import { CliError, type CliIo } from '../io';
 import { ImportSummary } from '../summary';

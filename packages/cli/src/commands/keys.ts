@@ -1,5 +1,5 @@
+import { KeyStore, KeyStoreError } from '@archive/store';
 import type { Command } from 'commander';
-import { KeyStore, KeyStoreError } from '../../../store/src/key-store';
 import { CliError, type CliIo } from '../io';
 import { withStore } from '../store-session';
 

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
+import type { BlobStore } from '@archive/core';
+import { publishRebuild, type RebuildItem } from '@archive/search';
+import type { ArticleRepository } from '@archive/store';
+import { DynamoArticleRepository, FsBlobStore, indexBlobStore, indexS3Client } from '@archive/store';
 import type { Command } from 'commander';
-import { publishRebuild, type RebuildItem } from '../../../search/src/rebuild';
-import type { ArticleRepository } from '../../../store/src/article-repository';
-import { DynamoArticleRepository } from '../../../store/src/article-repository';
-import type { BlobStore } from '../../../store/src/blob-store';
-import { indexBlobStore, indexS3Client } from '../../../store/src/blob-store-from-url';
-import { FsBlobStore } from '../../../store/src/blob-store-fs';
 import { CliError, type CliIo } from '../io';
 import { withStore } from '../store-session';
 

@@ -1,13 +1,12 @@
-import { encodeCursor, fingerprint } from '../cursor';
-import { expandQuery, FEEDBACK_DOCS } from '../feedback';
-import { ANALYZER, SEARCH_FIELDS } from '../index-definition';
-import { decideWords, describeReading, spellingTargets, type WordsDecision } from '../plain-words';
-import { sequenceTerms } from '../proximity';
+import { encodeCursor, fingerprint } from '../documents/cursor';
+import { decideWords, describeReading, spellingTargets, type WordsDecision } from '../documents/plain-words';
+import { histogramOf } from '../documents/search';
+import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
+import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
 import type { Plan } from '../query/plan';
 import { addWordCounts, chooseWords, type QueryWord, type WordCounts } from '../query/relax';
-import type { SearchHit, SearchRequest, SearchResponse } from '../search';
-import { normaliseRequest } from '../search-request';
+import { normaliseRequest } from '../query/search-request';
 import {
   applySpellingFixes,
   completionRequest,
@@ -16,14 +15,17 @@ import {
   spellingCandidates,
   spellingFixes,
   type Vocabulary,
-} from '../suggest';
-import { selectTop } from '../top-k';
+} from '../query/suggest';
+import { expandQuery, FEEDBACK_DOCS } from '../ranking/feedback';
+import { sequenceTerms } from '../ranking/proximity';
+import { selectTop } from '../ranking/top-k';
 import {
   addTermStats,
   cursorKeyOf,
   emptyTermStats,
   globalTerms,
   type MergedHit,
+  mergeDays,
   mergeFacets,
   mergePages,
   rerankSet,
@@ -232,6 +234,7 @@ export function* searchSteps(
     filters: req.filterInput,
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
+    ...(req.histogram ? { histogram: req.histogram } : {}),
   };
   if (req.plan?.kind === 'words')
     query.words = yield* wordsDecision(targets, query, req.plan.words, req.mode);
@@ -270,6 +273,7 @@ export function* searchSteps(
         : null,
     indexVersion,
     tookMs: 0,
+    ...histogramOf(req, mergeDays(results)),
   };
   describeReading(
     response,

@@ -1,6 +1,6 @@
-import type { ArchiveIndex } from '../archive-index';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { SearchHit } from '../documents/search-types';
 import { addWordCounts, type WordCounts } from '../query/relax';
-import type { SearchHit } from '../search';
 import { addTermStats } from './merge';
 import {
   describePartition,

@@ -1,11 +1,12 @@
-import type { CursorState } from '../cursor';
-import { type FacetCounts, type Facets, facetsFromCounts } from '../facets';
-import { rankPrefixCandidates } from '../minisearch-internals';
-import { RERANK_DEPTH } from '../proximity';
+import type { CursorState } from '../documents/cursor';
+import { type FacetCounts, type Facets, facetsFromCounts } from '../documents/facets';
+import { addDayCounts } from '../documents/histogram';
+import type { SortOrder } from '../documents/search-types';
+import { rankPrefixCandidates } from '../minisearch/minisearch-internals';
 import { expansionWeight } from '../query/execute';
 import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
-import type { SortOrder } from '../search';
-import { selectTop } from '../top-k';
+import { RERANK_DEPTH } from '../ranking/proximity';
+import { selectTop } from '../ranking/top-k';
 import {
   type Candidate,
   frequencyIn,
@@ -105,7 +106,15 @@ export function mergeFacets(results: readonly PartitionResult[]): Facets {
     month: [...sum((c) => c.month)],
     place: [...sum((c) => c.place)],
     source: [...sum((c) => c.source)],
+    language: [...sum((c) => c.language)],
   });
+}
+
+/** Sums the partitions' day counts (histogram.ts): calendar days, so the sum is exact. */
+export function mergeDays(results: readonly PartitionResult[]): [string, number][] {
+  const days = new Map<string, number>();
+  for (const r of results) addDayCounts(days, r.facets.day ?? []);
+  return [...days];
 }
 
 /** A merged hit: the partition it came from and its final sort key. */

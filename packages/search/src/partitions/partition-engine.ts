@@ -1,12 +1,9 @@
-import type { ArchiveIndex, IndexedArticle } from '../archive-index';
-import { FacetCounter } from '../facets';
-import { collectionStatistics, fieldFrequencies, fuzzyTerms, prefixTerms } from '../minisearch-internals';
-import { countWords } from '../plain-words';
-import { RERANK_DEPTH } from '../proximity';
-import { prefixScope, type TermDictionary } from '../query/execute';
-import type { WordCounts } from '../query/relax';
+import type { ArchiveIndex } from '../documents/archive-index';
+import type { IndexedArticle } from '../documents/indexed-article';
+import { countWords } from '../documents/plain-words';
 import {
   bestByScore,
+  facetCounter,
   feedbackDocs,
   hitTimes,
   listByDate,
@@ -14,10 +11,19 @@ import {
   proximityScorer,
   rankHits,
   renderHit,
-  type SearchHit,
-} from '../search';
-import { normaliseRequest } from '../search-request';
-import { surfaceForm } from '../suggest';
+} from '../documents/search';
+import type { SearchHit } from '../documents/search-types';
+import {
+  collectionStatistics,
+  fieldFrequencies,
+  fuzzyTerms,
+  prefixTerms,
+} from '../minisearch/minisearch-internals';
+import { prefixScope, type TermDictionary } from '../query/execute';
+import type { WordCounts } from '../query/relax';
+import { normaliseRequest } from '../query/search-request';
+import { surfaceForm } from '../query/suggest';
+import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,
   type FeedbackCandidate,
@@ -105,6 +111,7 @@ function requestOf(query: PartitionQuery) {
     asText: query.asText,
     sort: query.sort,
     limit: query.limit,
+    histogram: query.histogram,
   });
 }
 
@@ -146,7 +153,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
     return {
       key,
       total: listed.total,
-      facets: listed.counts ?? emptyCounts(),
+      facets: listed.counts,
       best: [],
       page,
       after: listed.included,
@@ -159,7 +166,7 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
     ...(weights ? { weights } : {}),
     ...(query.words ? { words: query.words } : {}),
   });
-  const facets = new FacetCounter(index.facetCodes);
+  const facets = facetCounter(index, req);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;
   const times = hitTimes(index, hits);
@@ -202,10 +209,6 @@ export function partitionBonuses(
 
 function candidate(doc: IndexedArticle, score: number, time: number, terms: string[]): Candidate {
   return { id: doc.id, score, time, terms };
-}
-
-function emptyCounts() {
-  return { month: [], place: [], source: [] };
 }
 
 /** Round 3: the page's hits this partition holds, as the response gives them. */

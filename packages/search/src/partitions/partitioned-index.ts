@@ -1,9 +1,9 @@
-import type { Article } from '../../../core/src/article';
-import type { SimpleHit } from '../archive-index';
-import { ArchiveIndex } from '../archive-index';
-import { type SearchRequest, type SearchResponse, simpleHits } from '../search';
-import type { SuggestResponse } from '../suggest';
-import { VarintReader, VarintWriter } from '../varint';
+import type { Article } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
+import type { SimpleHit } from '../documents/indexed-article';
+import { type SearchRequest, type SearchResponse, simpleHits } from '../documents/search';
+import type { SuggestResponse } from '../query/suggest';
+import { VarintReader, VarintWriter } from '../snapshot/varint';
 import { type Placement, runSync, searchSteps, suggestSteps } from './coordinator';
 import { LocalPartitionHost } from './local-host';
 import { type PartitionPeriod, partitionOf } from './period';

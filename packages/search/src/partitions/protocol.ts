@@ -1,10 +1,11 @@
-import type { CursorState } from '../cursor';
-import type { FacetCounts } from '../facets';
-import type { FilterInput } from '../filters';
-import type { WordsDecision } from '../plain-words';
+import type { CursorState } from '../documents/cursor';
+import type { FacetCounts } from '../documents/facets';
+import type { HistogramRequest } from '../documents/histogram';
+import type { WordsDecision } from '../documents/plain-words';
+import type { SearchHit, SortOrder } from '../documents/search-types';
 import type { QueryMode } from '../query/ast';
+import type { FilterInput } from '../query/filters';
 import type { WordCounts } from '../query/relax';
-import type { SearchHit, SortOrder } from '../search';
 
 /**
  * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
@@ -95,6 +96,8 @@ export interface PartitionQuery {
    * and those an answer must hold (decided from the `levels` round).
    */
   words?: WordsDecision;
+  /** Count hits by local day too (in `filters.tz`), for the histogram. */
+  histogram?: HistogramRequest;
 }
 
 /** A hit as the merge needs it. */

@@ -1,8 +1,8 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { ArchiveIndex } from '../archive-index';
+import { ArchiveIndex } from '../documents/archive-index';
+import type { SearchHit } from '../documents/search-types';
 import type { WordCounts } from '../query/relax';
-import type { SearchHit } from '../search';
-import { inflatePart, type PackedPart } from '../snapshot-codec';
+import { inflatePart, type PackedPart } from '../snapshot/snapshot-codec';
 import { LocalPartitionHost } from './local-host';
 import type {
   BonusRequest,

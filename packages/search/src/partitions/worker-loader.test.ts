@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import type { Article } from '@archive/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Article } from '../../../core/src/article';
-import type { SearchRequest } from '../search';
-import { encodeSnapshot } from '../snapshot-codec';
+import type { SearchRequest } from '../documents/search-types';
+import { encodeSnapshot } from '../snapshot/snapshot-codec';
 import type { PartitionedSearch } from './coordinator';
 import { PartitionedIndex } from './partitioned-index';
 import { loadSnapshotIntoWorkers } from './worker-loader';

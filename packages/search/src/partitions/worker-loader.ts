@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot-codec';
+import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot/snapshot-codec';
 import { PartitionedSearch } from './coordinator';
 import { partitionRanges, readContainerHeader } from './partitioned-index';
 import { type WorkerHostOptions, WorkerPartitionHost } from './worker-host';

@@ -1,4 +1,4 @@
-import type { SearchField } from '../index-definition';
+import type { SearchField } from '../minisearch/index-definition';
 
 /**
  * The parsed form of `q`. Offsets (`start`/`end`, UTF-16, end exclusive) point into the original

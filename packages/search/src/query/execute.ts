@@ -1,7 +1,6 @@
 import type MiniSearch from 'minisearch';
-import type { Analyzer } from '../analysis';
-import type { SearchField } from '../index-definition';
-import { BM25_PARAMS, FIELD_BOOSTS } from '../index-definition';
+import type { SearchField } from '../minisearch/index-definition';
+import { BM25_PARAMS, FIELD_BOOSTS } from '../minisearch/index-definition';
 import {
   type CollectionStats,
   executeRaw,
@@ -9,7 +8,8 @@ import {
   prefixTerms,
   type ScoredTerm,
   scoreTerms,
-} from '../minisearch-internals';
+} from '../minisearch/minisearch-internals';
+import type { Analyzer } from '../text/analysis';
 import { HitList, intersectHits, type TermSetTable, unionHits } from './hit-list';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';

@@ -47,6 +47,10 @@ export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 50;
 /** Most buckets returned per facet (months are never cut: one per month of the result set). */
 export const MAX_FACET_BUCKETS = 50;
+/** Most buckets of a `histogram` (a finer interval over a longer result set is a 400). */
+export const MAX_HISTOGRAM_BUCKETS = 1000;
+/** `histogram=auto` picks the finest interval with at most this many buckets (a year by day). */
+export const AUTO_HISTOGRAM_BUCKETS = 366;
 /** didYouMean is offered when a query finds fewer hits than this. */
 export const DID_YOU_MEAN_BELOW = 3;
 

@@ -1,4 +1,4 @@
-import type { SearchField } from '../index-definition';
+import type { SearchField } from '../minisearch/index-definition';
 import type { AndNode, QueryMode, QueryNode, QueryNote, TermNode } from './ast';
 import { QueryError } from './errors';
 import {

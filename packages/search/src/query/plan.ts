@@ -1,5 +1,5 @@
-import { type Analyzer, fold, tokenize, tokenizeWithOffsets } from '../analysis';
-import { ANALYZER, SEARCH_FIELDS, type SearchField } from '../index-definition';
+import { ANALYZER, SEARCH_FIELDS, type SearchField } from '../minisearch/index-definition';
+import { type Analyzer, fold, tokenize, tokenizeWithOffsets } from '../text/analysis';
 import type { QueryMode, QueryNode, TermNode } from './ast';
 import { QueryError } from './errors';
 import {

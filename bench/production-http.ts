@@ -1,0 +1,7 @@
+/**
+ * The HTTP piece of the production path (see production.ts), loaded with `await import()` so the
+ * cold-start child does not evaluate it. Imported by name: a dynamic import of a whole package
+ * entry makes esbuild keep every module behind it in the bench's child bundles.
+ */
+export { registerSearchRoutes } from '@archive/api';
+export { Hono } from 'hono';

@@ -1,0 +1,3 @@
+export { RecordCounter } from './commands/export';
+export * from './io';
+export * from './program';

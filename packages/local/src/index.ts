@@ -1,0 +1,5 @@
+export * from './config';
+export * from './default-plugins';
+export * from './dispatch-files';
+export * from './plugins';
+export * from './runtime';

@@ -1,0 +1,240 @@
+import type { Article } from '@archive/core';
+import MiniSearch from 'minisearch';
+import { INDEX_OPTIONS, type IndexedFields, type SearchField } from '../minisearch/index-definition';
+import { snapshotTermId } from '../minisearch/minisearch-codec';
+import { shortIdOf } from '../minisearch/minisearch-internals';
+import {
+  type ArchiveIndexParts,
+  decodeArchiveIndex,
+  decodeArchiveIndexProgressively,
+  encodeArchiveIndex,
+  type SequencedArticle,
+} from '../snapshot/archive-index-codec';
+import { FacetCodes } from './facets';
+import { type DatedArticle, type IndexedArticle, toIndexedArticle } from './indexed-article';
+
+/**
+ * The in-memory search index: a MiniSearch index over title and body (analysis and options from
+ * `index-definition.ts`), the per-article metadata and text search needs (kept here, not in
+ * MiniSearch's stored fields, so the snapshot codec can encode it compactly), and the highest
+ * version seen per article (tombstones included) so change records apply idempotently and in any
+ * order across articles.
+ */
+export class ArchiveIndex {
+  private readonly miniSearch: MiniSearch<IndexedFields>;
+  /**
+   * Version of each removed article, so that a late redelivery of an older upsert cannot bring it
+   * back. Live articles carry their version; ids are found through MiniSearch's own id map, so a
+   * loaded index keeps no other map keyed by id (each costs ~8 MB and 100k inserts at 100k articles).
+   */
+  private readonly tombstones = new Map<string, number>();
+  private liveCount = 0;
+  /** Counts applied changes; part of {@link indexVersion}. */
+  private generation = 0;
+  /** Articles by (publishedAt, id), rebuilt lazily after changes (bulk builds stay O(n log n)). */
+  private dateOrder: DatedArticle[] | null = null;
+  /**
+   * Live articles and their publication instants by MiniSearch short id: the engine resolves every
+   * matching posting to its article, and two string-keyed Map lookups per hit (short id → id →
+   * article) dominated queries matching most of a 100k index. Holes where articles were removed.
+   */
+  private readonly byShortId: (IndexedArticle | undefined)[] = [];
+  private readonly timesByShortId: number[] = [];
+  /** Month, place and source of each article by short id, as codes (set once, at store time). */
+  readonly facetCodes = new FacetCodes();
+
+  private constructor(miniSearch: MiniSearch<IndexedFields>) {
+    this.miniSearch = miniSearch;
+  }
+
+  static empty(): ArchiveIndex {
+    return new ArchiveIndex(new MiniSearch<IndexedFields>(INDEX_OPTIONS));
+  }
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /**
+   * Identifies the index content a response was computed on (changes applied so far). Cursors
+   * carry it; see cursor.ts for how a cursor from another version is handled.
+   */
+  get indexVersion(): string {
+    return String(this.generation);
+  }
+
+  /** Highest version applied for an id, live or removed. */
+  versionOf(id: string): number | undefined {
+    return this.document(id)?.version ?? this.tombstones.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.document(id) !== undefined;
+  }
+
+  /** Adds or replaces an article unless a same-or-newer version was already applied. */
+  applyUpsert(article: Article): boolean {
+    const seen = this.versionOf(article.id);
+    if (seen !== undefined && seen >= article.version) return false;
+    this.removeFromIndex(article.id);
+    const doc = toIndexedArticle(article);
+    this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
+    this.store(doc);
+    this.tombstones.delete(doc.id);
+    this.changed();
+    return true;
+  }
+
+  /** Removes an article unless a newer version was already applied. */
+  applyRemove(id: string, version: number): boolean {
+    const seen = this.versionOf(id);
+    if (seen !== undefined && seen > version) return false;
+    this.removeFromIndex(id);
+    this.tombstones.set(id, Math.max(seen ?? 0, version));
+    this.changed();
+    return true;
+  }
+
+  // ---- read access for the engine (search.ts, suggest.ts) ----
+
+  /** The MiniSearch index (read-only use by the engine). */
+  get engine(): MiniSearch<IndexedFields> {
+    return this.miniSearch;
+  }
+
+  document(id: string): IndexedArticle | undefined {
+    const shortId = shortIdOf(this.miniSearch, id);
+    return shortId === undefined ? undefined : this.byShortId[shortId];
+  }
+
+  /** Publication instant (epoch ms) of a live article. */
+  timeOf(id: string): number | undefined {
+    const shortId = shortIdOf(this.miniSearch, id);
+    return shortId === undefined ? undefined : this.timesByShortId[shortId];
+  }
+
+  /** Live article by MiniSearch short id. */
+  documentByShortId(shortId: number): IndexedArticle | undefined {
+    return this.byShortId[shortId];
+  }
+
+  /** Publication instant (epoch ms) of a live article, by MiniSearch short id (NaN if gone). */
+  timeByShortId(shortId: number): number {
+    return this.timesByShortId[shortId] ?? Number.NaN;
+  }
+
+  /** Text of a field of a live article, by MiniSearch short id. */
+  fieldText(shortId: number, field: SearchField): string | undefined {
+    return this.documentByShortId(shortId)?.[field];
+  }
+
+  /**
+   * A phrase check from the term sequences recorded in the snapshot (archive-index-codec.ts): for
+   * an article loaded from it and unchanged since, whether `field` holds `terms` consecutively;
+   * undefined for other articles (the caller analyses the text).
+   */
+  sequenceMatcher(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined {
+    const ids = terms.map((term) => snapshotTermId(this.miniSearch, term));
+    const known = ids.every((id) => id !== undefined);
+    return (shortId, field) => {
+      const doc = this.byShortId[shortId] as (IndexedArticle & Partial<SequencedArticle>) | undefined;
+      if (!doc?.containsTermIds) return undefined;
+      // A term missing from the snapshot's table is in no article loaded from it.
+      if (!known) return false;
+      return doc.containsTermIds(field, ids as number[]);
+    };
+  }
+
+  /**
+   * Earliest and latest publication instants of the live articles (null when empty), without the
+   * sort {@link byDate} does: a search function's first query asks for every partition's range.
+   */
+  timeRange(): { firstMs: number; lastMs: number } | null {
+    let firstMs = Number.POSITIVE_INFINITY;
+    let lastMs = Number.NEGATIVE_INFINITY;
+    for (const time of this.timesByShortId) {
+      if (time < firstMs) firstMs = time;
+      if (time > lastMs) lastMs = time;
+    }
+    return firstMs <= lastMs ? { firstMs, lastMs } : null;
+  }
+
+  /** Live articles sorted by (publishedAt, id) ascending. */
+  byDate(): readonly DatedArticle[] {
+    if (!this.dateOrder) {
+      const order: DatedArticle[] = [];
+      this.byShortId.forEach((doc, shortId) => {
+        if (doc) order.push({ doc, time: this.timesByShortId[shortId] as number, shortId });
+      });
+      order.sort((a, b) => a.time - b.time || (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0));
+      this.dateOrder = order;
+    }
+    return this.dateOrder;
+  }
+
+  /**
+   * Removes an article's postings exactly (`remove` with the indexed text, which we keep) rather
+   * than `discard`, which leaves its term statistics behind until a vacuum: scores after a
+   * replacement then equal those of a fresh build, and snapshots carry no stale postings.
+   */
+  private removeFromIndex(id: string): void {
+    const shortId = shortIdOf(this.miniSearch, id);
+    const doc = shortId === undefined ? undefined : this.byShortId[shortId];
+    if (shortId === undefined || !doc) return;
+    this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    this.byShortId[shortId] = undefined;
+    this.timesByShortId[shortId] = Number.NaN;
+    this.liveCount--;
+  }
+
+  /** Records an article already added to MiniSearch. */
+  private store(doc: IndexedArticle): void {
+    const time = Date.parse(doc.publishedAt);
+    this.liveCount++;
+    const shortId = shortIdOf(this.miniSearch, doc.id);
+    if (shortId === undefined) throw new Error(`article ${doc.id} is not in the MiniSearch index`);
+    this.byShortId[shortId] = doc;
+    this.timesByShortId[shortId] = time;
+    this.facetCodes.set(shortId, doc);
+  }
+
+  private changed(): void {
+    this.generation++;
+    this.dateOrder = null;
+  }
+
+  /** The snapshot payload (archive-index-codec.ts); compression is the snapshot codec's job. */
+  serialize(): Uint8Array {
+    return encodeArchiveIndex({
+      miniSearch: this.miniSearch,
+      // Short id order is insertion order (a replacement gets a new, higher one).
+      docs: this.byShortId.filter((doc): doc is IndexedArticle => doc !== undefined),
+      tombstones: this.tombstones,
+      generation: this.generation,
+    });
+  }
+
+  /** Loads a serialised index; refuses one built with another index definition. */
+  static deserialize(bytes: Uint8Array): ArchiveIndex {
+    return ArchiveIndex.fromParts(decodeArchiveIndex(bytes));
+  }
+
+  /**
+   * As {@link deserialize}, on a payload still being decompressed (snapshot-codec.ts): `ready(end)`
+   * resolves once bytes [0, end) are in place.
+   */
+  static async deserializeProgressively(
+    bytes: Uint8Array,
+    ready: (end: number) => Promise<void>,
+  ): Promise<ArchiveIndex> {
+    return ArchiveIndex.fromParts(await decodeArchiveIndexProgressively(bytes, ready));
+  }
+
+  private static fromParts(parts: ArchiveIndexParts): ArchiveIndex {
+    const index = new ArchiveIndex(parts.miniSearch);
+    for (const doc of parts.docs) index.store(doc);
+    for (const [id, version] of parts.tombstones) index.tombstones.set(id, version);
+    index.generation = parts.generation;
+    return index;
+  }
+}

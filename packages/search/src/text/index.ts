@@ -1,0 +1,6 @@
+/**
+ * Text analysis: tokenising, folding, stemming, stop words, and snippets/highlighting.
+ */
+export * from './analysis';
+export * from './snippet';
+export * from './stop-words';

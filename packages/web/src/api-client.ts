@@ -1,0 +1,89 @@
+import type { Article } from '@archive/core';
+import { type SearchState, toParams } from './search-state';
+
+/**
+ * The page is a client of the public HTTP API, like any other: it asks `GET /search`,
+ * `GET /articles/{id}` and `GET /articles/{id}/similar` and renders their JSON. On one machine and
+ * in the search function those requests go to the same app in process (`app.request`), so no
+ * network hop is added; the page sees exactly what an API user sees, errors included.
+ */
+export type ApiFetch = (path: string) => Promise<Response>;
+
+/** The parts of `GET /search`'s answer the page reads. */
+export interface SearchAnswer {
+  total: number;
+  results: SearchResult[];
+  facets: Record<'place' | 'source' | 'language' | 'month', { value: string; count: number }[] | undefined>;
+  nextCursor: string | null;
+  tookMs: number;
+  didYouMean?: string;
+  /** Words of the query no result was required to contain (the search-quality issue); may be absent. */
+  missing?: string[];
+  histogram?: {
+    interval: 'day' | 'week' | 'month' | 'year';
+    timeZone: string;
+    buckets: { start: string; end: string; count: number }[];
+  };
+}
+
+export interface SearchResult {
+  id: string;
+  title: string;
+  titleHighlighted: string;
+  publishedAt: string;
+  localTime?: string;
+  place: string | null;
+  source?: string | null;
+  snippet: string;
+}
+
+/** `GET /articles/{id}`: the article model itself (the API returns it as stored). */
+export type ArticleAnswer = Article;
+
+export interface ApiFailure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export type Answer<T> = { ok: true; body: T } | { ok: false; error: ApiFailure };
+
+/** Results per page of the reader's page. */
+export const PAGE_SIZE = 10;
+
+async function ask<T>(api: ApiFetch, path: string): Promise<Answer<T>> {
+  const response = await api(path);
+  const body = (await response.json().catch(() => null)) as
+    | (T & { error?: { code?: string; message?: string } })
+    | null;
+  if (response.ok && body) return { ok: true, body };
+  return {
+    ok: false,
+    error: {
+      status: response.status,
+      code: body?.error?.code ?? 'unavailable',
+      message: body?.error?.message ?? `the archive answered ${response.status}`,
+    },
+  };
+}
+
+/** One page of results with facets and the coverage timeline. */
+export function searchArchive(api: ApiFetch, state: SearchState): Promise<Answer<SearchAnswer>> {
+  const params = toParams(state);
+  params.set('limit', String(PAGE_SIZE));
+  params.set('histogram', 'auto');
+  return ask(api, `/search?${params}`);
+}
+
+export function getArticle(api: ApiFetch, id: string): Promise<Answer<ArticleAnswer>> {
+  return ask(api, `/articles/${encodeURIComponent(id)}`);
+}
+
+/** Related coverage; an empty list when the API has no `/similar` route (yet) or it fails. */
+export async function relatedCoverage(api: ApiFetch, id: string): Promise<SearchResult[]> {
+  const answer = await ask<{ results?: SearchResult[] }>(
+    api,
+    `/articles/${encodeURIComponent(id)}/similar?limit=5`,
+  );
+  return answer.ok ? (answer.body.results ?? []) : [];
+}

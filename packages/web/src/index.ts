@@ -1,0 +1,1 @@
+export { FRAGMENT_HEADER, type PageRoutesOptions, registerPageRoutes } from './page-routes';
