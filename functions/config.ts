@@ -26,6 +26,10 @@ export const FUNCTION_CONFIG = {
   articles: storeFunctionConfigSchema,
   search: z.object({
     ...indexBucketFields,
+    /** The article table, read by item (GetItem) for the reader's article page. */
+    ARCHIVE_TABLE_NAME: z.string({ error: 'must be set to the article table name' }).min(3),
+    /** Only for running the handler against dynalite / DynamoDB Local; unset on AWS. */
+    DYNAMODB_ENDPOINT: z.url().optional(),
     /** Least time between two freshness checks of the snapshot manifest (a conditional GET, 304 when unchanged). */
     ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
     /**

@@ -28,7 +28,8 @@ import {
   PartitionedIndex,
   servePartitionsIfWorker,
 } from '@archive/search';
-import { indexBlobStore } from '@archive/store';
+import { createDynamoClients, DynamoArticleRepository, indexBlobStore } from '@archive/store';
+import { registerPageRoutes } from '@archive/web';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
@@ -61,10 +62,23 @@ async function startSearchFunction() {
     onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
   });
 
+  // The reader's pages ask the API in process: search, suggest and /similar from this app, the
+  // article itself through the articles route (same validation and errors) over a read-only table.
+  const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
+  // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
+  // DELETE route refuses everything.
+  const articleRoutes = createApp({
+    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    healthRoute: false,
+  });
+  const pageApi = (path: string) =>
+    Promise.resolve(/^\/articles\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path));
+
   const app = createApp({
     extraRoutes: (routes) => {
       const getIndex = () => loader.current().index;
       registerSearchRoutes(routes, getIndex);
+      registerPageRoutes(routes, { api: pageApi });
       // Feeds and exports from the index alone (this function has no table access): entries and
       // rows carry the snippet, not the full text.
       registerFeedRoutes(routes, { getIndex });
@@ -77,8 +91,8 @@ async function startSearchFunction() {
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       });
     },
-    // No article count from the table: search has no table access (least privilege), and the index's
-    // own size and age say what /health needs to say about search.
+    // No article count from the table (search may only get items, for the article page): the
+    // index's own size and age say what /health needs to say about search.
     health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });

@@ -72,16 +72,20 @@ export class ArchiveStack extends Stack {
       timeout: Duration.seconds(29),
     }).bindTable(storage.articles, ENV.table, 'get', 'write');
 
-    // Search reads the snapshot, never writes it, and has no table access at all: results come from
-    // the index, and GET /health reports the index's version, size and age from its manifest.
+    // Search reads the snapshot, never writes it: results come from the index, and GET /health
+    // reports the index's version, size and age from its manifest. It also serves the reader's pages
+    // (GET /, /read/{id}), whose first page of results is rendered from that index; the article page
+    // needs the article itself, hence GetItem on the table and nothing more.
     const search = new ArchiveFunction(this, 'Search', {
       ...common,
       function: 'search',
-      description: 'GET /search, /suggest, /health: answer from the in-memory index snapshot',
+      description: 'GET /search, /suggest, /health and the pages: answer from the in-memory index snapshot',
       memorySize: settings.searchMemoryMb,
       timeout: Duration.seconds(10),
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read');
+    })
+      .bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read')
+      .bindTable(storage.articles, ENV.table, 'get');
 
     // A takedown is an UpdateItem tombstone (new version), so no DeleteItem is granted.
     const articles = new ArchiveFunction(this, 'Articles', {
