@@ -288,6 +288,7 @@ function toPlainIndexed(doc: IndexedArticle): IndexedArticle {
     language: doc.language,
     tags: doc.tags,
     version: doc.version,
+    storyId: doc.storyId,
     body: doc.body,
   };
 }
