@@ -24,7 +24,15 @@ type Handler = (event: unknown) => Promise<unknown>;
 const started = performance.now();
 const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler };
 const initMs = performance.now() - started;
-const peakRssBytes = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * This process's own peak RSS: VmHWM of its memory map, which starts anew at exec. Not
+ * `resourceUsage().maxRSS`: Linux carries a forked parent's high-water mark across exec into it,
+ * so every child would report at least the bench process's size at spawn time.
+ */
+const peakRssBytes = () => {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  return kb ? Number(kb) * 1024 : process.resourceUsage().maxRSS * 1024;
+};
 
 if (mode === 'serve') {
   const endpoint = await startInvokeEndpoint(new Map([[arg, handler]]));
