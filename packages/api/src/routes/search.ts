@@ -3,12 +3,15 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
+  MAX_QUERY_PARAMETER_LENGTH,
   MAX_SUGGEST_LIMIT,
   QueryError,
   SearchRequestError,
 } from '@archive/search';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
+import { collapsedSearch } from './collapse';
+import type { StorySummary } from './stories';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -27,8 +30,12 @@ const positiveInt = (min: number, max: number, fallback: number) =>
 
 /** `GET /search` query parameters (the query text itself is checked by the engine's parser). */
 export const SearchParams = z.object({
-  q: z.string().optional(),
-  mode: z.enum(['all', 'natural']).optional(),
+  q: z.string().max(MAX_QUERY_PARAMETER_LENGTH).optional(),
+  mode: z.enum(['auto', 'all', 'natural']).optional(),
+  strict: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
   from: text(40),
   to: text(40),
   place: text(MAX_FILTER_LENGTH),
@@ -38,6 +45,8 @@ export const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  /** `story`: one hit per story (collapse.ts). */
+  collapse: z.enum(['story'], { error: 'must be story' }).optional(),
   histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
   tz: text(64),
 });
@@ -57,6 +66,7 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
   return {
     q: p.q,
     mode: p.mode,
+    strict: p.strict,
     from: p.from,
     to: p.to,
     place: p.place,
@@ -74,6 +84,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
 export interface SearchRoutesOptions {
   /** Path prefix, e.g. `/v1`; default none. */
   prefix?: string;
+  /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
+  describeStories?: (storyIds: readonly string[]) => Promise<Map<string, StorySummary>>;
 }
 
 function errorBody(code: string, message: string, details?: unknown) {
@@ -128,6 +140,9 @@ export function registerSearchRoutes(
     const p = parsed.data;
     const index = await getIndex();
     try {
+      if (p.collapse === 'story') {
+        return c.json(await collapsedSearch(index, toSearchRequest(p), options.describeStories));
+      }
       return c.json(await index.query(toSearchRequest(p)));
     } catch (error) {
       return engineError(c, error);
