@@ -17,7 +17,7 @@
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
 
-import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import { createApp } from '@archive/api';
 import type { Searcher } from '@archive/search';
 import {
   decodeSnapshot,
@@ -62,20 +62,17 @@ async function startSearchFunction() {
   });
 
   const app = createApp({
-    extraRoutes: (routes) => {
-      const getIndex = () => loader.current().index;
-      registerSearchRoutes(routes, getIndex);
-      // Feeds and exports from the index alone (this function has no table access): entries and
-      // rows carry the snippet, not the full text.
-      registerFeedRoutes(routes, { getIndex });
-      registerExportRoutes(routes, {
-        getIndex,
-        // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of
-        // rows at most this long; page further with narrower date ranges.
+    // Feeds and exports from the index alone (this function has no table access): entries and rows
+    // carry the snippet, not the full text.
+    search: {
+      getIndex: () => loader.current().index,
+      exports: {
+        // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of rows
+        // at most this long; page further with narrower date ranges.
         maxRows: AWS_EXPORT_MAX_ROWS,
         concurrency: 1,
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
-      });
+      },
     },
     // No article count from the table: search has no table access (least privilege), and the index's
     // own size and age say what /health needs to say about search.
