@@ -78,7 +78,9 @@ function envOf(fn: HttpFunction | 'indexer'): Record<string, string | undefined>
   // Search checks the manifest on every request here (2 s on AWS) so the test need not wait.
   // Two partition workers, which run the search bundle itself, whatever this machine's core count.
   const search = { ARCHIVE_INDEX_REFRESH_MS: '0', ARCHIVE_SEARCH_WORKERS: '2' };
-  return fn === 'search' ? { ...base, ...index, ...search } : { ...base, ...index };
+  // Search also gets articles (GetItem) for the reader's article page.
+  const table = { ARCHIVE_TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  return fn === 'search' ? { ...base, ...index, ...search, ...table } : { ...base, ...index };
 }
 
 async function start<T>(fn: HttpFunction | 'indexer'): Promise<T> {
@@ -239,6 +241,30 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     expect(suggest.status).toBe(200);
     const bad = await call(fresh, 'GET /search', '/search', { query: { q: 'Geneva', limit: 'lots' } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameters' } } });
+  });
+
+  it("search serves the reader's pages: results rendered on the server, the article, the script", async () => {
+    const page = async (routeKey: string, urlPath: string, query?: Record<string, string>) => {
+      const result = await search.invoke(httpApiEvent(routeKey, urlPath, query ? { query } : {}));
+      const body = result.isBase64Encoded
+        ? Buffer.from(result.body ?? '', 'base64').toString()
+        : (result.body ?? '');
+      return { status: result.statusCode, body, headers: result.headers ?? {} };
+    };
+    const front = await page('GET /', '/', { q: 'Geneva' });
+    expect(front.status).toBe(200);
+    expect(front.headers['content-type']).toMatch(/^text\/html/);
+    expect(front.body).toContain(`href="/read/${ids.sample}"`);
+    expect(front.body).toContain('<mark>Geneva</mark>');
+    const article = await page('GET /read/{id}', `/read/${ids.sample}`);
+    expect(article.status).toBe(200);
+    expect(article.body).toContain('<h1>Syria Opposition Discuss US-Russia Peace Initiative</h1>');
+    expect(article.body).toContain('Version 2');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(front.body)?.[1] ?? '';
+    const asset = await page('GET /assets/{file}', script);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect((await page('GET /read/{id}', '/read/no-such-article')).status).toBe(404);
   });
 
   it('articles reads the article and takes it down', async () => {

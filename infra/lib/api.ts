@@ -44,6 +44,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: HttpMethod.GET, path: '/feed.rss', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/feed.json', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/export', target: 'search', write: false },
+  // The reader's pages: server-rendered from the index this function holds (the first page of
+  // results needs a search, so a function renders it whatever serves the two small assets; they
+  // are content-hashed and cached for a year, so a CDN in front adds little: see docs/DEPLOY.md).
+  { method: HttpMethod.GET, path: '/', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/read/{id}', target: 'search', write: false },
+  { method: HttpMethod.GET, path: '/assets/{file}', target: 'search', write: false },
   // Health goes to search: what can go stale in this service is the index (its version, size and age
   // since the last change are what /health reports), and a probe there also proves the function that
   // serves the public traffic can start and load its snapshot. Table health is DynamoDB's own SLA.

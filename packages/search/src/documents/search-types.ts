@@ -59,4 +59,13 @@ export interface SearchResponse {
   didYouMean?: string;
   /** Present when the request asked for `histogram`. */
   histogram?: Histogram;
+  /**
+   * Present only when some partitions could not be searched (a partition function timed out or was
+   * throttled, partitions/remote-search.ts): `total`, facets and results then count the partitions
+   * that answered, and `missing` gives the time ranges of those that did not.
+   */
+  incomplete?: {
+    missing: { partition: string; from: string | null; to: string | null }[];
+    unreachable: string[];
+  };
 }
