@@ -1,11 +1,12 @@
 /**
- * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown) and `GET /health`.
+ * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown), `GET /stories/{id}`
+ * and `GET /health`.
  * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
  * function trusts the request (see docs/DEPLOY.md).
  */
 
 import { createApp, trustApiGatewayAuthorizer } from '@archive/api';
-import { createDynamoClients, DynamoArticleRepository } from '@archive/store';
+import { createDynamoClients, DynamoArticleRepository, DynamoStoryStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
 import { readFunctionConfig } from './config';
@@ -17,10 +18,14 @@ const logger = new Logger({
 });
 const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
 const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+const stories = config.ARCHIVE_STORY_TABLE_NAME
+  ? { stories: new DynamoStoryStore(doc, config.ARCHIVE_STORY_TABLE_NAME), repository }
+  : undefined;
 
 export const handler = handle(
   createApp({
     articles: { repository },
+    ...(stories ? { stories } : {}),
     authorize: trustApiGatewayAuthorizer,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   }),

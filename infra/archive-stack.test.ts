@@ -82,7 +82,7 @@ describe('storage', () => {
         StreamSpecification: Match.absent(),
       },
     });
-    s.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 3);
   });
 
   it('snapshot bucket: private, versioned, encrypted, access-logged, expires noncurrent versions only', () => {
@@ -187,8 +187,8 @@ describe('functions', () => {
       Object.keys(functionProps(fn).Environment.Variables)
         .filter((k) => !RUNTIME_VARIABLES.includes(k))
         .sort();
-    expect(own('ingest')).toEqual(['ARCHIVE_TABLE_NAME']);
-    expect(own('articles')).toEqual(['ARCHIVE_TABLE_NAME']);
+    expect(own('ingest')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
+    expect(own('articles')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
     expect(own('search')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX', 'ARCHIVE_TABLE_NAME']);
     expect(own('indexer')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']);
     expect(own('authorizer')).toEqual(['ARCHIVE_KEYS_TABLE_NAME']);
@@ -248,6 +248,7 @@ describe('HTTP API', () => {
       [
         'DELETE /articles/{id}',
         'GET /articles/{id}',
+        'GET /stories/{id}',
         'GET /health',
         'GET /search',
         'GET /suggest',
@@ -307,7 +308,7 @@ describe('HTTP API', () => {
       'GET /assets/{file}',
     ])
       expect(target(key)).toBe(id('search'));
-    for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}'])
+    for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}', 'GET /stories/{id}'])
       expect(target(key)).toBe(id('articles'));
   });
 
@@ -389,10 +390,21 @@ describe('least privilege', () => {
     expect(actions).toContain('s3:GetObject');
   });
 
-  it('ingest cannot read the bucket or delete items', () => {
+  it('ingest cannot read the bucket or delete articles; batched puts only on the story table', () => {
     const actions = actionsOf('ingest');
     expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
-    expect(actions.filter((a) => deleteItem.test(a))).toEqual([]);
+    const articlesArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.articles), 'Arn'] };
+    const storiesArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.stories), 'Arn'] };
+    const statements = roleStatements(s, 'ingest').statements;
+    for (const st of statements.filter((st) =>
+      st.resources.some((r) => JSON.stringify(r) === JSON.stringify(articlesArn)),
+    )) {
+      expect(st.actions.filter((a) => deleteItem.test(a))).toEqual([]);
+    }
+    // BatchWriteItem cannot be limited to puts by IAM; it reaches the story table (derived band and
+    // membership items) and nothing else.
+    const batch = statements.filter((st) => st.actions.includes('dynamodb:BatchWriteItem'));
+    expect(batch.map((st) => st.resources)).toEqual([[storiesArn]]);
     expect(actions).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']),
     );

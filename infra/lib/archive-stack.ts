@@ -19,6 +19,7 @@ export interface ArchiveStackProps extends StackProps {
 export const ENV = {
   table: 'ARCHIVE_TABLE_NAME',
   keysTable: 'ARCHIVE_KEYS_TABLE_NAME',
+  storyTable: 'ARCHIVE_STORY_TABLE_NAME',
   bucket: 'ARCHIVE_INDEX_BUCKET',
   prefix: 'ARCHIVE_INDEX_PREFIX',
 } as const;
@@ -73,7 +74,10 @@ export class ArchiveStack extends Stack {
       description: 'POST /dispatches: parse and store dispatches',
       memorySize: 1024,
       timeout: Duration.seconds(29),
-    }).bindTable(storage.articles, ENV.table, 'get', 'write');
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      // Story detection: point reads of band keys, batched puts of new bands and memberships.
+      .bindTable(storage.stories, ENV.storyTable, 'get', 'batchPut');
 
     // Search reads the snapshot, never writes it: results come from the index, and GET /health
     // reports the index's version, size and age from its manifest. It also serves the reader's pages
@@ -102,10 +106,13 @@ export class ArchiveStack extends Stack {
     const articles = new ArchiveFunction(this, 'Articles', {
       ...common,
       function: 'articles',
-      description: 'GET and DELETE /articles/{id}',
+      description: 'GET and DELETE /articles/{id}, GET /stories/{id}',
       memorySize: 512,
       timeout: Duration.seconds(10),
-    }).bindTable(storage.articles, ENV.table, 'get', 'write');
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      // GET /stories/{id}: one Query of the story's membership items.
+      .bindTable(storage.stories, ENV.storyTable, 'queryTable');
 
     const authorizer = new ArchiveFunction(this, 'Authorizer', {
       ...common,

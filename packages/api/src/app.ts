@@ -9,7 +9,8 @@ import { type IngestRouteDeps, registerDispatchRoutes } from './routes/dispatche
 import { type ExportRoutesOptions, registerExportRoutes } from './routes/export';
 import { type ArticleLoader, registerFeedRoutes } from './routes/feeds';
 import { registerHealthRoute } from './routes/health';
-import { registerSearchRoutes } from './routes/search';
+import { registerSearchRoutes, type SearchRoutesOptions } from './routes/search';
+import { registerStoryRoutes, type StoryRouteDeps } from './routes/stories';
 
 export interface Logger {
   error(message: string, ...details: unknown[]): void;
@@ -21,6 +22,8 @@ export interface SearchDeps {
   getIndex: () => Searcher | Promise<Searcher>;
   /** Full articles for feeds and exports; without it they carry what the index holds (the snippet). */
   loadArticles?: ArticleLoader;
+  /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
+  describeStories?: SearchRoutesOptions['describeStories'];
   /** Limits of `/export` (rows, concurrent exports) and where its failures are logged. */
   exports?: Omit<ExportRoutesOptions, 'getIndex' | 'loadArticles'>;
 }
@@ -34,6 +37,8 @@ export interface AppDeps {
   ingest?: IngestRouteDeps;
   articles?: ArticleRouteDeps;
   search?: SearchDeps;
+  /** `GET /stories/{id}`. */
+  stories?: StoryRouteDeps;
   /** Checks write keys. Without it every write is refused (401): the app fails closed. */
   authorize?: Authorize;
   /** Mounts more routes (the reader's pages plug in here). */
@@ -56,10 +61,11 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.articles) registerArticleRoutes(app, deps.articles, deps.authorize);
   if (deps.search) {
     const { getIndex, loadArticles, exports } = deps.search;
-    registerSearchRoutes(app, getIndex);
+    registerSearchRoutes(app, getIndex, { describeStories: deps.search.describeStories });
     registerFeedRoutes(app, { getIndex, loadArticles });
     registerExportRoutes(app, { ...exports, getIndex, loadArticles });
   }
+  if (deps.stories) registerStoryRoutes(app, deps.stories);
   deps.extraRoutes?.(app);
 
   const repository: ArticleRepository | undefined = deps.articles?.repository ?? deps.ingest?.repository;

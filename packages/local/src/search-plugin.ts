@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeStories } from '@archive/api';
 import { IndexLoader, indexHealth, LocalIndexer } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -72,6 +73,8 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         search: {
           getIndex: () => loader.current().index,
           loadArticles: (ids) => context.repository.getMany(ids),
+          describeStories: (ids) =>
+            describeStories({ stories: context.stories, repository: context.repository }, ids),
           exports: {
             maxRows: options.exportMaxRows,
             logError: (message, error) => context.log(`${message}: ${String(error)}`),

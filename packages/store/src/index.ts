@@ -8,6 +8,7 @@ export * from './dynamo-client';
 export * from './key-store';
 export * from './lambda-transport';
 export * from './local-dynamo';
+export * from './story-store';
 export * from './stream-records';
 export * from './tables';
 export * from './transient-errors';

@@ -11,6 +11,8 @@ import type { Context, Hono } from 'hono';
 import * as z from 'zod';
 import { ApiError } from '../errors';
 import { parseParams } from '../query';
+import { collapsedSearch } from './collapse';
+import type { StorySummary } from './stories';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -40,6 +42,8 @@ export const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  /** `story`: one hit per story (collapse.ts). */
+  collapse: z.enum(['story'], { error: 'must be story' }).optional(),
   histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
   tz: text(64),
 });
@@ -76,6 +80,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
 export interface SearchRoutesOptions {
   /** Path prefix, e.g. `/v1`; default none. */
   prefix?: string;
+  /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
+  describeStories?: (storyIds: readonly string[]) => Promise<Map<string, StorySummary>>;
 }
 
 /** Query parameters as an object; repeatable `tag` as an array. */
@@ -115,10 +121,13 @@ export function registerSearchRoutes(
   const prefix = options.prefix ?? '';
 
   app.get(`${prefix}/search`, async (c) => {
-    const request = toSearchRequest(parseParams(SearchParams, rawParams(c)));
+    const p = parseParams(SearchParams, rawParams(c));
     const index = await getIndex();
     try {
-      return c.json(await index.query(request));
+      if (p.collapse === 'story') {
+        return c.json(await collapsedSearch(index, toSearchRequest(p), options.describeStories));
+      }
+      return c.json(await index.query(toSearchRequest(p)));
     } catch (error) {
       throw engineError(error);
     }

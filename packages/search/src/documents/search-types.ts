@@ -29,6 +29,8 @@ export interface SearchHit {
   place: string | null;
   source: string | null;
   language: string;
+  /** The article's story (its own id when no earlier copy was found); see `collapse=story`. */
+  storyId: string;
   /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
