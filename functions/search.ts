@@ -23,7 +23,13 @@
  * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
 
-import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import {
+  createApp,
+  registerExportRoutes,
+  registerFeedRoutes,
+  registerSearchRoutes,
+  registerSimilarRoute,
+} from '@archive/api';
 import type { Searcher } from '@archive/search';
 import {
   decodeSnapshot,
@@ -105,8 +111,9 @@ function searchApp(
   const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
   // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
   // DELETE route refuses everything.
+  const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
   const articleRoutes = createApp({
-    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    articles: { repository },
     healthRoute: false,
   });
   const pageApi = (path: string) =>
@@ -115,6 +122,8 @@ function searchApp(
   const app = createApp({
     extraRoutes: (routes) => {
       registerSearchRoutes(routes, getIndex);
+      // Related articles: the article's words (one item read) as a query over this index.
+      registerSimilarRoute(routes, getIndex, (id) => repository.get(id));
       registerPageRoutes(routes, { api: pageApi });
       // Feeds and exports from the index alone (this function has no table access): entries and
       // rows carry the snippet, not the full text.

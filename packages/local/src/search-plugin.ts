@@ -6,6 +6,7 @@ import {
   registerExportRoutes,
   registerFeedRoutes,
   registerSearchRoutes,
+  registerSimilarRoute,
 } from '@archive/api';
 import { IndexLoader, LocalIndexer } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
@@ -82,6 +83,7 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
             describeStories: (ids) =>
               describeStories({ stories: context.stories, repository: context.repository }, ids),
           });
+          registerSimilarRoute(app, getIndex, (id) => context.repository.get(id));
           registerFeedRoutes(app, { getIndex, loadArticles });
           registerExportRoutes(app, {
             getIndex,
