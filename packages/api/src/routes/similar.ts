@@ -11,8 +11,9 @@ import {
 } from '@archive/search';
 import type { Hono } from 'hono';
 import { ApiError } from '../errors';
-import { MAX_ID_LENGTH } from '../limits';
-import { engineError, invalidParameters, rawParams, SearchParams, toSearchRequest } from './search';
+import { parseParams } from '../query';
+import { checkArticleId } from './articles';
+import { engineError, rawParams, SearchParams, toSearchRequest } from './search';
 
 /** What `/articles/{id}/similar` needs of the article itself: null when unknown or taken down. */
 export type GetArticle = (
@@ -63,6 +64,16 @@ export function similarityQuery(article: Pick<Article, 'title' | 'paragraphs'>):
   return q;
 }
 
+/** `/search`'s parameters less those the route sets itself (ignored when sent). */
+const SimilarParams = SearchParams.omit({
+  q: true,
+  mode: true,
+  strict: true,
+  sort: true,
+  cursor: true,
+  collapse: true,
+});
+
 /**
  * `GET /articles/{id}/similar`: the articles most like this one, as `/search` answers (same shape,
  * same filters; `q`, `mode`, `sort` and `cursor` are the route's own), without the article itself
@@ -74,18 +85,8 @@ export function registerSimilarRoute(
   getArticle: GetArticle,
 ): void {
   app.get('/articles/:id/similar', async (c) => {
-    const parsed = SearchParams.omit({
-      q: true,
-      mode: true,
-      sort: true,
-      cursor: true,
-      collapse: true,
-    }).safeParse(rawParams(c));
-    if (!parsed.success) return invalidParameters(c, parsed.error);
-    const p = parsed.data;
-    const id = c.req.param('id');
-    if (id.length > MAX_ID_LENGTH)
-      throw new ApiError(400, 'invalid_id', `an article id is 1 to ${MAX_ID_LENGTH} characters`);
+    const p = parseParams(SimilarParams, rawParams(c));
+    const id = checkArticleId(c.req.param('id'));
     const article = await getArticle(id);
     if (!article) throw new ApiError(404, 'not_found', `no article ${id}`, { id });
     const story = article.storyId ?? article.id;
@@ -100,7 +101,7 @@ export function registerSimilarRoute(
         limit: Math.min(p.limit + EXCLUSION_MARGIN, MAX_LIMIT),
       });
     } catch (error) {
-      return engineError(c, error);
+      throw engineError(error);
     }
     const results = answer.results
       .filter((hit) => hit.id !== article.id && hit.storyId !== story)
