@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseDispatch } from '@archive/core';
 import { generateCorpus } from '../../../bench/generate';
 import { loadTest } from '../../../bench/http-load';
+import { seededRandom } from '../../../bench/prng';
 import { type ServerChild, startServerChild } from './child';
 import { type FuzzRequest, fuzzRequests } from './fuzz';
 
@@ -152,8 +153,8 @@ await stage('hostile requests: huge batches, vocabulary inflation, analysed-pref
     }));
     const flood = await postJson(server, tiny);
     const floodStall = await server.loopStall();
-    let seed = 7;
-    const letter = () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 26));
+    const random = seededRandom(7);
+    const letter = () => String.fromCharCode(97 + Math.floor(random() * 26));
     const junkWord = () => Array.from({ length: 8 }, letter).join('');
     const junk = Array.from({ length: 480 }, (_, i) => ({
       title: `Junk ${i}`,
