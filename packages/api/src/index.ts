@@ -1,5 +1,6 @@
 export * from './app';
 export * from './auth';
+export * from './error-codes';
 export * from './function-config';
 export * from './ingest-service';
 export * from './limits';
