@@ -270,7 +270,7 @@ await stage('100-way concurrent identical and conflicting writes', async () => {
       return [...counts].map(([k, n]) => `${k}×${n}`).join(', ');
     };
     const created = identical.filter((r) => (r.body as { status?: string }).status === 'created').length;
-    const id = (identical[0]?.body as { id: string }).id;
+    const id = (identical[0]?.body as { id?: string } | undefined)?.id ?? '';
     const conflicting = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         i % 20 === 0
