@@ -105,8 +105,9 @@ function searchApp(
   const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
   // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
   // DELETE route refuses everything.
+  const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
   const articleRoutes = createApp({
-    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    articles: { repository },
     healthRoute: false,
   });
   const pageApi = (path: string) =>
@@ -117,6 +118,8 @@ function searchApp(
     // carry the snippet, not the full text.
     search: {
       getIndex,
+      // Related articles: the article's words (one item read) as a query over this index.
+      getArticle: (id) => repository.get(id),
       exports: {
         // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of rows
         // at most this long; page further with narrower date ranges.

@@ -248,6 +248,7 @@ describe('HTTP API', () => {
       [
         'DELETE /articles/{id}',
         'GET /articles/{id}',
+        'GET /articles/{id}/similar',
         'GET /stories/{id}',
         'GET /health',
         'GET /search',
@@ -299,6 +300,7 @@ describe('HTTP API', () => {
     expect(target('POST /dispatches')).toBe(id('ingest'));
     for (const key of [
       'GET /search',
+      'GET /articles/{id}/similar',
       'GET /suggest',
       'GET /health',
       'GET /feed.atom',

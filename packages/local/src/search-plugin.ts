@@ -73,6 +73,7 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         search: {
           getIndex: () => loader.current().index,
           loadArticles: (ids) => context.repository.getMany(ids),
+          getArticle: (id) => context.repository.get(id),
           describeStories: (ids) =>
             describeStories({ stories: context.stories, repository: context.repository }, ids),
           exports: {
