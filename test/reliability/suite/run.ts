@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parseDispatch } from '@archive/core';
 import { generateCorpus } from '../../../bench/generate';
 import { loadTest } from '../../../bench/http-load';
@@ -312,7 +313,7 @@ await stage(
       encoding: 'utf8',
       cwd: join(import.meta.dirname, '../../..'),
     });
-    const plain = `${run.stdout}${run.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+    const plain = stripVTControlCharacters(`${run.stdout}${run.stderr}`);
     const line = /Tests\s+(.*)/.exec(plain)?.[1]?.trim() ?? 'no summary';
     figures.push(`faults: ${line}`);
     check(run.status === 0, `vitest failed: ${line}`);
