@@ -439,8 +439,8 @@ describe('least privilege', () => {
         's3:PutObject',
       ]),
     );
-    // It prunes old snapshots: DeleteObject on index/snapshots/* only, never the manifest, and never
-    // DeleteObjectVersion (which would bypass versioning and destroy data).
+    // It collects old segments, states and snapshots: DeleteObject under those prefixes only, never
+    // the manifest, and never DeleteObjectVersion (which would bypass versioning and destroy data).
     const bucketArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.indexBucket), 'Arn'] };
     const deletes = roleStatements(s, 'indexer').statements.filter((st) =>
       st.actions.some((a) => a.startsWith('s3:Delete')),
@@ -449,7 +449,9 @@ describe('least privilege', () => {
       {
         effect: 'Allow',
         actions: ['s3:DeleteObject'],
-        resources: [{ 'Fn::Join': ['', [bucketArn, '/index/snapshots/*']] }],
+        resources: ['segments', 'states', 'snapshots'].map((under) => ({
+          'Fn::Join': ['', [bucketArn, `/index/${under}/*`]],
+        })),
       },
     ]);
   });
