@@ -17,7 +17,13 @@
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
  */
 
-import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import {
+  createApp,
+  registerDocsRoutes,
+  registerExportRoutes,
+  registerFeedRoutes,
+  registerSearchRoutes,
+} from '@archive/api';
 import type { Searcher } from '@archive/search';
 import {
   decodeSnapshot,

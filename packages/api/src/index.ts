@@ -3,6 +3,8 @@ export * from './auth';
 export * from './function-config';
 export * from './ingest-service';
 export * from './limits';
+export * from './openapi/document';
+export * from './openapi/error-codes';
 export * from './query';
 export * from './routes/export';
 export * from './routes/feeds';
