@@ -1,4 +1,4 @@
-import type { ArticleRepository } from '@archive/store';
+import { type ArticleRepository, isTransientStoreError, RETRY_AFTER_SECONDS } from '@archive/store';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Authorize } from './auth';
@@ -61,6 +61,14 @@ export function createApp(deps: AppDeps): Hono {
       return c.json(
         { error: { code: 'bad_request', message: error.message || 'bad request' } },
         error.status,
+      );
+    }
+    if (isTransientStoreError(error)) {
+      logger.error('store unavailable after retries', error);
+      return c.json(
+        { error: { code: 'unavailable', message: 'the store is busy or unreachable; retry shortly' } },
+        503,
+        { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );
     }
     logger.error('unhandled error', error);

@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import {
   ensureTables,
   hashIngestKey,
   KeyStore,
+  repairLocalDateIndex,
   sameKeyHash,
   startLocalDynamo,
 } from '@archive/store';
@@ -33,6 +34,8 @@ import type { LocalPlugin, LocalPluginInstance } from './plugins';
 /** The project's example dispatches, imported on first start. */
 export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../examples');
 const EXAMPLES_MARKER = 'examples-imported';
+/** Written by a clean close, removed at start: its absence at start means the last run was killed. */
+const CLEAN_SHUTDOWN_MARKER = 'clean-shutdown';
 
 export interface LocalRuntimeConfig {
   /** Where dynalite persists (`<dataDir>/dynamo`) and the key file lives; null keeps all in memory. */
@@ -94,6 +97,16 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const cleanup: (() => Promise<void>)[] = [];
   try {
     await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
+    const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
+    if (cleanMarker && !(await exists(cleanMarker))) {
+      const repaired = await repairLocalDateIndex(clients.doc, tableName);
+      if (repaired.orphans || repaired.missing) {
+        log(
+          `after an unclean shutdown: date index repaired (${repaired.orphans} entries without an article, ${repaired.missing} articles without an entry)`,
+        );
+      }
+    }
+    if (cleanMarker) await rm(cleanMarker, { force: true });
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
     const repository = new DynamoArticleRepository({
       doc: clients.doc,
@@ -173,6 +186,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
           for (const step of cleanup) await step();
           clients.client.destroy();
           await localDynamo.close();
+          if (cleanMarker) await writeFile(cleanMarker, `${new Date().toISOString()}\n`);
         })();
         return closing;
       },

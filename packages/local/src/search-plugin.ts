@@ -46,11 +46,16 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
           context.log(`indexing failed${recordId ? ` for ${recordId}` : ''}: ${String(error)}`),
       });
       const unsubscribe = context.onChanges(async (records) => {
+        let takedown = false;
         for (const record of records) {
           const updatedAt = record.dynamodb?.NewImage?.updatedAt?.S;
           if (updatedAt && (lastChangeAt === null || updatedAt > lastChangeAt)) lastChangeAt = updatedAt;
+          takedown ||= record.eventName === 'REMOVE' || record.dynamodb?.NewImage?.deletedAt !== undefined;
           indexer.push(record);
         }
+        // The store waits for this listener before the write answers: a takedown leaves search
+        // before its DELETE answers, instead of one flush interval later.
+        if (takedown) await indexer.applyNow();
       });
       const report = await indexer.reconcile({
         states: () => context.repository.scanStates(),

@@ -122,6 +122,15 @@ export interface DynamoArticleRepositoryOptions {
 const MAX_REMEMBERED_QUARANTINE = 1000;
 
 const MAX_WRITE_ATTEMPTS = 10;
+/** Upper bound of the first back-off after a lost race; doubles per attempt (full jitter). */
+const RACE_BACKOFF_MS = 5;
+
+/** Waits a random time up to RACE_BACKOFF_MS·2^attempt so racing writers spread out. */
+function backOff(attempt: number): Promise<void> {
+  if (attempt === 0) return Promise.resolve();
+  const ceiling = RACE_BACKOFF_MS * 2 ** Math.min(attempt, 6);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 /** DynamoDB's BatchGetItem limit. */
 const BATCH_GET_SIZE = 100;
 /** Conditional writes in flight per `putMany`. */
@@ -225,6 +234,7 @@ export class DynamoArticleRepository implements ArticleRepository {
     known: ArticleItem | null | undefined,
   ): Promise<PutOutcome> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      await backOff(attempt);
       const current = attempt === 0 && known !== undefined ? known : await this.readItem(draft.id);
       const stored = current ? this.readable(current) : null;
       const nowIso = this.now().toISOString();
@@ -288,6 +298,7 @@ export class DynamoArticleRepository implements ArticleRepository {
 
   async takeDown(id: string): Promise<TakeDownOutcome> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      await backOff(attempt);
       const current = await this.readItem(id);
       if (!current) return { status: 'not_found', id };
       // A quarantined item is taken down like any other: its tombstone keeps what was readable.

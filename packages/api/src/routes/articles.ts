@@ -1,4 +1,4 @@
-import type { ArticleRepository } from '@archive/store';
+import { type ArticleRepository, ConcurrentWriteError } from '@archive/store';
 import type { Hono } from 'hono';
 import { type Authorize, requireWriteKey } from '../auth';
 import { ApiError } from '../errors';
@@ -23,7 +23,13 @@ export function registerArticleRoutes(
 
   app.delete('/articles/:id', requireWriteKey(authorize), async (c) => {
     const id = checkId(c.req.param('id'));
-    const outcome = await deps.repository.takeDown(id);
+    const outcome = await deps.repository.takeDown(id).catch((error: unknown) => {
+      // Writers kept racing on this article through every retry: the client may try again.
+      if (error instanceof ConcurrentWriteError) {
+        throw new ApiError(409, 'conflict', error.message, { id });
+      }
+      throw error;
+    });
     if (outcome.status === 'not_found') throw notFound(id);
     return c.json(outcome);
   });

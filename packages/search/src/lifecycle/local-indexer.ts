@@ -75,6 +75,14 @@ export class LocalIndexer<R> {
     else this.flushTimer ??= setTimeout(() => void this.applyBuffered(), this.options.flushIntervalMs ?? 100);
   }
 
+  /**
+   * Applies everything buffered to the in-memory index now (no snapshot). The local runtime calls
+   * it for a takedown before the DELETE answers, so no search after that answer finds the article.
+   */
+  applyNow(): Promise<BatchResult> {
+    return this.applyBuffered();
+  }
+
   /** Applies everything buffered and publishes a snapshot now. */
   async flush(): Promise<BatchResult> {
     const result = await this.applyBuffered();

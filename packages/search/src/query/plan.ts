@@ -8,6 +8,7 @@ import {
   MAX_PREFIX_TERMS,
   MAX_QUERY_TERMS,
   MIN_FUZZY_TERM_LENGTH,
+  MIN_PREFIX_LENGTH,
 } from './limits';
 
 /**
@@ -81,6 +82,15 @@ function planTerm(node: TermNode, mode: QueryMode, analyzer: Analyzer, budget: B
     }
     const folded = fold(words[0] as string);
     if (node.prefix) {
+      // The minimum holds for the analysed form: `é́́*` folds to `e*`, which would expand to
+      // every term starting with e (issue 12: combining marks got past a check on the raw text).
+      if ([...folded].length < MIN_PREFIX_LENGTH) {
+        throw new QueryError(
+          'prefix_too_short',
+          `a prefix needs at least ${MIN_PREFIX_LENGTH} letters before * (after accents are folded)`,
+          node.start,
+        );
+      }
       spend(budget, 'terms', node);
       spend(budget, 'prefixes', node);
       return { kind: 'prefix', prefix: folded, fields };

@@ -7,6 +7,7 @@ import { QueryError } from './errors';
 import { expandPrefix } from './execute';
 import {
   DEFAULT_SUGGEST_LIMIT,
+  MAX_SPELLCHECK_WORDS,
   MAX_SUGGEST_LIMIT,
   MAX_SUGGEST_QUERY_LENGTH,
   MIN_SUGGEST_PREFIX,
@@ -95,6 +96,7 @@ export function spellingCandidates(q: string, mode: QueryMode): SpellingCandidat
     if (term === null || folded.length < 3 || folded.length > MAX_SPELLCHECK_LENGTH) continue;
     const start = node.start + node.text.indexOf(word);
     out.push({ start, end: start + word.length, folded, term, distance: folded.length >= 7 ? 2 : 1 });
+    if (out.length === MAX_SPELLCHECK_WORDS) break;
   }
   return out;
 }
