@@ -104,6 +104,14 @@ function environmentOf(name: FunctionName, indexBucket: string): Record<string, 
     case 'search':
     case 'indexer':
       return { ...base, ARCHIVE_INDEX_BUCKET: indexBucket, ARCHIVE_INDEX_PREFIX: 'index/' };
+    case 'partition':
+      return {
+        ...base,
+        ARCHIVE_INDEX_BUCKET: indexBucket,
+        ARCHIVE_INDEX_PREFIX: 'index/',
+        ARCHIVE_PARTITION_INDEX: '0',
+        ARCHIVE_PARTITION_COUNT: '1',
+      };
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown) and `GET /health`.
+ * Articles Lambda: `GET /articles/{id}`, `DELETE /articles/{id}` (takedown), `GET /stories/{id}`
+ * and `GET /health`.
  * The DELETE route is authorised by API Gateway's authorizer before the function runs, so the
  * function trusts the request (see docs/DEPLOY.md).
  */
 
 import { createApp, registerDocsRoutes, trustApiGatewayAuthorizer } from '@archive/api';
-import { createDynamoClients, DynamoArticleRepository } from '@archive/store';
+import { createDynamoClients, DynamoArticleRepository, DynamoStoryStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
 import { readFunctionConfig } from './config';
@@ -17,6 +18,9 @@ const logger = new Logger({
 });
 const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
 const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+const stories = config.ARCHIVE_STORY_TABLE_NAME
+  ? { stories: new DynamoStoryStore(doc, config.ARCHIVE_STORY_TABLE_NAME), repository }
+  : undefined;
 
 export const handler = handle(
   createApp({
@@ -25,6 +29,7 @@ export const handler = handle(
     // generating it from the zod schemas brings ~0.4 MB of code, which the search function's cold
     // start (the one readers wait for) should not load.
     extraRoutes: registerDocsRoutes,
+    ...(stories ? { stories } : {}),
     authorize: trustApiGatewayAuthorizer,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   }),

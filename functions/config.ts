@@ -37,6 +37,31 @@ export const FUNCTION_CONFIG = {
      * per vCPU: Lambda gives one per 1,769 MB); 0 or unset keeps them in the handler's thread.
      */
     ARCHIVE_SEARCH_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
+    /**
+     * Names of the partition functions, comma-separated: when set, this function is the coordinator
+     * and holds no partitions (docs/SCALING.md); unset, it loads the whole index itself.
+     */
+    ARCHIVE_PARTITION_FUNCTIONS: z
+      .string()
+      .regex(/^[\w:.-]+(,[\w:.-]+)*$/, 'must be function names separated by commas')
+      .optional(),
+    /** Longest wait for one partition function's answer, retries included (then the answer is incomplete). */
+    ARCHIVE_PARTITION_TIMEOUT_MS: z.coerce.number().int().min(100).max(9000).default(4000),
+    /** Only for an endpoint that speaks the Lambda Invoke API elsewhere (tests, bench); unset on AWS. */
+    LAMBDA_ENDPOINT: z.url().optional(),
+  }),
+  partition: z.object({
+    ...indexBucketFields,
+    ARCHIVE_INDEX_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+    /** This function's place among the partition functions (0-based) and how many there are. */
+    ARCHIVE_PARTITION_INDEX: z.coerce.number({ error: "must be set to this function's index" }).int().min(0),
+    ARCHIVE_PARTITION_COUNT: z.coerce
+      .number({ error: 'must be set to the number of partition functions' })
+      .int()
+      .min(1)
+      .max(64),
+    /** How long a partition moved to another function is still served here (the hand-over). */
+    ARCHIVE_PARTITION_HANDOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   }),
   indexer: z.object(indexBucketFields),
   authorizer: authorizerConfigSchema,
@@ -46,7 +71,11 @@ export type FunctionConfigName = keyof typeof FUNCTION_CONFIG;
 export type FunctionConfig<N extends FunctionConfigName> = z.output<(typeof FUNCTION_CONFIG)[N]>;
 
 /** Variables only local runs and tests set; the stack never does (on AWS the SDK finds the endpoints). */
-export const LOCAL_ONLY_VARIABLES: readonly string[] = ['DYNAMODB_ENDPOINT', 'S3_ENDPOINT'];
+export const LOCAL_ONLY_VARIABLES: readonly string[] = [
+  'DYNAMODB_ENDPOINT',
+  'S3_ENDPOINT',
+  'LAMBDA_ENDPOINT',
+];
 
 /**
  * Variables read by the runtime or libraries rather than by the entry's own code: Node.js

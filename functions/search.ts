@@ -15,15 +15,15 @@
  *
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
+ *
+ * With `ARCHIVE_PARTITION_FUNCTIONS` set (the stack does when it deploys partition functions), this
+ * function is the coordinator: it loads nothing, asks every partition function what it holds at
+ * init (which wakes cold ones together), and answers each request from their rounds through Lambda's
+ * Invoke API (packages/search/src/partitions/remote-search.ts). Its cold start no longer grows with
+ * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
 
-import {
-  createApp,
-  registerDocsRoutes,
-  registerExportRoutes,
-  registerFeedRoutes,
-  registerSearchRoutes,
-} from '@archive/api';
+import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
 import type { Searcher } from '@archive/search';
 import {
   decodeSnapshot,
@@ -32,14 +32,22 @@ import {
   indexHealth,
   loadSnapshotIntoWorkers,
   PartitionedIndex,
+  RemotePartitionHost,
+  RemoteSearch,
   servePartitionsIfWorker,
 } from '@archive/search';
-import { createDynamoClients, DynamoArticleRepository, indexBlobStore } from '@archive/store';
+import {
+  createDynamoClients,
+  DynamoArticleRepository,
+  indexBlobStore,
+  LambdaPartitionTransport,
+  partitionLambdaClient,
+} from '@archive/store';
 import { registerPageRoutes } from '@archive/web';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
-import { readFunctionConfig } from './config';
+import { type FunctionConfig, readFunctionConfig } from './config';
 
 /** Rows of one export on AWS: ~600 bytes each keeps the buffered answer well under Lambda's 6 MB. */
 const AWS_EXPORT_MAX_ROWS = 5000;
@@ -47,6 +55,7 @@ const AWS_EXPORT_MAX_ROWS = 5000;
 async function startSearchFunction() {
   const config = readFunctionConfig('search');
   const logger = new Logger({ serviceName: 'archive-search' });
+  if (config.ARCHIVE_PARTITION_FUNCTIONS) return startCoordinator(config, logger);
   const store = indexBlobStore({
     bucket: config.ARCHIVE_INDEX_BUCKET,
     prefix: config.ARCHIVE_INDEX_PREFIX,
@@ -68,6 +77,29 @@ async function startSearchFunction() {
     onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
   });
 
+  const app = searchApp(
+    config,
+    logger,
+    () => loader.current().index,
+    async () => ({
+      // No article count from the table (search may only get items, for the article page): the
+      // index's own size and age say what /health needs to say about search.
+      index: { ...indexHealth(loader.current(), Date.now()), workers },
+    }),
+  );
+
+  const loader = await opening;
+  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+  return handle(app);
+}
+
+/** The app of the search function, whichever way its index is held. */
+function searchApp(
+  config: FunctionConfig<'search'>,
+  logger: Logger,
+  getIndex: () => Searcher,
+  health: () => Promise<Record<string, unknown>>,
+) {
   // The reader's pages ask the API in process: search, suggest and /similar from this app, the
   // article itself through the articles route (same validation and errors) over a read-only table.
   const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
@@ -82,7 +114,6 @@ async function startSearchFunction() {
 
   const app = createApp({
     extraRoutes: (routes) => {
-      const getIndex = () => loader.current().index;
       registerSearchRoutes(routes, getIndex);
       registerPageRoutes(routes, { api: pageApi });
       // Feeds and exports from the index alone (this function has no table access): entries and
@@ -97,14 +128,53 @@ async function startSearchFunction() {
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       });
     },
-    // No article count from the table (search may only get items, for the article page): the
-    // index's own size and age say what /health needs to say about search.
-    health: async () => ({ index: { ...indexHealth(loader.current(), Date.now()), workers } }),
+    health,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });
+  return app;
+}
 
-  const loader = await opening;
-  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+/** The search function as coordinator of partition functions (see the module comment). */
+async function startCoordinator(config: FunctionConfig<'search'>, logger: Logger) {
+  const names = (config.ARCHIVE_PARTITION_FUNCTIONS ?? '').split(',');
+  const client = partitionLambdaClient({
+    ...(config.LAMBDA_ENDPOINT ? { endpoint: config.LAMBDA_ENDPOINT } : {}),
+    attemptTimeoutMs: Math.min(2500, config.ARCHIVE_PARTITION_TIMEOUT_MS),
+  });
+  const search = await RemoteSearch.open(
+    names.map(
+      (name) =>
+        new RemotePartitionHost(
+          name,
+          new LambdaPartitionTransport({
+            client,
+            functionName: name,
+            callTimeoutMs: config.ARCHIVE_PARTITION_TIMEOUT_MS,
+          }),
+        ),
+    ),
+    // Partition functions refresh on the same interval: what they hold can change no faster.
+    {
+      describeAfterMs: config.ARCHIVE_INDEX_REFRESH_MS,
+      onIncomplete: (missing) => logger.warn('incomplete answer', { ...missing }),
+    },
+  );
+  const startedAt = new Date().toISOString();
+  const app = searchApp(
+    config,
+    logger,
+    () => search,
+    async () => ({
+      index: {
+        articles: search.size,
+        partitions: search.partitions.length,
+        partitionFunctions: names.length,
+        version: search.indexVersion,
+        loadedAt: startedAt,
+      },
+    }),
+  );
+  logger.info('coordinator ready', { partitionFunctions: names, partitions: search.partitions.length });
   return handle(app);
 }
 

@@ -11,7 +11,7 @@ import {
   readFunctionConfig,
   requiredVariables,
 } from '../functions/config';
-import { FUNCTION_ENTRIES, type FunctionName } from './lib/bundling';
+import { FUNCTION_ENTRIES, type FunctionName, type SingletonFunctionName } from './lib/bundling';
 import { DEFAULT_SETTINGS, settingsFromContext } from './lib/config';
 import { logicalId, roleStatements, type Synthesised, synthesise } from './test-support';
 
@@ -24,9 +24,12 @@ beforeAll(() => {
   s = synthesise();
 }, 240_000); // generous: two shared cores under load take minutes, an idle laptop ~10 s
 
-const names = Object.keys(FUNCTION_ENTRIES) as FunctionName[];
+// The functions of the default layout (no partition functions: K = 0, see partition-stack.test.ts).
+const names = (Object.keys(FUNCTION_ENTRIES) as FunctionName[]).filter(
+  (fn): fn is SingletonFunctionName => fn !== 'partition',
+);
 const resourcesOfType = (type: string) => s.template.findResources(type);
-const functionProps = (fn: FunctionName) =>
+const functionProps = (fn: SingletonFunctionName) =>
   s.template.toJSON().Resources[logicalId(s, s.stack.functions[fn])].Properties;
 
 describe('storage', () => {
@@ -77,7 +80,7 @@ describe('storage', () => {
         StreamSpecification: Match.absent(),
       },
     });
-    s.template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 3);
   });
 
   it('snapshot bucket: private, versioned, encrypted, access-logged, expires noncurrent versions only', () => {
@@ -178,12 +181,12 @@ describe('functions', () => {
   });
 
   it('binds the expected names: table for ingest/articles, keys table for the authorizer, bucket for search/indexer', () => {
-    const own = (fn: FunctionName) =>
+    const own = (fn: SingletonFunctionName) =>
       Object.keys(functionProps(fn).Environment.Variables)
         .filter((k) => !RUNTIME_VARIABLES.includes(k))
         .sort();
-    expect(own('ingest')).toEqual(['ARCHIVE_TABLE_NAME']);
-    expect(own('articles')).toEqual(['ARCHIVE_TABLE_NAME']);
+    expect(own('ingest')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
+    expect(own('articles')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
     expect(own('search')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX', 'ARCHIVE_TABLE_NAME']);
     expect(own('indexer')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']);
     expect(own('authorizer')).toEqual(['ARCHIVE_KEYS_TABLE_NAME']);
@@ -243,6 +246,7 @@ describe('HTTP API', () => {
       [
         'DELETE /articles/{id}',
         'GET /articles/{id}',
+        'GET /stories/{id}',
         'GET /health',
         'GET /search',
         'GET /suggest',
@@ -291,7 +295,7 @@ describe('HTTP API', () => {
       const integrationId = route?.Properties.Target['Fn::Join'][1][1].Ref;
       return integrations[integrationId]?.Properties.IntegrationUri['Fn::GetAtt'][0];
     };
-    const id = (fn: FunctionName) => logicalId(s, s.stack.functions[fn]);
+    const id = (fn: SingletonFunctionName) => logicalId(s, s.stack.functions[fn]);
     expect(target('POST /dispatches')).toBe(id('ingest'));
     for (const key of [
       'GET /search',
@@ -304,7 +308,7 @@ describe('HTTP API', () => {
       'GET /assets/{file}',
     ])
       expect(target(key)).toBe(id('search'));
-    for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}'])
+    for (const key of ['GET /articles/{id}', 'DELETE /articles/{id}', 'GET /stories/{id}'])
       expect(target(key)).toBe(id('articles'));
   });
 
@@ -360,10 +364,11 @@ describe('least privilege', () => {
   const writeItem = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|\*)/;
   const deleteItem = /^dynamodb:(DeleteItem|BatchWriteItem|PartiQLDelete|\*)$/;
   const bucketWrite = /^s3:(Put|Delete|Abort|Restore|\*)/;
-  const actionsOf = (fn: FunctionName) => roleStatements(s, fn).statements.flatMap((st) => st.actions);
+  const actionsOf = (fn: SingletonFunctionName) =>
+    roleStatements(s, fn).statements.flatMap((st) => st.actions);
 
   it('no role uses managed policies, wildcard actions, or Resource "*" on data', () => {
-    for (const fn of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
+    for (const fn of names) {
       const { statements, managedPolicies } = roleStatements(s, fn);
       expect(managedPolicies, fn).toEqual([]);
       for (const st of statements) {
@@ -385,10 +390,21 @@ describe('least privilege', () => {
     expect(actions).toContain('s3:GetObject');
   });
 
-  it('ingest cannot read the bucket or delete items', () => {
+  it('ingest cannot read the bucket or delete articles; batched puts only on the story table', () => {
     const actions = actionsOf('ingest');
     expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
-    expect(actions.filter((a) => deleteItem.test(a))).toEqual([]);
+    const articlesArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.articles), 'Arn'] };
+    const storiesArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.stories), 'Arn'] };
+    const statements = roleStatements(s, 'ingest').statements;
+    for (const st of statements.filter((st) =>
+      st.resources.some((r) => JSON.stringify(r) === JSON.stringify(articlesArn)),
+    )) {
+      expect(st.actions.filter((a) => deleteItem.test(a))).toEqual([]);
+    }
+    // BatchWriteItem cannot be limited to puts by IAM; it reaches the story table (derived band and
+    // membership items) and nothing else.
+    const batch = statements.filter((st) => st.actions.includes('dynamodb:BatchWriteItem'));
+    expect(batch.map((st) => st.resources)).toEqual([[storiesArn]]);
     expect(actions).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem']),
     );

@@ -41,6 +41,7 @@ type HttpFunction = 'ingest' | 'articles' | 'search';
 
 const TABLE = 'articles';
 const KEYS_TABLE = 'ingest-keys';
+const STORY_TABLE = 'stories';
 const SAMPLE = readFileSync(
   path.join(import.meta.dirname, '..', 'test', 'fixtures', 'sample-dispatch.txt'),
   'utf8',
@@ -72,7 +73,12 @@ let indexer: Indexer;
 function envOf(fn: HttpFunction | 'indexer'): Record<string, string | undefined> {
   const base = { ...TEST_AWS_ENV, NODE_OPTIONS: '--enable-source-maps' };
   if (fn === 'ingest' || fn === 'articles') {
-    return { ...base, ARCHIVE_TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
+    return {
+      ...base,
+      ARCHIVE_TABLE_NAME: TABLE,
+      ARCHIVE_STORY_TABLE_NAME: STORY_TABLE,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+    };
   }
   const index = { ARCHIVE_INDEX_BUCKET: pathToFileURL(indexDir).href, ARCHIVE_INDEX_PREFIX: 'index/' };
   // Search checks the manifest on every request here (2 s on AWS) so the test need not wait.
@@ -129,7 +135,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await ensureTables(client, { tableName: TABLE, keysTableName: KEYS_TABLE });
+  await ensureTables(client, { tableName: TABLE, keysTableName: KEYS_TABLE, storyTableName: STORY_TABLE });
   const names = ['ingest', 'articles', 'search', 'indexer'] as const;
   const paths = await Promise.all(names.map((fn) => bundleFunction(fn)));
   names.forEach((fn, i) => {

@@ -9,8 +9,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildArchiveApp } from './lib/archive-app';
+import type { ArchiveFunction } from './lib/archive-function';
 import type { ArchiveStack } from './lib/archive-stack';
-import type { FunctionName } from './lib/bundling';
+import type { SingletonFunctionName } from './lib/bundling';
 
 export interface Synthesised {
   stack: ArchiveStack;
@@ -52,13 +53,14 @@ interface CfnResourceJson {
 /** Every statement of every policy attached to a function's execution role, plus managed policies. */
 export function roleStatements(
   s: Synthesised,
-  fn: FunctionName,
+  fn: SingletonFunctionName | ArchiveFunction,
 ): { statements: Statement[]; managedPolicies: unknown[] } {
-  const cfnFunction = s.stack.functions[fn].node.defaultChild as CfnFunction;
+  const construct = typeof fn === 'string' ? s.stack.functions[fn] : fn;
+  const cfnFunction = construct.node.defaultChild as CfnFunction;
   const resources = s.template.toJSON().Resources as Record<string, CfnResourceJson>;
   const roleId = resources[s.stack.getLogicalId(cfnFunction)]?.Properties.Role?.['Fn::GetAtt'][0];
   const role = roleId ? resources[roleId] : undefined;
-  if (!roleId || !role) throw new Error(`role of ${fn} not found`);
+  if (!roleId || !role) throw new Error(`role of ${construct.node.path} not found`);
   const statements: Statement[] = [];
   const add = (doc: PolicyDocument | undefined) => {
     for (const st of doc?.Statement ?? []) {

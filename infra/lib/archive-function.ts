@@ -35,8 +35,12 @@ export const TABLE_CAPABILITIES = {
   get: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
   /** Queries on the table and its indexes (the `byPublished` listing). */
   query: ['dynamodb:Query'],
+  /** Queries on the table's own keys only (no index). */
+  queryTable: ['dynamodb:Query'],
   /** Create and update items, including conditional (optimistic-locking) writes. Never delete. */
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  /** Unconditional batched puts (the story table's band and membership items). Never delete. */
+  batchPut: ['dynamodb:BatchWriteItem'],
 } as const;
 
 export type TableCapability = keyof typeof TABLE_CAPABILITIES;

@@ -1,5 +1,6 @@
 import { SNAPSHOT_PREFIX } from '@archive/search';
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +19,7 @@ export interface ArchiveStackProps extends StackProps {
 export const ENV = {
   table: 'ARCHIVE_TABLE_NAME',
   keysTable: 'ARCHIVE_KEYS_TABLE_NAME',
+  storyTable: 'ARCHIVE_STORY_TABLE_NAME',
   bucket: 'ARCHIVE_INDEX_BUCKET',
   prefix: 'ARCHIVE_INDEX_PREFIX',
 } as const;
@@ -49,6 +51,8 @@ export const INDEXER_STREAM = {
 export class ArchiveStack extends Stack {
   readonly storage: ArchiveStorage;
   readonly functions: Record<'ingest' | 'search' | 'articles' | 'indexer' | 'authorizer', ArchiveFunction>;
+  /** The K partition functions (none in the single-function layout, K = 0). */
+  readonly partitionFunctions: ArchiveFunction[];
   readonly deadLetters: Queue;
   readonly api: ArchiveApi;
   readonly alarms: ArchiveAlarms;
@@ -70,31 +74,45 @@ export class ArchiveStack extends Stack {
       description: 'POST /dispatches: parse and store dispatches',
       memorySize: 1024,
       timeout: Duration.seconds(29),
-    }).bindTable(storage.articles, ENV.table, 'get', 'write');
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      // Story detection: point reads of band keys, batched puts of new bands and memberships.
+      .bindTable(storage.stories, ENV.storyTable, 'get', 'batchPut');
 
     // Search reads the snapshot, never writes it: results come from the index, and GET /health
     // reports the index's version, size and age from its manifest. It also serves the reader's pages
     // (GET /, /read/{id}), whose first page of results is rendered from that index; the article page
-    // needs the article itself, hence GetItem on the table and nothing more.
+    // needs the article itself, hence GetItem on the table and nothing more. With partition functions
+    // it is their coordinator instead (below) and reads no index itself.
     const search = new ArchiveFunction(this, 'Search', {
       ...common,
       function: 'search',
-      description: 'GET /search, /suggest, /health and the pages: answer from the in-memory index snapshot',
+      description:
+        settings.partitionFunctions > 0
+          ? `GET /search, /suggest, /health and the pages: coordinate ${settings.partitionFunctions} partition functions`
+          : 'GET /search, /suggest, /health and the pages: answer from the in-memory index snapshot',
       memorySize: settings.searchMemoryMb,
       timeout: Duration.seconds(10),
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    })
-      .bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read')
-      .bindTable(storage.articles, ENV.table, 'get');
+    }).bindTable(storage.articles, ENV.table, 'get');
+    const partitionFunctions = this.partitionFunctionsFor(search, storage, settings);
+    if (partitionFunctions.length === 0)
+      search.bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read');
+    // The coordinator needs the name only because its configuration schema is shared; no S3 access.
+    else search.addEnvironment(ENV.bucket, storage.indexBucket.bucketName);
+    this.partitionFunctions = partitionFunctions;
 
     // A takedown is an UpdateItem tombstone (new version), so no DeleteItem is granted.
     const articles = new ArchiveFunction(this, 'Articles', {
       ...common,
       function: 'articles',
-      description: 'GET and DELETE /articles/{id}',
+      description: 'GET and DELETE /articles/{id}, GET /stories/{id}',
       memorySize: 512,
       timeout: Duration.seconds(10),
-    }).bindTable(storage.articles, ENV.table, 'get', 'write');
+    })
+      .bindTable(storage.articles, ENV.table, 'get', 'write')
+      // GET /stories/{id}: one Query of the story's membership items.
+      .bindTable(storage.stories, ENV.storyTable, 'queryTable');
 
     const authorizer = new ArchiveFunction(this, 'Authorizer', {
       ...common,
@@ -143,7 +161,8 @@ export class ArchiveStack extends Stack {
     );
 
     this.functions = { ingest, search, articles, indexer, authorizer };
-    for (const fn of Object.values(this.functions)) acknowledgeFunctionFindings(fn);
+    for (const fn of [...Object.values(this.functions), ...partitionFunctions])
+      acknowledgeFunctionFindings(fn);
     indexer.acknowledgeOnRole(
       'AwsSolutions-IAM5[Resource::*]',
       'dynamodb:ListStreams, added by the DynamoDB event source, does not support resource-level ' +
@@ -169,6 +188,7 @@ export class ArchiveStack extends Stack {
       deadLetters: this.deadLetters,
       stage: this.api.stage,
       searchP99AlarmMs: settings.searchP99AlarmMs,
+      partitionFunctions,
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
 
@@ -182,6 +202,51 @@ export class ArchiveStack extends Stack {
     new CfnOutput(this, 'IndexerFunctionName', { value: indexer.functionName });
     new CfnOutput(this, 'IndexerDeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+
+  /**
+   * K partition functions, each told its place among them (the assignment is computed from the
+   * published index by every function alike, packages/search/src/partitions/assignment.ts), and the
+   * coordinator's right to invoke exactly these functions and nothing else.
+   */
+  private partitionFunctionsFor(
+    search: ArchiveFunction,
+    storage: ArchiveStorage,
+    settings: ArchiveSettings,
+  ): ArchiveFunction[] {
+    const count = settings.partitionFunctions;
+    const functions = Array.from({ length: count }, (_, i) =>
+      new ArchiveFunction(this, `Partition${i}`, {
+        logRetention: settings.logRetention,
+        function: 'partition',
+        description: `Holds share ${i + 1} of ${count} of the search index partitions; invoked by the search coordinator`,
+        memorySize: settings.partitionMemoryMb,
+        // Well above a warm answer (tens of ms); the coordinator gives up on a call after 4 s anyway.
+        timeout: Duration.seconds(10),
+        environment: {
+          [ENV.prefix]: INDEX_PREFIX,
+          ARCHIVE_PARTITION_INDEX: String(i),
+          ARCHIVE_PARTITION_COUNT: String(count),
+        },
+      }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read'),
+    );
+    if (functions.length > 0) {
+      search.addEnvironment(
+        'ARCHIVE_PARTITION_FUNCTIONS',
+        Fn.join(
+          ',',
+          functions.map((fn) => fn.functionName),
+        ),
+      );
+      // Not grantInvoke: it also grants `<arn>:*` (every version and alias), a wildcard nothing needs.
+      search.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: functions.map((fn) => fn.functionArn),
+        }),
+      );
+    }
+    return functions;
   }
 }
 

@@ -20,9 +20,12 @@ export const FUNCTION_ENTRIES = {
   articles: 'functions/articles.ts',
   indexer: 'functions/indexer.ts',
   authorizer: 'functions/authorizer.ts',
+  partition: 'functions/partition.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+/** The functions every stack deploys once; `partition` is deployed K times (0 by default). */
+export type SingletonFunctionName = Exclude<FunctionName, 'partition'>;
 
 /** Absolute path of a function's entry file. */
 export function entryPath(name: FunctionName): string {

@@ -34,6 +34,15 @@ export interface ArchiveSettings {
   readonly searchP99AlarmMs: number;
   /** Optional e-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /**
+   * Partition functions (K). 0 keeps the single-function layout: the search function loads the whole
+   * index. With K > 0 the search function becomes a coordinator holding no partitions, and K functions
+   * each hold a balanced share (docs/SCALING.md). Set directly (`-c partitionFunctions=2`) or derived
+   * from `-c expectedArticles=N` and `articlesPerPartitionFunction`.
+   */
+  readonly partitionFunctions: number;
+  /** Memory of each partition function in MB (its share of the index lives in its heap). */
+  readonly partitionMemoryMb: number;
 }
 
 export const DEFAULT_SETTINGS: ArchiveSettings = {
@@ -47,7 +56,16 @@ export const DEFAULT_SETTINGS: ArchiveSettings = {
   noncurrentVersionDays: 7,
   logRetention: RetentionDays.ONE_MONTH,
   searchP99AlarmMs: 1000,
+  partitionFunctions: 0,
+  partitionMemoryMb: 1769,
 };
+
+/**
+ * Articles one partition function is sized for when K is derived from `expectedArticles`: half the
+ * ~191k where one search function's p99 reaches 100 ms on the development machine (docs/SCALING.md),
+ * so each function's share stays well inside every single-function ceiling.
+ */
+export const DEFAULT_ARTICLES_PER_PARTITION_FUNCTION = 100_000;
 
 /** Prefix under which index snapshots and their pointer live (matches `ARCHIVE_INDEX_PREFIX`). */
 export const INDEX_PREFIX = 'index/';
@@ -105,6 +123,35 @@ export function settingsFromContext(node: Node): ArchiveSettings {
     noncurrentVersionDays: positiveInt(node, 'noncurrentVersionDays', d.noncurrentVersionDays, 1, 3650),
     logRetention: retentionDays as RetentionDays,
     searchP99AlarmMs: positiveInt(node, 'searchP99AlarmMs', d.searchP99AlarmMs, 10, 30000),
+    partitionFunctions: partitionFunctionsFromContext(node),
+    partitionMemoryMb: positiveInt(node, 'partitionMemoryMb', d.partitionMemoryMb, 128, 10240),
     ...(typeof alarmEmail === 'string' && alarmEmail !== '' ? { alarmEmail } : {}),
   };
 }
+
+/** K from `partitionFunctions`, else from `expectedArticles` / `articlesPerPartitionFunction`, else 0. */
+function partitionFunctionsFromContext(node: Node): number {
+  if (node.tryGetContext('partitionFunctions') !== undefined) {
+    return positiveInt(node, 'partitionFunctions', 0, 0, MAX_PARTITION_FUNCTIONS);
+  }
+  const expected = positiveInt(node, 'expectedArticles', 0, 0, 1_000_000_000);
+  if (expected === 0) return DEFAULT_SETTINGS.partitionFunctions;
+  const per = positiveInt(
+    node,
+    'articlesPerPartitionFunction',
+    DEFAULT_ARTICLES_PER_PARTITION_FUNCTION,
+    1000,
+    10_000_000,
+  );
+  const k = Math.ceil(expected / per);
+  if (k > MAX_PARTITION_FUNCTIONS) {
+    throw new Error(
+      `expectedArticles / articlesPerPartitionFunction gives ${k} partition functions; at most ${MAX_PARTITION_FUNCTIONS}`,
+    );
+  }
+  // One share is no share: an archive that fits one function keeps the single-function layout.
+  return k <= 1 ? 0 : k;
+}
+
+/** The coordinator's fan-out: each request invokes every partition function once or twice. */
+export const MAX_PARTITION_FUNCTIONS = 32;

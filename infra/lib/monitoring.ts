@@ -15,6 +15,8 @@ export interface ArchiveAlarmsProps {
   readonly stage: HttpStage;
   readonly searchP99AlarmMs: number;
   readonly alarmEmail?: string;
+  /** Partition functions (none in the single-function layout). */
+  readonly partitionFunctions?: readonly IFunction[];
 }
 
 /** The five alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
@@ -25,6 +27,9 @@ export class ArchiveAlarms extends Construct {
   readonly deadLettersNotEmpty: Alarm;
   readonly api5xx: Alarm;
   readonly searchLatency: Alarm;
+  /** Per partition function: invocations that failed, and invocations Lambda throttled. */
+  readonly partitionErrors: Alarm[] = [];
+  readonly partitionThrottles: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ArchiveAlarmsProps) {
     super(scope, id);
@@ -96,7 +101,34 @@ export class ArchiveAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    // A partition function that fails or is throttled makes search answers incomplete (marked, with
+    // the time ranges missing): the answers stay 200, so the API 5xx alarm would never see it.
+    (props.partitionFunctions ?? []).forEach((fn, i) => {
+      this.partitionErrors.push(
+        new Alarm(this, `Partition${i}Errors`, {
+          alarmDescription: `Partition function ${i} failed invocations: search answers miss its time ranges.`,
+          metric: fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      this.partitionThrottles.push(
+        new Alarm(this, `Partition${i}Throttles`, {
+          alarmDescription: `Partition function ${i} was throttled: raise its concurrency or the account's limit.`,
+          metric: fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    });
+
     for (const alarm of [
+      ...this.partitionErrors,
+      ...this.partitionThrottles,
       this.indexerErrors,
       this.iteratorAge,
       this.deadLettersNotEmpty,

@@ -1,6 +1,6 @@
 // Key schemas come from the store (the repository and key store that read and write these tables),
 // so the deployed tables cannot drift from what the code queries.
-import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA } from '@archive/store';
+import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA, STORY_TABLE_SCHEMA } from '@archive/store';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -19,6 +19,8 @@ export interface ArchiveStorageProps {
 export class ArchiveStorage extends Construct {
   readonly articles: Table;
   readonly keys: Table;
+  /** LSH band keys and story membership (packages/store/src/story-store.ts). */
+  readonly stories: Table;
   readonly indexBucket: Bucket;
   readonly accessLogBucket: Bucket;
 
@@ -47,6 +49,18 @@ export class ArchiveStorage extends Construct {
 
     this.keys = new Table(this, 'IngestKeys', {
       partitionKey: { name: KEYS_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+
+    // Written with the articles at ingest; not rebuildable from the article table without replaying
+    // every article in order, so it is kept like the articles.
+    this.stories = new Table(this, 'Stories', {
+      partitionKey: { name: STORY_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: STORY_TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,

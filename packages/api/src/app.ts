@@ -6,6 +6,7 @@ import { ApiError } from './errors';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';
 import { type IngestRouteDeps, registerDispatchRoutes } from './routes/dispatches';
 import { registerHealthRoute } from './routes/health';
+import { registerStoryRoutes, type StoryRouteDeps } from './routes/stories';
 
 export interface Logger {
   error(message: string, ...details: unknown[]): void;
@@ -19,6 +20,8 @@ export interface Logger {
 export interface AppDeps {
   ingest?: IngestRouteDeps;
   articles?: ArticleRouteDeps;
+  /** `GET /stories/{id}`. */
+  stories?: StoryRouteDeps;
   /** Checks write keys. Without it every write is refused (401): the app fails closed. */
   authorize?: Authorize;
   /** Mounts more routes (search plugs in here). */
@@ -39,6 +42,7 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.ingest) registerDispatchRoutes(app, deps.ingest, deps.authorize);
   if (deps.articles) registerArticleRoutes(app, deps.articles, deps.authorize);
+  if (deps.stories) registerStoryRoutes(app, deps.stories);
   deps.extraRoutes?.(app);
 
   const repository: ArticleRepository | undefined = deps.articles?.repository ?? deps.ingest?.repository;

@@ -9,6 +9,7 @@ import {
 import { type ArticleRepository, ConcurrentWriteError, type PutOutcome } from '@archive/store';
 import { type ErrorBody, statusOfValidationError, validationErrorBody } from './errors';
 import { MAX_DISPATCH_BYTES } from './limits';
+import type { StoryAssigner } from './story-assigner';
 
 export type ParseFn = (input: DispatchInput, options?: ParseOptions) => ParseResult;
 
@@ -19,6 +20,8 @@ export interface IngestContext {
   parse?: ParseFn;
   /** Bring back taken-down articles (`?restore=true`). */
   restore?: boolean;
+  /** Assigns each article its story before it is stored (see story-assigner.ts). */
+  stories?: StoryAssigner | undefined;
 }
 
 export type IngestResult =
@@ -43,6 +46,7 @@ type IngestFailure = Extract<IngestResult, { status: 'failed' }>;
 export async function ingestOne(input: DispatchInput, context: IngestContext): Promise<IngestResult> {
   const prepared = prepare(input, context);
   if (!('ok' in prepared)) return prepared;
+  await assignStories([prepared.draft], context);
   const settled = await context.repository
     .put(prepared.draft, { restore: context.restore ?? false })
     .then((value): PromiseSettledResult<PutOutcome> => ({ status: 'fulfilled', value }))
@@ -67,6 +71,10 @@ export async function ingestMany(inputs: DispatchInput[], context: IngestContext
     }
   }
   const valid = prepared.filter((p): p is Extract<Prepared, { ok: true }> => 'ok' in p);
+  await assignStories(
+    valid.map((p) => p.draft),
+    context,
+  );
   const settled = await context.repository.putMany(
     valid.map((p) => p.draft),
     { restore: context.restore ?? false },
@@ -75,6 +83,15 @@ export async function ingestMany(inputs: DispatchInput[], context: IngestContext
   return prepared.map((p) =>
     'ok' in p ? resultOf(p, settled[next++] as PromiseSettledResult<PutOutcome>) : p,
   );
+}
+
+async function assignStories(drafts: ArticleDraft[], context: IngestContext): Promise<void> {
+  if (!context.stories || drafts.length === 0) return;
+  const stories = await context.stories.assign(drafts);
+  for (const draft of drafts) {
+    const storyId = stories.get(draft.id);
+    if (storyId) draft.storyId = storyId;
+  }
 }
 
 function prepare(input: DispatchInput, context: IngestContext): Prepared {

@@ -45,6 +45,7 @@ export async function localIngestor(
     async ingest(batch) {
       const results = await ingestMany(batch, {
         repository: runtime.repository,
+        stories: runtime.stories,
         parseOptions,
         restore: defaults.restore ?? false,
       });

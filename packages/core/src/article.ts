@@ -35,6 +35,12 @@ export interface Article {
   ingestedAt: string;
   /** When the current version was stored (UTC ISO). */
   updatedAt: string;
+  /**
+   * The story the article belongs to: the id of the first stored article it is a near-duplicate of
+   * (re-sent, corrected, re-led or re-sourced copy), or its own id. Assigned at ingest, kept across
+   * versions; absent on articles stored before story detection existed. Not a content field.
+   */
+  storyId?: string;
 }
 
 /** An article as the parser produces it, before the store versions it. */

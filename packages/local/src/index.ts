@@ -1,5 +1,6 @@
 export * from './config';
 export * from './default-plugins';
 export * from './dispatch-files';
+export * from './lambda-invoke-endpoint';
 export * from './plugins';
 export * from './runtime';

@@ -1,10 +1,12 @@
-import type { ArticleRepository, DynamoClients } from '@archive/store';
+import type { ArticleRepository, DynamoClients, StoryStore } from '@archive/store';
 import type { Hono } from 'hono';
 import type { ChangeListener } from './change-feed';
 
 /** What the local runtime offers a plugin (the search indexer and search routes plug in this way). */
 export interface LocalPluginContext {
   repository: ArticleRepository;
+  /** The story table (story sizes for `collapse=story`). */
+  stories: StoryStore;
   /** Subscribe to the change records of committed writes (the local DynamoDB stream). */
   onChanges(listener: ChangeListener): () => void;
   /** The data dir (`ARCHIVE_DATA_DIR`), or null for an in-memory runtime. */

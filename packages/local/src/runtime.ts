@@ -8,21 +8,25 @@ import {
   type IngestSummary,
   ingestMany,
   type Logger,
+  StoryAssigner,
   summarize,
 } from '@archive/api';
 import {
   createDynamoClients,
   DataDirInUseError,
   DEFAULT_KEYS_TABLE_NAME,
+  DEFAULT_STORY_TABLE_NAME,
   DEFAULT_TABLE_NAME,
   DynamoArticleRepository,
   type DynamoClients,
+  DynamoStoryStore,
   ensureTables,
   hashIngestKey,
   KeyStore,
   repairLocalDateIndex,
   sameKeyHash,
   startLocalDynamo,
+  type TableNames,
 } from '@archive/store';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -42,6 +46,9 @@ export interface LocalRuntimeConfig {
   dataDir: string | null;
   tableName?: string;
   keysTableName?: string;
+  storyTableName?: string;
+  /** Detect stories at ingest (default true; off only to measure what detection costs). */
+  storyDetection?: boolean;
   /** `ARCHIVE_INGEST_KEY`; otherwise read from or generated into the data dir. */
   ingestKey?: string;
   /** Import `examplesDir` when the archive is empty on start (never twice for a data dir). */
@@ -57,6 +64,9 @@ export interface LocalRuntime {
   app: Hono;
   repository: DynamoArticleRepository;
   keyStore: KeyStore;
+  /** Story detection at ingest and the story table it writes. */
+  stories: StoryAssigner;
+  storyStore: DynamoStoryStore;
   ingestKey: LocalIngestKey;
   dataDir: string | null;
   dynamo: DynamoClients & { endpoint: string };
@@ -83,6 +93,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const dataDir = config.dataDir ? resolve(config.dataDir) : null;
   const tableName = config.tableName ?? DEFAULT_TABLE_NAME;
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
+  const storyTableName = config.storyTableName ?? DEFAULT_STORY_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
@@ -96,7 +107,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const clients = createDynamoClients({ endpoint: localDynamo.endpoint });
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    await ensureTablesOrExplain(clients, { tableName, keysTableName }, dataDir);
+    await ensureTablesOrExplain(clients, { tableName, keysTableName, storyTableName }, dataDir);
     const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
     if (cleanMarker && !(await exists(cleanMarker))) {
       const repaired = await repairLocalDateIndex(clients.doc, tableName);
@@ -116,6 +127,8 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
         log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
     });
     const keyStore = new KeyStore(clients.doc, keysTableName);
+    const storyStore = new DynamoStoryStore(clients.doc, storyTableName);
+    const stories = new StoryAssigner(storyStore);
     const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
     const localKeyHash = hashIngestKey(ingestKey.key);
 
@@ -124,6 +137,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       plugins.push(
         await plugin.start({
           repository,
+          stories: storyStore,
           onChanges: (listener) => feed.subscribe(listener),
           dataDir,
           dynamo: clients,
@@ -136,8 +150,9 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     });
 
     const deps: AppDeps = {
-      ingest: { repository },
+      ingest: { repository, ...(config.storyDetection === false ? {} : { stories }) },
       articles: { repository },
+      stories: { stories: storyStore, repository },
       // The local key, or any key created with `archive keys create`.
       authorize: async (bearer) =>
         bearer !== undefined &&
@@ -151,7 +166,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     const app = createApp(deps);
 
     const examples = config.importExamples
-      ? await importExamplesOnce(repository, config.examplesDir ?? EXAMPLES_DIR, dataDir, log)
+      ? await importExamplesOnce(repository, stories, config.examplesDir ?? EXAMPLES_DIR, dataDir, log)
       : null;
 
     let server: ServerType | null = null;
@@ -160,6 +175,8 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       app,
       repository,
       keyStore,
+      stories,
+      storyStore,
       ingestKey,
       dataDir,
       dynamo: { ...clients, endpoint: localDynamo.endpoint },
@@ -201,7 +218,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
 
 async function ensureTablesOrExplain(
   clients: DynamoClients,
-  names: { tableName: string; keysTableName: string },
+  names: TableNames,
   dataDir: string | null,
 ): Promise<void> {
   try {
@@ -221,6 +238,7 @@ async function ensureTablesOrExplain(
  */
 async function importExamplesOnce(
   repository: DynamoArticleRepository,
+  stories: StoryAssigner,
   examplesDir: string,
   dataDir: string | null,
   log: (message: string) => void,
@@ -234,7 +252,7 @@ async function importExamplesOnce(
   for await (const record of readDispatches(await findDispatchFiles([examplesDir]))) {
     if (record.input) inputs.push(record.input);
   }
-  const results = await ingestMany(inputs, { repository });
+  const results = await ingestMany(inputs, { repository, stories });
   const summary = summarize(results);
   for (const result of results) {
     if (result.status === 'failed') log(`example not imported: ${result.error.message}`);

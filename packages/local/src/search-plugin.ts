@@ -1,7 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import {
+  describeStories,
+  registerExportRoutes,
+  registerFeedRoutes,
+  registerSearchRoutes,
+} from '@archive/api';
 import { IndexLoader, LocalIndexer } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -73,7 +78,10 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         routes: (app) => {
           const getIndex = () => loader.current().index;
           const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
-          registerSearchRoutes(app, getIndex);
+          registerSearchRoutes(app, getIndex, {
+            describeStories: (ids) =>
+              describeStories({ stories: context.stories, repository: context.repository }, ids),
+          });
           registerFeedRoutes(app, { getIndex, loadArticles });
           registerExportRoutes(app, {
             getIndex,

@@ -44,6 +44,7 @@ export const articleSchema = z.object({
   previousHash: nullableString,
   ingestedAt: z.string(),
   updatedAt: z.string(),
+  storyId: z.string().optional(),
 });
 
 const itemSchema = articleSchema.extend({ deletedAt: z.string().optional() });
@@ -161,5 +162,6 @@ function pickArticle(article: Article): Article {
     previousHash: article.previousHash,
     ingestedAt: article.ingestedAt,
     updatedAt: article.updatedAt,
+    ...(article.storyId ? { storyId: article.storyId } : {}),
   };
 }

@@ -283,6 +283,9 @@ export class DynamoArticleRepository implements ArticleRepository {
         ingestedAt: existing.ingestedAt,
         updatedAt: nowIso,
       };
+      // A new version stays in its story.
+      const storyId = existing.storyId ?? draft.storyId;
+      if (storyId) article.storyId = storyId;
       if (await this.conditionalWrite(current, liveItem(article))) {
         return { status: 'updated', article, restored: deletedAt !== null };
       }

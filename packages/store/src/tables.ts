@@ -6,6 +6,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { STORY_TABLE_SCHEMA } from './story-store';
 
 /**
  * The article table's key schema, shared with the CDK stack so local and AWS tables agree.
@@ -65,9 +66,28 @@ export function keysTableDefinition(tableName: string): CreateTableCommandInput 
   };
 }
 
+/** The story table (story-store.ts): partition key `key`, sort key `member`. */
+export function storyTableDefinition(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey } = STORY_TABLE_SCHEMA;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: partitionKey, AttributeType: 'S' },
+      { AttributeName: sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+  };
+}
+
 export interface TableNames {
   tableName: string;
   keysTableName: string;
+  /** Created too when given (story detection). */
+  storyTableName?: string;
 }
 
 /**
@@ -77,6 +97,7 @@ export interface TableNames {
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await ensureTable(client, articleTableDefinition(names.tableName));
   await ensureTable(client, keysTableDefinition(names.keysTableName));
+  if (names.storyTableName) await ensureTable(client, storyTableDefinition(names.storyTableName));
 }
 
 async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {

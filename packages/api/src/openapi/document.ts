@@ -13,6 +13,7 @@ import {
   IngestBatch,
   IngestSingle,
   SearchResponse,
+  StoryResponse,
   SuggestResponse,
   Takedown,
 } from './schemas';
@@ -135,6 +136,14 @@ export const API_ROUTES: RouteConfig[] = [
     security: [{ ingestKey: [] }],
     request: { params: ArticleId },
     responses: { 200: json(Takedown, 'Taken down'), ...errors('invalid_id', 'unauthorized', 'not_found') },
+  },
+  {
+    method: 'get',
+    path: '/stories/{id}',
+    tags: ['Articles'],
+    summary: "A story's members, oldest first, with what each changed",
+    request: { params: ArticleId },
+    responses: { 200: json(StoryResponse, 'The story'), ...errors('invalid_id', 'not_found') },
   },
   {
     method: 'get',

@@ -38,6 +38,10 @@ export const Article = z
     previousHash: z.string().nullable(),
     ingestedAt: z.string(),
     updatedAt: z.string(),
+    storyId: z
+      .string()
+      .optional()
+      .openapi({ description: 'The story (follow-ups, corrections) it belongs to' }),
   })
   .openapi('Article');
 
@@ -141,3 +145,25 @@ export const HealthResponse = z
   })
   .catchall(z.unknown())
   .openapi('Health');
+
+export const StoryResponse = z
+  .object({
+    id: z.string(),
+    size: z.number().int(),
+    sources: z.array(z.string()),
+    firstSeen: z.string(),
+    lastSeen: z.string(),
+    members: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        publishedAt: z.string(),
+        place: z.string().nullable(),
+        source: z.string().nullable(),
+        url: z.string().nullable(),
+        version: z.number().int(),
+        changes: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).nullable(),
+      }),
+    ),
+  })
+  .openapi('Story');

@@ -15,6 +15,7 @@ import {
   summarize,
 } from '../ingest-service';
 import { isTimeZone, parseQuery } from '../query';
+import type { StoryAssigner } from '../story-assigner';
 
 export interface IngestRouteDeps {
   repository: ArticleRepository;
@@ -22,6 +23,8 @@ export interface IngestRouteDeps {
   parseOptions?: ParseOptions;
   /** Defaults to core's `parseDispatch`; injectable for fault-injection tests. */
   parse?: ParseFn;
+  /** Story detection at ingest (every article gets a `storyId`); absent: no stories. */
+  stories?: StoryAssigner;
 }
 
 const booleanFlag = z
@@ -59,6 +62,7 @@ export function registerDispatchRoutes(
       const body = readDispatchBody(type, await c.req.arrayBuffer());
       const context: IngestContext = {
         repository: deps.repository,
+        stories: deps.stories,
         parse: deps.parse,
         restore: query.restore,
         parseOptions: {

@@ -9,6 +9,8 @@ import {
 } from '@archive/search';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
+import { collapsedSearch } from './collapse';
+import type { StorySummary } from './stories';
 
 /** Longest accepted value of a filter parameter and of a cursor. */
 const MAX_FILTER_LENGTH = 200;
@@ -39,6 +41,8 @@ export const SearchParams = z.object({
   sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
   limit: positiveInt(1, MAX_LIMIT, DEFAULT_LIMIT),
   cursor: text(MAX_CURSOR_LENGTH),
+  /** `story`: one hit per story (collapse.ts). */
+  collapse: z.enum(['story'], { error: 'must be story' }).optional(),
   histogram: z.enum(['day', 'week', 'month', 'year', 'auto']).optional(),
   tz: text(64),
 });
@@ -75,6 +79,8 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
 export interface SearchRoutesOptions {
   /** Path prefix, e.g. `/v1`; default none. */
   prefix?: string;
+  /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
+  describeStories?: (storyIds: readonly string[]) => Promise<Map<string, StorySummary>>;
 }
 
 function errorBody(code: string, message: string, details?: unknown) {
@@ -129,6 +135,9 @@ export function registerSearchRoutes(
     const p = parsed.data;
     const index = await getIndex();
     try {
+      if (p.collapse === 'story') {
+        return c.json(await collapsedSearch(index, toSearchRequest(p), options.describeStories));
+      }
       return c.json(await index.query(toSearchRequest(p)));
     } catch (error) {
       return engineError(c, error);

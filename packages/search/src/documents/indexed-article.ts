@@ -11,6 +11,8 @@ export interface IndexedArticle {
   language: string;
   tags: string[];
   version: number;
+  /** The article's story (its own id when it has none); `collapse=story` groups on it. */
+  storyId: string;
   /** Text kept for snippets and phrase checks: caption first when present, then paragraphs. */
   body: string;
 }
@@ -41,6 +43,7 @@ export function toIndexedArticle(article: Article): IndexedArticle {
     language: article.language,
     tags: article.tags,
     version: article.version,
+    storyId: article.storyId ?? article.id,
     body: [article.caption, ...article.paragraphs].filter((p): p is string => !!p).join('\n\n'),
   };
 }

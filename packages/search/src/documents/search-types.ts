@@ -29,6 +29,8 @@ export interface SearchHit {
   place: string | null;
   source: string | null;
   language: string;
+  /** The article's story (its own id when no earlier copy was found); see `collapse=story`. */
+  storyId: string;
   /** Best body passage, HTML-escaped, with matched terms in `<mark>`. */
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
@@ -59,4 +61,13 @@ export interface SearchResponse {
   didYouMean?: string;
   /** Present when the request asked for `histogram`. */
   histogram?: Histogram;
+  /**
+   * Present only when some partitions could not be searched (a partition function timed out or was
+   * throttled, partitions/remote-search.ts): `total`, facets and results then count the partitions
+   * that answered, and `missing` gives the time ranges of those that did not.
+   */
+  incomplete?: {
+    missing: { partition: string; from: string | null; to: string | null }[];
+    unreachable: string[];
+  };
 }

@@ -315,6 +315,7 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     place: doc.place,
     source: doc.source,
     language: doc.language,
+    storyId: doc.storyId,
     snippet: bestSnippet(doc.body, terms, ANALYZER),
     score,
   };

@@ -1,11 +1,10 @@
 import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArchiveIndex } from '../documents/archive-index';
 import { runSearch } from '../documents/search';
-import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import { suggest } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
+import { allPages, article, build, corpus, oracle, query, request, word } from './exactness-arbitraries';
 import { PartitionedIndex } from './partitioned-index';
 import { type PartitionPeriod, partitionOf } from './period';
 
@@ -14,135 +13,6 @@ import { type PartitionPeriod, partitionOf } from './period';
  * same order, the same totals, facets, cursors' paging, suggestions and spelling fixes. Scores
  * equal up to floating-point rounding (the average field length is combined from partitions).
  */
-
-// Distinct stems, so that every word has one surface form whichever partition is asked.
-const WORDS = [
-  'constructor',
-  'geneva',
-  'talks',
-  'peace',
-  'border',
-  'harvest',
-  'wheat',
-  'market',
-  'oil',
-  'tanker',
-  'storm',
-  'election',
-  'senate',
-  'budget',
-  'strike',
-  'railway',
-  'copper',
-  'refugee',
-  'summit',
-  'drought',
-  'genoa',
-  'gravel',
-  'garden',
-  'ceasefire',
-  'minister',
-];
-const PLACES = ['Jerusalem', 'Beirut', 'Amman', null];
-const SOURCES = ['Wire', 'Desk', null];
-
-function article(n: number, title: string[], body: string[][], day: number, place: number): Article {
-  const publishedAt = new Date(Date.UTC(2023, 0, 1) + day * 86_400_000 + n * 60_000).toISOString();
-  return {
-    id: `a${n}`,
-    title: title.join(' '),
-    paragraphs: body.map((p) => p.join(' ')),
-    caption: null,
-    publishedAt,
-    localTime: publishedAt,
-    timeZone: 'UTC',
-    place: PLACES[place % PLACES.length] ?? null,
-    language: 'en',
-    source: SOURCES[n % SOURCES.length] ?? null,
-    url: null,
-    tags: [],
-    version: 1,
-    contentHash: String(n).padStart(64, '0'),
-    previousHash: null,
-    ingestedAt: publishedAt,
-    updatedAt: publishedAt,
-  };
-}
-
-const word = fc.constantFrom(...WORDS);
-const corpus = fc
-  .array(
-    fc.record({
-      title: fc.array(word, { minLength: 1, maxLength: 4 }),
-      body: fc.array(fc.array(word, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
-      day: fc.integer({ min: 0, max: 500 }),
-      place: fc.nat(),
-    }),
-    { minLength: 5, maxLength: 40 },
-  )
-  .map((records) => records.map((r, n) => article(n, r.title, r.body, r.day, r.place)));
-
-const query = fc.oneof(
-  word,
-  fc.tuple(word, word).map(([a, b]) => `${a} ${b}`),
-  fc.tuple(word, word).map(([a, b]) => `"${a} ${b}"`),
-  fc.tuple(word, word).map(([a, b]) => `${a} OR ${b}`),
-  fc.tuple(word, word).map(([a, b]) => `${a} -${b}`),
-  word.map((w) => `${w.slice(0, 3)}*`),
-  word.map((w) => `${w}~1`),
-  word.map((w) => `title:${w}`),
-);
-
-const request = fc.record({
-  q: fc.option(query, { nil: undefined }),
-  sort: fc.constantFrom(undefined, 'relevance', 'newest', 'oldest'),
-  limit: fc.integer({ min: 1, max: 4 }),
-  from: fc.option(fc.constantFrom('2023-03-01', '2023-07-15'), { nil: undefined }),
-  place: fc.option(fc.constantFrom('Beirut', 'amman'), { nil: undefined }),
-  mode: fc.constantFrom(undefined, 'natural'),
-  histogram: fc.constantFrom(undefined, 'day', 'week', 'month', 'auto'),
-  tz: fc.constantFrom(undefined, 'Asia/Tokyo', 'America/New_York'),
-}) as fc.Arbitrary<SearchRequest>;
-
-function build(articles: Article[], period: PartitionPeriod = 'month') {
-  const single = ArchiveIndex.empty();
-  const partitioned = PartitionedIndex.empty(period);
-  for (const a of articles) {
-    single.applyUpsert(a);
-    partitioned.applyUpsert(a);
-  }
-  return { single, partitioned };
-}
-
-/** Everything a client sees, scores rounded (they are combined from partition statistics). */
-function observable(response: SearchResponse) {
-  return {
-    total: response.total,
-    hits: response.results.map((r) => ({ ...r, score: Number(r.score.toFixed(9)) })),
-    facets: response.facets,
-    more: response.nextCursor !== null,
-    didYouMean: response.didYouMean,
-    histogram: response.histogram,
-  };
-}
-
-/** The single-index pipeline: the oracle the partitioned index must agree with. */
-function oracle(index: ArchiveIndex) {
-  return { query: (r: SearchRequest) => runSearch(index, r) };
-}
-
-/** Every page of a request, following the cursors. */
-function allPages(index: { query(r: SearchRequest): SearchResponse }, req: SearchRequest) {
-  const pages = [];
-  let cursor: string | undefined;
-  for (let n = 0; n < 50; n++) {
-    const page = index.query({ ...req, cursor });
-    pages.push(observable(page));
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  return pages;
-}
 
 describe('PartitionedIndex answers as one index over the same articles', () => {
   it('for random corpora and requests, through every page', () => {

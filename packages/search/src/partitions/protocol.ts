@@ -36,6 +36,8 @@ export interface PartitionInfo {
   /** Earliest and latest publication instants (epoch ms) of its articles; null when empty. */
   firstMs: number | null;
   lastMs: number | null;
+  /** Held by a partition function only until its new owner serves it (partitions/assignment.ts). */
+  draining?: boolean;
 }
 
 /** Round 1 request: the terms whose statistics the query needs. */

@@ -51,6 +51,8 @@ type Metadata = [
   version: number,
   /** Absent in snapshots written before the zone was kept. */
   timeZone?: string | null,
+  /** Absent in snapshots written before stories, and when the article is its own story. */
+  storyId?: string,
 ];
 
 const MAGIC = new TextEncoder().encode('AIX3');
@@ -89,6 +91,7 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
     readonly language: string,
     readonly tags: string[],
     readonly version: number,
+    readonly storyId: string,
     private readonly texts: SnapshotTexts,
     private readonly start: number,
     private readonly end: number,
@@ -161,17 +164,22 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
     docCount: docs.length,
   };
   writeSection(out, utf8.encode(JSON.stringify(header)));
-  const metadata: Metadata[] = docs.map((d) => [
-    d.id,
-    d.title,
-    d.publishedAt,
-    d.place,
-    d.source,
-    d.language,
-    d.tags,
-    d.version,
-    d.timeZone,
-  ]);
+  const metadata: Metadata[] = docs.map((d) => {
+    const row: Metadata = [
+      d.id,
+      d.title,
+      d.publishedAt,
+      d.place,
+      d.source,
+      d.language,
+      d.tags,
+      d.version,
+      d.timeZone,
+    ];
+    // Most articles are their own story: nothing stored then (a few bytes per article saved).
+    if (d.storyId !== d.id) row.push(d.storyId);
+    return row;
+  });
   writeSection(out, utf8.encode(JSON.stringify(metadata)));
   const bodies = docs.map((d) => utf8.encode(d.body));
   for (const body of bodies) out.write(body.length);
@@ -261,28 +269,31 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
     shared.set(value, value);
     return value;
   };
-  const docs = metadata.map(([id, title, publishedAt, place, source, language, tags, version, zone], i) => {
-    const start = offset;
-    offset += lengths[i] ?? 0;
-    const sequenceStart = sequenceOffset;
-    sequenceOffset += sequenceLengths[i] ?? 0;
-    return new SnapshotArticle(
-      id,
-      title,
-      publishedAt,
-      intern(zone ?? null),
-      intern(place),
-      intern(source),
-      intern(language),
-      tags.length === 0 ? NO_TAGS : tags,
-      version,
-      texts,
-      start,
-      offset,
-      sequenceStart,
-      sequenceOffset,
-    );
-  });
+  const docs = metadata.map(
+    ([id, title, publishedAt, place, source, language, tags, version, zone, storyId], i) => {
+      const start = offset;
+      offset += lengths[i] ?? 0;
+      const sequenceStart = sequenceOffset;
+      sequenceOffset += sequenceLengths[i] ?? 0;
+      return new SnapshotArticle(
+        id,
+        title,
+        publishedAt,
+        intern(zone ?? null),
+        intern(place),
+        intern(source),
+        intern(language),
+        tags.length === 0 ? NO_TAGS : tags,
+        version,
+        storyId ?? id,
+        texts,
+        start,
+        offset,
+        sequenceStart,
+        sequenceOffset,
+      );
+    },
+  );
   const tombstones = JSON.parse(fromUtf8.decode(yield* section())) as [string, number][];
   const miniSearch = decodeMiniSearch(yield* section(), INDEX_OPTIONS);
   return { miniSearch, docs, tombstones, generation: header.generation };

@@ -1,0 +1,97 @@
+import { type Article, diffSentences, sentences } from '@archive/core';
+import type { ArticleRepository, StoryStore } from '@archive/store';
+import type { Hono } from 'hono';
+import { ApiError } from '../errors';
+
+export interface StoryRouteDeps {
+  stories: StoryStore;
+  repository: Pick<ArticleRepository, 'getMany'>;
+}
+
+/** What a story is: its live members and the facts `collapse=story` reports. */
+export interface StorySummary {
+  id: string;
+  size: number;
+  sources: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface StoryMemberView {
+  id: string;
+  title: string;
+  publishedAt: string;
+  place: string | null;
+  source: string | null;
+  url: string | null;
+  version: number;
+  /** Sentences added and removed since the previous member (null for the first). */
+  changes: { added: string[]; removed: string[] } | null;
+}
+
+const MAX_ID_LENGTH = 256;
+
+function summaryOf(id: string, members: readonly Article[]): StorySummary {
+  const sources = [...new Set(members.map((m) => m.source).filter((s): s is string => s !== null))].sort();
+  return {
+    id,
+    size: members.length,
+    sources,
+    firstSeen: members[0]?.publishedAt ?? '',
+    lastSeen: members.at(-1)?.publishedAt ?? '',
+  };
+}
+
+/** Live members of a story, oldest first (by publication, then id). */
+export async function storyMembers(deps: StoryRouteDeps, storyId: string): Promise<Article[]> {
+  const listed = await deps.stories.members(storyId);
+  const articles = await deps.repository.getMany(listed.map((m) => m.articleId));
+  return articles
+    .filter((a) => (a.storyId ?? a.id) === storyId)
+    .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
+}
+
+/** Summaries of stories by id (collapse=story); stories with no live member are left out. */
+export async function describeStories(
+  deps: StoryRouteDeps,
+  storyIds: readonly string[],
+): Promise<Map<string, StorySummary>> {
+  const entries = await Promise.all(
+    [...new Set(storyIds)].map(async (id) => [id, await storyMembers(deps, id)] as const),
+  );
+  return new Map(
+    entries.filter(([, members]) => members.length > 0).map(([id, m]) => [id, summaryOf(id, m)]),
+  );
+}
+
+/**
+ * `GET /stories/{id}`: a story's members oldest first, each with the sentences added and removed
+ * since the one before (what a correction fixed, what a new lead brought).
+ */
+export function registerStoryRoutes(app: Hono, deps: StoryRouteDeps): void {
+  app.get('/stories/:id', async (c) => {
+    const id = c.req.param('id');
+    if (id.length > MAX_ID_LENGTH) {
+      throw new ApiError(400, 'invalid_id', `a story id is at most ${MAX_ID_LENGTH} characters`);
+    }
+    const members = await storyMembers(deps, id);
+    if (members.length === 0) throw new ApiError(404, 'not_found', `no story ${id}`);
+    let previous: string[] | null = null;
+    const views: StoryMemberView[] = members.map((article) => {
+      const current = sentences([article.title, article.caption ?? '', ...article.paragraphs]);
+      const changes = previous ? diffSentences(previous, current) : null;
+      previous = current;
+      return {
+        id: article.id,
+        title: article.title,
+        publishedAt: article.publishedAt,
+        place: article.place,
+        source: article.source,
+        url: article.url,
+        version: article.version,
+        changes,
+      };
+    });
+    return c.json({ ...summaryOf(id, members), members: views });
+  });
+}
