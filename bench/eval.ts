@@ -1,13 +1,23 @@
 /**
- * Relevance evaluation: `npm run eval -- --collection DIR [--run FILE]`.
+ * Relevance evaluation of what a reader gets from `GET /search`:
  *
- * Builds an PartitionedIndex (production analysis and index definition) from DIR/docs.jsonl, runs every
- * query of DIR/queries.jsonl through the production search path (`PartitionedIndex.query`, i.e. the same
- * parser, planner and executor a user's `q` goes through) in the documented `natural` mode, pages
- * with cursors to the top 100, writes a TREC run and prints nDCG@10, P@10, MAP@100, Recall@100.
+ *   npm run eval -- --collection DIR [--run FILE]
+ *   npm run eval -- --all [--root DIR]
+ *
+ * Builds the production index (`PartitionedIndex`) from DIR/docs.jsonl and sends every request of
+ * DIR/queries.jsonl, as written, through the HTTP app's own `GET /search` route (hono's
+ * `app.request`, the same handler `npm start` and the search Lambda serve) with default parameters
+ * (no `mode`), paging with cursors to the top 100. A refused request (any status but 200) or an
+ * empty answer is counted and reported, never fatal. Writes TREC runs and prints nDCG@10, P@10,
+ * MAP@100 and Recall@100; `--all` runs the four collections of ../shared/relevance and prints one
+ * table with the best peer's nDCG@10 beside ours.
+ *
+ * `--param name=value` (repeatable) adds a query parameter to every request, e.g. `--param
+ * mode=natural` to measure the natural mode.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createApp, registerSearchRoutes } from '@archive/api';
 import type { Article } from '@archive/core';
 import { PartitionedIndex } from '@archive/search';
 import { Command } from 'commander';
@@ -17,6 +27,7 @@ interface CollectionDoc {
   id: number | string;
   title?: string;
   body?: string;
+  author?: string;
 }
 interface CollectionQuery {
   qid: number | string;
@@ -24,6 +35,16 @@ interface CollectionQuery {
 }
 
 const RUN_DEPTH = 100;
+const PAGE = 50;
+const COLLECTIONS = ['cranfield', 'cacm', 'medline', 'npl'] as const;
+
+/** Best of six peers, nDCG@10, from ../shared/relevance/README.md. */
+const BEST_PEER: Record<string, { ndcg10: number; who: string }> = {
+  cranfield: { ndcg10: 0.385, who: 'Lunr' },
+  cacm: { ndcg10: 0.483, who: 'Lunr' },
+  medline: { ndcg10: 0.69, who: 'SQLite FTS5' },
+  npl: { ndcg10: 0.431, who: 'Lunr' },
+};
 
 function readJsonl<T>(file: string): T[] {
   return readFileSync(file, 'utf8')
@@ -32,13 +53,17 @@ function readJsonl<T>(file: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-/** A collection document as an Article: title and body are what gets indexed; the rest is filler. */
+/**
+ * A collection document as an Article: its text fields (title; author as the byline caption; body)
+ * are what gets indexed, the rest is filler.
+ */
 function toArticle(doc: CollectionDoc): Article {
+  const author = (doc.author ?? '').trim();
   return {
     id: String(doc.id),
     title: (doc.title ?? '').trim(),
     paragraphs: [(doc.body ?? '').trim()],
-    caption: null,
+    caption: author === '' ? null : author,
     publishedAt: '2000-01-01T00:00:00Z',
     localTime: '2000-01-01T00:00:00+00:00',
     timeZone: 'UTC',
@@ -55,53 +80,256 @@ function toArticle(doc: CollectionDoc): Article {
   };
 }
 
-/** Top `depth` hits of a natural-language query, through the public search path (with paging). */
-function rank(index: PartitionedIndex, text: string, depth: number): { id: string; score: number }[] {
-  const out: { id: string; score: number }[] = [];
-  let cursor: string | undefined;
-  while (out.length < depth) {
-    const page = index.query({ q: text, mode: 'natural', limit: Math.min(50, depth - out.length), cursor });
-    out.push(...page.results.map((r) => ({ id: r.id, score: r.score })));
+interface Outcome {
+  ranked: { id: string; score: number }[];
+  /** Status and error code of a refused request. */
+  refused?: string;
+  missing: string[];
+}
+
+interface SearchBody {
+  results: { id: string; score: number }[];
+  nextCursor: string | null;
+  missing?: string[];
+}
+
+/** Top `depth` hits of a request through `GET /search` (paging with cursors). */
+async function rank(
+  app: ReturnType<typeof createApp>,
+  text: string,
+  params: [string, string][],
+  depth: number,
+): Promise<Outcome> {
+  const out: Outcome = { ranked: [], missing: [] };
+  let cursor: string | null = null;
+  while (out.ranked.length < depth) {
+    const query = new URLSearchParams([
+      ['q', text],
+      ['limit', String(Math.min(PAGE, depth - out.ranked.length))],
+      ...params,
+      ...(cursor ? [['cursor', cursor] as [string, string]] : []),
+    ]);
+    const response = await app.request(`/search?${query}`);
+    if (response.status !== 200) {
+      const body = (await response.json().catch(() => ({}))) as {
+        error?: { code?: string; details?: { reason?: string } };
+      };
+      out.refused = `${response.status} ${body.error?.details?.reason ?? body.error?.code ?? ''}`.trim();
+      return out;
+    }
+    const page = (await response.json()) as SearchBody;
+    if (cursor === null) out.missing = page.missing ?? [];
+    out.ranked.push(...page.results.map((r) => ({ id: r.id, score: r.score })));
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
   return out;
 }
 
-function main(): void {
-  const program = new Command()
-    .name('eval')
-    .requiredOption('--collection <dir>', 'collection directory (docs.jsonl, queries.jsonl, qrels.tsv)')
-    .option('--run <file>', 'where to write the TREC run (default bench/results/<collection>.run)')
-    .parse();
-  const opts = program.opts<{ collection: string; run?: string }>();
-  const dir = resolve(opts.collection);
-  const name = basename(dir);
-  const runFile = resolve(opts.run ?? join(import.meta.dirname, 'results', `${name}.run`));
+interface CollectionReport {
+  name: string;
+  docs: number;
+  queries: number;
+  judged: number;
+  ndcg10: number;
+  p10: number;
+  map100: number;
+  recall100: number;
+  refused: { qid: string; why: string }[];
+  empty: string[];
+  relaxed: number;
+  buildMs: number;
+  searchMs: number;
+  runFile: string;
+}
 
+async function evaluateCollection(
+  dir: string,
+  runFile: string,
+  params: [string, string][],
+): Promise<CollectionReport> {
+  const name = basename(dir);
   const started = performance.now();
   const index = PartitionedIndex.empty();
   for (const doc of readJsonl<CollectionDoc>(join(dir, 'docs.jsonl'))) index.applyUpsert(toArticle(doc));
+  const app = createApp({ extraRoutes: (a) => registerSearchRoutes(a, () => index) });
   const built = performance.now();
 
   const queries = readJsonl<CollectionQuery>(join(dir, 'queries.jsonl'));
-  const rows = queries.map((q) => ({ qid: String(q.qid), ranked: rank(index, q.text, RUN_DEPTH) }));
+  const rows: { qid: string; ranked: { id: string; score: number }[] }[] = [];
+  const refused: CollectionReport['refused'] = [];
+  const empty: string[] = [];
+  let relaxed = 0;
+  for (const q of queries) {
+    const qid = String(q.qid);
+    const outcome = await rank(app, q.text, params, RUN_DEPTH);
+    if (outcome.refused) refused.push({ qid, why: outcome.refused });
+    else if (outcome.ranked.length === 0) empty.push(qid);
+    if (outcome.missing.length > 0) relaxed++;
+    rows.push({ qid, ranked: outcome.ranked });
+  }
   const searched = performance.now();
 
   mkdirSync(dirname(runFile), { recursive: true });
   writeFileSync(runFile, formatTrecRun(rows, 'dispatch-archive'));
   const run: Run = new Map(rows.map((r) => [r.qid, r.ranked.map((h) => h.id)]));
   const summary = evaluateRun(run, parseCranfieldQrels(readFileSync(join(dir, 'qrels.tsv'), 'utf8')));
-
-  console.log(
-    `collection   ${name}: ${index.size} docs, ${queries.length} queries (${summary.queries} judged)`,
-  );
-  console.log(`build        ${(built - started).toFixed(0)} ms; search ${(searched - built).toFixed(0)} ms`);
-  console.log(`run          ${runFile}`);
-  console.log(`nDCG@10      ${summary.ndcg10.toFixed(4)}`);
-  console.log(`P@10         ${summary.p10.toFixed(4)}`);
-  console.log(`MAP@100      ${summary.map100.toFixed(4)}`);
-  console.log(`Recall@100   ${summary.recall100.toFixed(4)}`);
+  return {
+    name,
+    docs: index.size,
+    queries: queries.length,
+    judged: summary.queries,
+    ndcg10: summary.ndcg10,
+    p10: summary.p10,
+    map100: summary.map100,
+    recall100: summary.recall100,
+    refused,
+    empty,
+    relaxed,
+    buildMs: built - started,
+    searchMs: searched - built,
+    runFile,
+  };
 }
 
-main();
+function printOne(r: CollectionReport): void {
+  const peer = BEST_PEER[r.name];
+  console.log(`collection   ${r.name}: ${r.docs} docs, ${r.queries} queries (${r.judged} judged)`);
+  console.log(`build        ${r.buildMs.toFixed(0)} ms; search ${r.searchMs.toFixed(0)} ms`);
+  console.log(`run          ${r.runFile}`);
+  console.log(
+    `nDCG@10      ${r.ndcg10.toFixed(4)}${peer ? `   (best peer ${peer.ndcg10.toFixed(3)}, ${peer.who})` : ''}`,
+  );
+  console.log(`P@10         ${r.p10.toFixed(4)}`);
+  console.log(`MAP@100      ${r.map100.toFixed(4)}`);
+  console.log(`Recall@100   ${r.recall100.toFixed(4)}`);
+  console.log(`refused      ${r.refused.length}${describeRefusals(r)}`);
+  console.log(`empty        ${r.empty.length}${r.empty.length ? ` (qids ${abbreviate(r.empty)})` : ''}`);
+  console.log(`relaxed      ${r.relaxed} (answers that say some words were not required)`);
+}
+
+function describeRefusals(r: CollectionReport): string {
+  if (r.refused.length === 0) return '';
+  return ` (${r.refused.map((x) => `${x.qid}: ${x.why}`).join('; ')})`;
+}
+
+function printTable(reports: CollectionReport[]): void {
+  const cell = (s: string, width: number) => s.padEnd(width);
+  const header = [
+    'collection',
+    'nDCG@10',
+    'best peer',
+    'Δ',
+    'P@10',
+    'MAP@100',
+    'Recall@100',
+    'refused',
+    'empty',
+  ];
+  const widths = [11, 8, 18, 7, 7, 8, 11, 8, 6];
+  const line = (cells: string[]) => `| ${cells.map((c, i) => cell(c, widths[i] ?? 8)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  const mean = (pick: (r: CollectionReport) => number) =>
+    reports.reduce((s, r) => s + pick(r), 0) / Math.max(1, reports.length);
+  for (const r of reports) {
+    const peer = BEST_PEER[r.name];
+    console.log(
+      line([
+        r.name,
+        r.ndcg10.toFixed(3),
+        peer ? `${peer.ndcg10.toFixed(3)} ${peer.who}` : '–',
+        peer ? signed(r.ndcg10 - peer.ndcg10) : '–',
+        r.p10.toFixed(3),
+        r.map100.toFixed(3),
+        r.recall100.toFixed(3),
+        String(r.refused.length),
+        String(r.empty.length),
+      ]),
+    );
+  }
+  const peers = reports.map((r) => BEST_PEER[r.name]?.ndcg10);
+  const peerMean = peers.every((p) => p !== undefined)
+    ? peers.reduce((s: number, p) => s + (p ?? 0), 0) / peers.length
+    : undefined;
+  const ourMean = mean((r) => r.ndcg10);
+  console.log(
+    line([
+      'mean',
+      ourMean.toFixed(3),
+      peerMean === undefined ? '–' : `${peerMean.toFixed(3)} (means)`,
+      peerMean === undefined ? '–' : signed(ourMean - peerMean),
+      mean((r) => r.p10).toFixed(3),
+      mean((r) => r.map100).toFixed(3),
+      mean((r) => r.recall100).toFixed(3),
+      String(reports.reduce((s, r) => s + r.refused.length, 0)),
+      String(reports.reduce((s, r) => s + r.empty.length, 0)),
+    ]),
+  );
+  for (const r of reports) {
+    if (r.refused.length > 0) console.log(`refused in ${r.name}:${describeRefusals(r)}`);
+    if (r.empty.length > 0) console.log(`empty in ${r.name}: qids ${abbreviate(r.empty)}`);
+  }
+  console.log(
+    `answers with words not required (relaxed): ${reports.map((r) => `${r.name} ${r.relaxed}`).join(', ')}`,
+  );
+}
+
+/** The first qids of a list, and how many more. */
+function abbreviate(qids: string[]): string {
+  const shown = qids.slice(0, 15).join(', ');
+  return qids.length > 15 ? `${shown} and ${qids.length - 15} more` : shown;
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+}
+
+function parseParam(value: string, previous: [string, string][]): [string, string][] {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new Error(`--param wants name=value, got ${value}`);
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('eval')
+    .option('--collection <dir>', 'collection directory (docs.jsonl, queries.jsonl, qrels.tsv)')
+    .option('--all', 'every collection of --root, one table')
+    .option(
+      '--root <dir>',
+      'where the collections are',
+      join(import.meta.dirname, '..', '..', 'shared', 'relevance'),
+    )
+    .option('--run <file>', 'where to write the TREC run (default bench/results/<collection>.run)')
+    .option('--param <name=value>', 'extra /search parameter for every request (repeatable)', parseParam, [])
+    .parse();
+  const opts = program.opts<{
+    collection?: string;
+    all?: boolean;
+    root: string;
+    run?: string;
+    param: [string, string][];
+  }>();
+  if (!opts.all && !opts.collection) program.error('give --collection DIR or --all');
+  const suffix = opts.param.map(([k, v]) => `.${k}-${v}`).join('');
+  const runFileOf = (name: string) => resolve(join(import.meta.dirname, 'results', `${name}${suffix}.run`));
+  if (opts.all) {
+    const reports: CollectionReport[] = [];
+    for (const name of COLLECTIONS) {
+      const dir = resolve(opts.root, name);
+      if (!existsSync(join(dir, 'docs.jsonl'))) program.error(`no collection at ${dir}`);
+      reports.push(await evaluateCollection(dir, runFileOf(name), opts.param));
+    }
+    if (opts.param.length > 0)
+      console.log(`parameters: ${opts.param.map(([k, v]) => `${k}=${v}`).join('&')}`);
+    printTable(reports);
+    return;
+  }
+  const dir = resolve(opts.collection as string);
+  printOne(
+    await evaluateCollection(dir, opts.run ? resolve(opts.run) : runFileOf(basename(dir)), opts.param),
+  );
+}
+
+await main();

@@ -158,7 +158,7 @@ describe('feeds', () => {
       error: { code: string; details: { issues: { parameter: string }[] } };
     };
     expect(body.error.details.issues[0]?.parameter).toBe('limit');
-    expect((await fetch(`${url}/feed.atom?q=%22unclosed`)).status).toBe(400);
+    expect((await fetch(`${url}/feed.atom?q=ab*`)).status).toBe(400);
   });
 });
 
@@ -196,7 +196,7 @@ describe('exports', () => {
   it('refuses a bad format, a max over the ceiling and a bad query before streaming', async () => {
     expect((await fetch(`${url}/export?format=xml`)).status).toBe(400);
     expect((await fetch(`${url}/export?max=100000000`)).status).toBe(400);
-    expect((await fetch(`${url}/export?q=%22open`)).status).toBe(400);
+    expect((await fetch(`${url}/export?q=ab*`)).status).toBe(400);
   });
 });
 
@@ -228,7 +228,7 @@ describe('archive export', () => {
   });
 
   it("reports a refused export with the server's message", async () => {
-    const result = await cli('export', '--url', url, '--q', '"open');
+    const result = await cli('export', '--url', url, '--q', 'ab*');
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/export refused \(400\)/);
   });

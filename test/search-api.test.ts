@@ -38,6 +38,9 @@ interface Body {
   nextCursor: string | null;
   error: { code: string; details: { reason?: string; position?: number } };
   suggestions: { text: string }[];
+  total: number;
+  missing?: string[];
+  notes?: { code: string; position: number }[];
 }
 
 async function get(path: string): Promise<{ status: number; body: Body }> {
@@ -52,12 +55,13 @@ describe('GET /search over HTTP', () => {
     expect(geneva.body.results[0]?.id).toBe(SAMPLE);
     expect(geneva.body.results[0]?.snippet).toContain('<mark>Geneva</mark>');
     expect(Object.keys(geneva.body).sort()).toEqual(
-      ['facets', 'indexVersion', 'nextCursor', 'query', 'results', 'tookMs', 'total'].sort(),
+      ['facets', 'indexVersion', 'missing', 'nextCursor', 'query', 'results', 'tookMs', 'total'].sort(),
     );
+    expect(geneva.body.missing).toEqual([]);
 
     const phrase = await get(`/search?q=${encodeURIComponent('"peace initiative"')}`);
     expect(phrase.body.results.map((r) => r.id)).toContain(SAMPLE);
-    const reversed = await get(`/search?q=${encodeURIComponent('"initiative peace"')}`);
+    const reversed = await get(`/search?mode=all&q=${encodeURIComponent('"initiative peace"')}`);
     expect(reversed.body.results.map((r) => r.id)).not.toContain(SAMPLE);
 
     const nov = await get('/search?q=Kerry&from=2024-11-01&to=2024-11-30');
@@ -82,7 +86,7 @@ describe('GET /search over HTTP', () => {
   });
 
   it('returns 400 JSON errors with positions for bad queries and parameters', async () => {
-    const syntax = await get(`/search?q=${encodeURIComponent('peace "initiative')}`);
+    const syntax = await get(`/search?strict=true&q=${encodeURIComponent('peace "initiative')}`);
     expect(syntax.status).toBe(400);
     expect(syntax.body.error).toMatchObject({
       code: 'invalid_query',
@@ -90,7 +94,15 @@ describe('GET /search over HTTP', () => {
     });
     const prefix = await get('/search?q=a*');
     expect(prefix.body.error.details.reason).toBe('prefix_too_short');
-    for (const bad of ['limit=0', 'limit=51', 'limit=ten', 'sort=best', 'mode=fuzzy', 'histogram=hour']) {
+    for (const bad of [
+      'limit=0',
+      'limit=51',
+      'limit=ten',
+      'sort=best',
+      'mode=fuzzy',
+      'histogram=hour',
+      'strict=yes',
+    ]) {
       const res = await get(`/search?${bad}`);
       expect(res.status, bad).toBe(400);
       expect(res.body.error.code, bad).toBe('invalid_parameters');
@@ -113,6 +125,21 @@ describe('GET /search over HTTP', () => {
     expect(res.status).toBe(200);
     expect(body.histogram).toMatchObject({ interval: 'month', timeZone: 'Asia/Jerusalem' });
     expect(body.histogram.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(body.total);
+  });
+
+  it('answers a question typed as a person would, and a slip with a note', async () => {
+    const question = await get(
+      `/search?q=${encodeURIComponent('Did Kerry talk with the Jordanians about refugees?')}`,
+    );
+    expect(question.status).toBe(200);
+    expect(question.body.results[0]?.id).toBe('kerry-visit-amman');
+    expect(question.body.missing).toEqual(expect.arrayContaining(['Jordanians']));
+    const slip = await get(`/search?q=${encodeURIComponent('peace "initiative')}`);
+    expect(slip.status).toBe(200);
+    expect(slip.body.notes?.[0]).toMatchObject({ code: 'read_as_text', position: 6 });
+    const long = await get(`/search?q=${encodeURIComponent('refugees '.repeat(1000))}`);
+    expect(long.status).toBe(200);
+    expect(long.body.results[0]?.id).toBe('kerry-visit-amman');
   });
 
   it('never answers a hostile query with a 5xx', async () => {

@@ -3,6 +3,7 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_SUGGEST_LIMIT,
   MAX_LIMIT,
+  MAX_QUERY_PARAMETER_LENGTH,
   MAX_SUGGEST_LIMIT,
   QueryError,
   SearchRequestError,
@@ -30,8 +31,12 @@ const positiveInt = (min: number, max: number, fallback: number) =>
 
 /** `GET /search` query parameters (the query text itself is checked by the engine's parser). */
 export const SearchParams = z.object({
-  q: z.string().optional(),
-  mode: z.enum(['all', 'natural']).optional(),
+  q: z.string().max(MAX_QUERY_PARAMETER_LENGTH).optional(),
+  mode: z.enum(['auto', 'all', 'natural']).optional(),
+  strict: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
   from: text(40),
   to: text(40),
   place: text(MAX_FILTER_LENGTH),
@@ -62,6 +67,7 @@ export function toSearchRequest(p: SearchParamValues): SearchRequest {
   return {
     q: p.q,
     mode: p.mode,
+    strict: p.strict,
     from: p.from,
     to: p.to,
     place: p.place,

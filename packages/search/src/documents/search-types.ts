@@ -1,4 +1,4 @@
-import type { QueryMode } from '../query/ast';
+import type { QueryMode, QueryNote } from '../query/ast';
 import type { FilterInput } from '../query/filters';
 import type { Facets } from './facets';
 import type { Histogram, HistogramRequest } from './histogram';
@@ -8,8 +8,15 @@ export type SortOrder = 'relevance' | 'newest' | 'oldest';
 /** A search request (already validated for shape by the API; values are checked here). */
 export interface SearchRequest extends FilterInput {
   q?: string | undefined;
-  /** `all` (default) or `natural` (free text: any word may match, ranked by BM25). */
+  /** `auto` (default), `all` or `natural` (see QueryMode). */
   mode?: QueryMode | undefined;
+  /** Refuse a query whose operators do not parse (400 with its position) instead of reading it as text. */
+  strict?: boolean | undefined;
+  /**
+   * Read `q` as plain words whatever it holds: set by the engine itself when a default-mode query
+   * with operators matched nothing (the answer says so in `notes`).
+   */
+  asText?: boolean | undefined;
   sort?: SortOrder | undefined;
   limit?: number | undefined;
   cursor?: string | undefined;
@@ -35,12 +42,15 @@ export interface SearchHit {
   snippet: string;
   /** BM25 score (0 when listing without `q`). */
   score: number;
+  /** Default mode, plain words: the words (as typed) this article does not hold. */
+  missing?: string[];
 }
 
 export interface SearchResponse {
   query: {
     q: string;
     mode: QueryMode;
+    strict: boolean;
     sort: SortOrder;
     limit: number;
     from: string | null;
@@ -58,6 +68,14 @@ export interface SearchResponse {
   nextCursor: string | null;
   indexVersion: string;
   tookMs: number;
+  /**
+   * Plain words in the default mode: the words (as typed) the results were not required to contain
+   * (every word of a relaxed answer; else words found in no article or left out of a long request);
+   * empty when every word was required.
+   */
+  missing?: string[];
+  /** How the query was read when it was not as typed (a syntax slip read as text, a cut). */
+  notes?: QueryNote[];
   didYouMean?: string;
   /** Present when the request asked for `histogram`. */
   histogram?: Histogram;

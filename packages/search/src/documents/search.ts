@@ -5,8 +5,8 @@ import type { QueryMode } from '../query/ast';
 import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from '../query/execute';
 import { type FilterInput, hasFilters, onlyDateFilters, passes } from '../query/filters';
 import { HitList, TermSetTable } from '../query/hit-list';
-import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
+import { chooseWords } from '../query/relax';
 import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
 import { didYouMean } from '../query/suggest';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from '../ranking/feedback';
@@ -18,6 +18,15 @@ import { type CursorState, encodeCursor } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { buildHistogram, DayCounter, type Histogram, type HistogramRequest } from './histogram';
 import type { DatedArticle, IndexedArticle, SimpleHit } from './indexed-article';
+import {
+  allWordsFirst,
+  countWords,
+  decideWords,
+  describeReading,
+  keepRequired,
+  spellingTargets,
+  type WordsDecision,
+} from './plain-words';
 import type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
 
 export type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
@@ -82,6 +91,7 @@ interface Collected {
   facets: Facets;
   /** Untruncated facet counts (for partitions, and the histogram's days). */
   counts: FacetCounts;
+  words?: WordsDecision;
 }
 
 /**
@@ -205,12 +215,21 @@ export function proximityBonuses(index: ArchiveIndex, plan: Plan, hits: HitList)
  * The hits of a request with a query, filtered, with BM25 scores: the plan executed, then in
  * natural mode re-run with RM3 feedback from its best hits, or with `weights` when the feedback
  * was gathered elsewhere (over partitions). `dictionary`: archive-wide expansions and statistics.
+ * Plain words (a `words` plan) are searched as relax.ts chooses; `words` gives that choice when it
+ * was made elsewhere (over partitions); `countOnly` returns every article with some searched word,
+ * unranked (for the coordinator's counts).
  */
 export function matchRequest(
   index: ArchiveIndex,
   req: Pick<NormalisedRequest, 'plan' | 'mode' | 'filters'>,
-  options: { dictionary?: TermDictionary; weights?: Map<string, number>; firstPassOnly?: boolean } = {},
-): { hits: HitList; termSets: TermSetTable } {
+  options: {
+    dictionary?: TermDictionary;
+    weights?: Map<string, number>;
+    firstPassOnly?: boolean;
+    words?: WordsDecision;
+    countOnly?: boolean;
+  } = {},
+): { hits: HitList; termSets: TermSetTable; words?: WordsDecision } {
   const termSets = new TermSetTable();
   const { plan, filters } = req;
   if (!plan) return { hits: new HitList(0), termSets };
@@ -231,12 +250,32 @@ export function matchRequest(
     : null;
   if (options.weights)
     return { hits: executeWeighted(ctx, options.weights, FEEDBACK_FIELDS, keep), termSets };
-  const hits = executePlan(ctx, plan, keep);
-  if (req.mode !== 'natural' || options.firstPassOnly) return { hits, termSets };
-  const terms = sequenceTerms(plan);
-  if (terms.length === 0 || hits.size === 0) return { hits, termSets };
+  let hits: HitList;
+  let words: WordsDecision | undefined;
+  if (plan.kind === 'words') {
+    const df = (term: string) =>
+      options.dictionary?.documentFrequency(term) ?? documentFrequency(index.engine, term);
+    const choice =
+      options.words?.choice ??
+      chooseWords(plan.words, df, options.dictionary?.stats.documentCount ?? index.size);
+    const weights = new Map(choice.searched.map((term, i) => [term, choice.weights[i] as number]));
+    hits = executeWeighted(ctx, weights, plan.fields, keep);
+    for (const excluded of plan.negated) hits.subtract(executePlan(ctx, excluded, null));
+    if (options.countOnly) return { hits, termSets };
+    words =
+      options.words ??
+      decideWords(choice, req.mode, req.mode === 'auto' ? countWords(hits, termSets, choice.searched) : null);
+    if (words.relaxed) allWordsFirst(hits, termSets, choice.searched);
+    else keepRequired(hits, termSets, words.required);
+  } else {
+    hits = executePlan(ctx, plan, keep);
+  }
+  const decided = words ? { words } : {};
+  if (req.mode !== 'natural' || options.firstPassOnly) return { hits, termSets, ...decided };
+  const terms = words ? words.choice.searched : sequenceTerms(plan);
+  if (terms.length === 0 || hits.size === 0) return { hits, termSets, ...decided };
   const weights = expandQuery(terms, feedbackDocs(index, hits, FEEDBACK_DOCS), ANALYZER);
-  return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets };
+  return { hits: executeWeighted(ctx, weights, FEEDBACK_FIELDS, keep), termSets, ...decided };
 }
 
 /** A facet counter for a request's hits, counting local days too when it asks for a histogram. */
@@ -264,7 +303,7 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
   const { plan, sort, limit, after } = req;
   const facets = facetCounter(index, req);
   if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result(), counts: facets.counts() };
-  const { hits, termSets } = matchRequest(index, req);
+  const { hits, termSets, words } = matchRequest(index, req);
   const { ids, scores } = hits;
   for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
   if (sort === 'relevance') {
@@ -283,10 +322,10 @@ function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
     hasMore: included > limit,
     facets: facets.result(),
     counts: facets.counts(),
+    ...(words ? { words } : {}),
   };
 }
 
-/** The short form of a response's hits (`search()` conveniences and tests). */
 export function simpleHits(response: SearchResponse): SimpleHit[] {
   return response.results.map(({ id, title, publishedAt, place, score }) => ({
     id,
@@ -329,6 +368,7 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
   const started = performance.now();
   const req = normaliseRequest(request);
   const collected = req.hasQuery ? searchText(index, req) : listByDate(index, req);
+  if (collected.total === 0 && req.retryAsText) return runSearch(index, { ...request, asText: true });
   const last = collected.page.at(-1);
   const response: SearchResponse = {
     query: req.echo,
@@ -348,8 +388,15 @@ export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchRe
     tookMs: 0,
     ...histogramOf(req, collected.counts.day),
   };
-  if (req.hasQuery && collected.total < DID_YOU_MEAN_BELOW && !req.after) {
-    const suggestion = didYouMean(index, req.q, req.mode);
+  describeReading(
+    response,
+    req,
+    collected.words,
+    collected.page.map((hit) => hit.terms),
+  );
+  const targets = spellingTargets(req, collected.total, collected.words);
+  if (targets !== null) {
+    const suggestion = didYouMean(index, req.q, req.mode, targets);
     if (suggestion) response.didYouMean = suggestion;
   }
   response.tookMs = Math.round((performance.now() - started) * 100) / 100;

@@ -1,10 +1,11 @@
 import { encodeCursor, fingerprint } from '../documents/cursor';
+import { decideWords, describeReading, spellingTargets, type WordsDecision } from '../documents/plain-words';
 import { histogramOf } from '../documents/search';
 import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
 import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
-import { DID_YOU_MEAN_BELOW } from '../query/limits';
 import type { Plan } from '../query/plan';
+import { addWordCounts, chooseWords, type QueryWord, type WordCounts } from '../query/relax';
 import { normaliseRequest } from '../query/search-request';
 import {
   applySpellingFixes,
@@ -86,6 +87,10 @@ export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = [])
       case 'or':
         node.children.forEach(walk);
         return;
+      case 'words':
+        for (const word of node.words) lookup.terms.push(word.term);
+        node.negated.forEach(walk);
+        return;
       case 'and':
         node.children.forEach(walk);
         node.negated.forEach(walk);
@@ -118,7 +123,7 @@ function* feedbackWeights(
   query: PartitionQuery,
   plan: Plan,
 ): Steps<Map<string, number> | null> {
-  const terms = sequenceTerms(plan);
+  const terms = query.words ? query.words.choice.searched : sequenceTerms(plan);
   if (terms.length === 0 || targets.length === 0) return null;
   const found = (
     (yield {
@@ -134,6 +139,29 @@ function* feedbackWeights(
     (a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   return expandQuery(terms, top, ANALYZER);
+}
+
+/**
+ * Plain words: which to search (archive-wide frequencies) and, in the default mode, whether the
+ * answer is relaxed, from the archive's counts of articles holding all or some of them (query/relax.ts).
+ */
+function* wordsDecision(
+  targets: readonly Placement[],
+  query: PartitionQuery,
+  words: readonly QueryWord[],
+  mode: QueryMode,
+): Steps<WordsDecision> {
+  const dictionary = dictionaryOf(query.global);
+  const choice = chooseWords(words, dictionary.documentFrequency, query.global.documentCount);
+  if (mode !== 'auto' || targets.length === 0) return decideWords(choice, mode, null);
+  const counts = (
+    (yield {
+      method: 'wordCounts',
+      placements: targets,
+      args: (keys) => [keys, { ...query, words: decideWords(choice, mode, null) }],
+    }) as WordCounts[]
+  ).reduce(addWordCounts, { all: 0, any: 0 });
+  return decideWords(choice, mode, counts);
 }
 
 /** The proximity bonus of the archive's best hits, from the partitions that hold them. */
@@ -199,6 +227,8 @@ export function* searchSteps(
   const query: PartitionQuery = {
     q: req.q,
     mode: req.mode,
+    strict: req.strict,
+    asText: request.asText ?? false,
     sort: req.sort,
     limit: req.limit,
     filters: req.filterInput,
@@ -206,6 +236,8 @@ export function* searchSteps(
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
     ...(req.histogram ? { histogram: req.histogram } : {}),
   };
+  if (req.plan?.kind === 'words')
+    query.words = yield* wordsDecision(targets, query, req.plan.words, req.mode);
   if (req.mode === 'natural' && req.plan) {
     const weights = yield* feedbackWeights(targets, query, req.plan);
     if (weights) {
@@ -225,6 +257,8 @@ export function* searchSteps(
   const reranked = req.sort === 'relevance' ? rerankSet(results) : [];
   const bonuses = reranked.length > 0 ? yield* proximityBonuses(placements, reranked, query) : new Map();
   const merged = mergePages(results, req.sort, req.limit, query.after, reranked, bonuses);
+  if (merged.total === 0 && req.retryAsText)
+    return yield* searchSteps(placements, { ...request, asText: true });
   const hits = yield* renderPage(placements, merged.page);
   const indexVersion = combinedVersion(placements);
   const last = merged.page.at(-1);
@@ -241,8 +275,15 @@ export function* searchSteps(
     tookMs: 0,
     ...histogramOf(req, mergeDays(results)),
   };
-  if (req.hasQuery && merged.total < DID_YOU_MEAN_BELOW && !req.after) {
-    const suggestion = yield* didYouMean(placements, req.q, req.mode);
+  describeReading(
+    response,
+    req,
+    query.words,
+    merged.page.map((hit) => new Set(hit.terms)),
+  );
+  const misspelt = spellingTargets(req, merged.total, query.words);
+  if (misspelt !== null) {
+    const suggestion = yield* didYouMean(placements, req.q, req.mode, misspelt);
     if (suggestion) response.didYouMean = suggestion;
   }
   response.tookMs = Math.round((performance.now() - started) * 100) / 100;
@@ -282,8 +323,9 @@ function* didYouMean(
   placements: readonly Placement[],
   q: string,
   mode: QueryMode,
+  only?: ReadonlySet<string>,
 ): Steps<string | undefined> {
-  const candidates = spellingCandidates(q, mode);
+  const candidates = spellingCandidates(q, mode, only);
   if (candidates.length === 0) return undefined;
   const global = yield* archiveTerms(placements, {
     terms: candidates.map((c) => c.term),

@@ -1,11 +1,13 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
+import { addWordCounts, type WordCounts } from '../query/relax';
 import { addTermStats } from './merge';
 import {
   describePartition,
   partitionBonuses,
   partitionFeedback,
   partitionTermStats,
+  partitionWordCounts,
   renderPartitionHits,
   searchPartition,
   surfaceFormsIn,
@@ -47,6 +49,12 @@ export class LocalPartitionHost implements SyncPartitionHost {
 
   feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[] {
     return keys.flatMap((key) => partitionFeedback(this.index(key), query, count));
+  }
+
+  wordCounts(keys: string[], query: PartitionQuery): WordCounts {
+    return keys
+      .map((key) => partitionWordCounts(this.index(key), query))
+      .reduce(addWordCounts, { all: 0, any: 0 });
   }
 
   search(keys: string[], query: PartitionQuery): PartitionResult[] {

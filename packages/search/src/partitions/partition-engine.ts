@@ -1,5 +1,6 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { IndexedArticle } from '../documents/indexed-article';
+import { countWords } from '../documents/plain-words';
 import {
   bestByScore,
   facetCounter,
@@ -19,6 +20,7 @@ import {
   prefixTerms,
 } from '../minisearch/minisearch-internals';
 import { prefixScope, type TermDictionary } from '../query/execute';
+import type { WordCounts } from '../query/relax';
 import { normaliseRequest } from '../query/search-request';
 import { surfaceForm } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
@@ -105,6 +107,8 @@ function requestOf(query: PartitionQuery) {
     ...query.filters,
     q: query.q,
     mode: query.mode,
+    strict: query.strict,
+    asText: query.asText,
     sort: query.sort,
     limit: query.limit,
     histogram: query.histogram,
@@ -118,8 +122,25 @@ export function partitionFeedback(
   count: number,
 ): FeedbackCandidate[] {
   const req = requestOf(query);
-  const { hits } = matchRequest(index, req, { dictionary: dictionaryOf(query.global), firstPassOnly: true });
+  const { hits } = matchRequest(index, req, {
+    dictionary: dictionaryOf(query.global),
+    firstPassOnly: true,
+    ...(query.words ? { words: query.words } : {}),
+  });
   return feedbackDocs(index, hits, count);
+}
+
+/** Plain words: how many of this partition's filtered articles hold all or some searched words. */
+export function partitionWordCounts(index: ArchiveIndex, query: PartitionQuery): WordCounts {
+  const req = requestOf(query);
+  const { words } = query;
+  if (!words) return { all: 0, any: 0 };
+  const { hits, termSets } = matchRequest(index, req, {
+    dictionary: dictionaryOf(query.global),
+    words,
+    countOnly: true,
+  });
+  return countWords(hits, termSets, words.choice.searched);
 }
 
 /** Round 2: total, facet counts and the candidates the merge needs (see merge.ts's mergePages). */
@@ -140,7 +161,11 @@ export function searchPartition(key: string, index: ArchiveIndex, query: Partiti
   }
   const dictionary = dictionaryOf(query.global);
   const weights = query.weights ? new Map(query.weights) : undefined;
-  const { hits, termSets } = matchRequest(index, req, { dictionary, ...(weights ? { weights } : {}) });
+  const { hits, termSets } = matchRequest(index, req, {
+    dictionary,
+    ...(weights ? { weights } : {}),
+    ...(query.words ? { words: query.words } : {}),
+  });
   const facets = facetCounter(index, req);
   for (let i = 0; i < hits.size; i++) facets.add(hits.ids[i] as number);
   const docOf = (i: number) => index.documentByShortId(hits.ids[i] as number) as IndexedArticle;

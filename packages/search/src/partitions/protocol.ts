@@ -1,9 +1,11 @@
 import type { CursorState } from '../documents/cursor';
 import type { FacetCounts } from '../documents/facets';
 import type { HistogramRequest } from '../documents/histogram';
+import type { WordsDecision } from '../documents/plain-words';
 import type { SearchHit, SortOrder } from '../documents/search-types';
 import type { QueryMode } from '../query/ast';
 import type { FilterInput } from '../query/filters';
+import type { WordCounts } from '../query/relax';
 
 /**
  * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
@@ -77,6 +79,9 @@ export interface GlobalTerms {
 export interface PartitionQuery {
   q: string;
   mode: QueryMode;
+  strict: boolean;
+  /** Read `q` as plain words (SearchRequest.asText). */
+  asText: boolean;
   sort: SortOrder;
   limit: number;
   filters: FilterInput;
@@ -88,6 +93,11 @@ export interface PartitionQuery {
    * first pass is a `feedback` round (see {@link PartitionHost.feedback}).
    */
   weights?: [string, number][];
+  /**
+   * A plain-words query (query/relax.ts): the words searched, chosen from archive-wide frequencies,
+   * and those an answer must hold (decided from the `levels` round).
+   */
+  words?: WordsDecision;
   /** Count hits by local day too (in `filters.tz`), for the histogram. */
   histogram?: HistogramRequest;
 }
@@ -148,6 +158,8 @@ export interface SyncPartitionHost {
   /** Summed over the named partitions. */
   termStats(keys: string[], lookup: TermLookup): TermStats;
   feedback(keys: string[], query: PartitionQuery, count: number): FeedbackCandidate[];
+  /** Plain words: filtered articles holding all or some searched words (query/relax.ts), summed. */
+  wordCounts(keys: string[], query: PartitionQuery): WordCounts;
   search(keys: string[], query: PartitionQuery): PartitionResult[];
   /** Proximity bonuses (proximity.ts) of the named articles, by id. */
   bonuses(requests: BonusRequest[], query: PartitionQuery): Map<string, number>;

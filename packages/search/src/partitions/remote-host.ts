@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SearchHit } from '../documents/search-types';
+import type { WordCounts } from '../query/relax';
 import { addTermStats } from './merge';
 import type { FoldedSearch } from './partition-service';
 import {
@@ -72,6 +73,7 @@ export class RemotePartitionHost implements PartitionHost {
   heardAt = Number.NEGATIVE_INFINITY;
   private readonly stats: LRUCache<string, { value: StatsEntry }>;
   private readonly rendered: LRUCache<string, SearchHit>;
+  private readonly counts = new LRUCache<string, WordCounts>({ max: 5_000 });
   /** Bonuses of the `best` of each query's search round, by query (the coordinator passes the same object). */
   private readonly foldedBonuses = new WeakMap<PartitionQuery, Map<string, number>>();
 
@@ -148,6 +150,27 @@ export class RemotePartitionHost implements PartitionHost {
 
   async feedback(keys: string[], query: PartitionQuery, count: number): Promise<FeedbackCandidate[]> {
     return this.call('feedback', [keys, query, count]);
+  }
+
+  /**
+   * Remembered per partition version and request (words, exclusions and filters), as the term
+   * statistics are: a repeated plain-words query costs no extra round trip.
+   */
+  async wordCounts(keys: string[], query: PartitionQuery): Promise<WordCounts> {
+    const id = JSON.stringify([
+      keys.map((key) => `${key}@${this.version(key)}`),
+      query.q,
+      query.mode,
+      query.strict,
+      query.asText,
+      query.filters,
+      query.words?.choice.searched,
+    ]);
+    const known = this.counts.get(id);
+    if (known) return known;
+    const counts = await this.call<WordCounts>('wordCounts', [keys, query]);
+    this.counts.set(id, counts);
+    return counts;
   }
 
   async search(keys: string[], query: PartitionQuery): Promise<PartitionResult[]> {

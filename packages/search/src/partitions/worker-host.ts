@@ -1,6 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
+import type { WordCounts } from '../query/relax';
 import { inflatePart, type PackedPart } from '../snapshot/snapshot-codec';
 import { LocalPartitionHost } from './local-host';
 import type {
@@ -101,6 +102,9 @@ export class WorkerPartitionHost implements PartitionHost {
   }
   feedback(keys: string[], query: PartitionQuery, count: number): Promise<FeedbackCandidate[]> {
     return this.call('feedback', keys, query, count);
+  }
+  wordCounts(keys: string[], query: PartitionQuery): Promise<WordCounts> {
+    return this.call('wordCounts', keys, query);
   }
   search(keys: string[], query: PartitionQuery): Promise<PartitionResult[]> {
     return this.call('search', keys, query);

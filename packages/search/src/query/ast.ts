@@ -40,5 +40,17 @@ export interface OrNode {
   children: QueryNode[];
 }
 
-/** `all`: words must all match (the default); `natural`: free text, any word may match (BM25 OR). */
-export type QueryMode = 'all' | 'natural';
+/**
+ * `auto` (the default): plain words rank the articles holding all of them first and are relaxed
+ * when too few do (query/relax.ts); a query with operators is read as in `all`. `all`: every word
+ * must match. `natural`: free text, any word may match (BM25 OR, then RM3 feedback).
+ */
+export type QueryMode = 'auto' | 'all' | 'natural';
+
+/** Something the engine did with the query that the reader should know (an answer's `notes`). */
+export interface QueryNote {
+  code: 'read_as_text' | 'query_truncated';
+  message: string;
+  /** UTF-16 offset in `q` of what caused it. */
+  position: number;
+}

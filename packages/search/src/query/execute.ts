@@ -258,6 +258,12 @@ function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | nul
       for (const neg of plan.negated) out.subtract(evaluate(ctx, neg, null));
       return out;
     }
+    case 'words':
+      return weightedTerms(
+        ctx,
+        plan.words.map((w) => ({ term: w.term, weight: 1 })),
+        plan.fields,
+      );
   }
 }
 

@@ -4,10 +4,25 @@
  * the heap. Every limit is documented in docs/SEARCH.md; breaking one is a 400 unless noted.
  */
 
-/** Longest accepted `q`, in characters. */
-export const MAX_QUERY_LENGTH = 512;
-/** Most term clauses (words, phrase words, prefixes, fuzzy terms) after analysis. */
+/**
+ * Longest `q` read, in characters: a pasted paragraph or page of a few thousand characters is
+ * answered; plain text beyond it is cut (with a note), a query with operators beyond it is a 400.
+ */
+export const MAX_QUERY_LENGTH = 4096;
+/** Longest `q` the API accepts at all (a 400 beyond: nothing typed or pasted in a search box is this long). */
+export const MAX_QUERY_PARAMETER_LENGTH = 32_768;
+/**
+ * Most term clauses (words, phrase words, prefixes, fuzzy terms) after analysis. An operator query
+ * beyond it is a 400; plain words beyond it are answered with the MAX_QUERY_TERMS carrying most
+ * meaning (query/relax.ts), the others listed as `missing`.
+ */
 export const MAX_QUERY_TERMS = 32;
+/**
+ * Plain words are relaxed (the least informative stop being required) while fewer articles than a
+ * page (DEFAULT_LIMIT, whatever `limit` the request gives, so that every page of one query is cut
+ * from the same answer) contain all the required ones.
+ */
+export const RELAX_BELOW = 10;
 /** Longest accepted word, in characters (no natural word is longer; long ones are junk or attacks). */
 export const MAX_TERM_LENGTH = 64;
 /** Most words in one quoted phrase. */

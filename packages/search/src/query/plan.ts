@@ -1,5 +1,5 @@
 import { ANALYZER, SEARCH_FIELDS, type SearchField } from '../minisearch/index-definition';
-import { type Analyzer, fold, tokenize } from '../text/analysis';
+import { type Analyzer, fold, tokenize, tokenizeWithOffsets } from '../text/analysis';
 import type { QueryMode, QueryNode, TermNode } from './ast';
 import { QueryError } from './errors';
 import {
@@ -10,6 +10,7 @@ import {
   MIN_FUZZY_TERM_LENGTH,
   MIN_PREFIX_LENGTH,
 } from './limits';
+import type { QueryWord } from './relax';
 
 /**
  * An executable query: the parse tree with every word analysed into index terms (the same chain
@@ -21,7 +22,12 @@ export type Plan =
   | { kind: 'prefix'; prefix: string; fields: SearchField[] }
   | { kind: 'phrase'; terms: string[]; fields: SearchField[] }
   | { kind: 'and'; children: Plan[]; negated: Plan[] }
-  | { kind: 'or'; children: Plan[] };
+  | { kind: 'or'; children: Plan[] }
+  /**
+   * A reader's plain words (default and natural modes): searched as a weighted OR of the words
+   * carrying most meaning, the default mode requiring as many as relax.ts decides.
+   */
+  | { kind: 'words'; words: QueryWord[]; fields: SearchField[]; negated: Plan[] };
 
 interface Budget {
   terms: number;
@@ -158,11 +164,43 @@ function flatten(kind: 'and' | 'or', plans: (Plan | null)[]): Plan[] {
   return out;
 }
 
+/** The distinct analysed words of free text (stop words dropped), with how often each is repeated. */
+function planWords(node: QueryNode, negated: Plan[], analyzer: Analyzer): Plan | null {
+  const chunks = node.kind === 'or' ? node.children : [node];
+  const byTerm = new Map<string, QueryWord>();
+  for (const chunk of chunks) {
+    if (chunk.kind !== 'term') continue;
+    for (const token of tokenizeWithOffsets(chunk.text)) {
+      const term = analyzer.term(token.text);
+      if (term === null) continue;
+      const seen = byTerm.get(term);
+      if (seen) seen.count++;
+      else byTerm.set(term, { term, text: token.text, count: 1, order: byTerm.size });
+    }
+  }
+  if (byTerm.size === 0) return null;
+  return { kind: 'words', words: [...byTerm.values()], fields: [...SEARCH_FIELDS], negated };
+}
+
 /**
- * Analyses a parsed query and checks the per-query guards.
+ * Analyses a parsed query and checks the per-query guards. Free text (`plain`, or natural mode)
+ * becomes a `words` plan, whose cost relax.ts bounds by choosing the words to search.
  * @returns the plan, or null when nothing searchable is left (only stop words): no hits.
  * @throws QueryError when a guard is exceeded.
  */
-export function planQuery(node: QueryNode, mode: QueryMode, analyzer: Analyzer = ANALYZER): Plan | null {
-  return planNode(node, mode, analyzer, { terms: 0, prefixes: 0, fuzzy: 0 });
+export function planQuery(
+  node: QueryNode,
+  mode: QueryMode,
+  plain = false,
+  negated: readonly QueryNode[] = [],
+  analyzer: Analyzer = ANALYZER,
+): Plan | null {
+  if (plain || mode === 'natural') {
+    const budget = { terms: 0, prefixes: 0, fuzzy: 0 };
+    const excluded = negated
+      .map((n) => planNode(n, 'all', analyzer, budget))
+      .filter((p): p is Plan => p !== null);
+    return planWords(node, excluded, analyzer);
+  }
+  return planNode(node, mode === 'auto' ? 'all' : mode, analyzer, { terms: 0, prefixes: 0, fuzzy: 0 });
 }

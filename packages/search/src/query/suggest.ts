@@ -12,7 +12,7 @@ import {
   MAX_SUGGEST_QUERY_LENGTH,
   MIN_SUGGEST_PREFIX,
 } from './limits';
-import { parseQuery } from './parser';
+import { readQuery } from './parser';
 
 /** Words longer than this are not spell-checked (long words are rarely typos of indexed ones). */
 const MAX_SPELLCHECK_LENGTH = 24;
@@ -76,24 +76,32 @@ export interface SpellingCandidate {
   distance: number;
 }
 
-/** The plain words of a query worth spell-checking (operators and prefixes are kept as typed). */
-export function spellingCandidates(q: string, mode: QueryMode): SpellingCandidate[] {
+/**
+ * The plain words of a query worth spell-checking (operators, prefixes and words already marked
+ * fuzzy are kept as typed: the reader asked for those).
+ */
+export function spellingCandidates(
+  q: string,
+  mode: QueryMode,
+  only?: ReadonlySet<string>,
+): SpellingCandidate[] {
   let ast: QueryNode | null;
   try {
-    ast = parseQuery(q, mode);
+    ast = readQuery(q, mode).node;
   } catch {
     return [];
   }
   if (!ast) return [];
   const out: SpellingCandidate[] = [];
   for (const node of termNodes(ast)) {
-    if (node.prefix) continue;
+    if (node.prefix || node.fuzzy > 0) continue;
     const words = tokenize(node.text);
     if (words.length !== 1) continue;
     const word = words[0] as string;
     const folded = fold(word);
     const term = ANALYZER.term(word);
     if (term === null || folded.length < 3 || folded.length > MAX_SPELLCHECK_LENGTH) continue;
+    if (only && !only.has(term)) continue;
     const start = node.start + node.text.indexOf(word);
     out.push({ start, end: start + word.length, folded, term, distance: folded.length >= 7 ? 2 : 1 });
     if (out.length === MAX_SPELLCHECK_WORDS) break;
@@ -144,8 +152,13 @@ export function applySpellingFixes(
  * index is replaced by the most frequent index word within 1 edit (2 for words of 7+ letters), if
  * that word is more frequent. Operators and other words are kept as typed.
  */
-export function didYouMean(index: ArchiveIndex, q: string, mode: QueryMode): string | undefined {
-  const fixes = spellingFixes(spellingCandidates(q, mode), indexVocabulary(index));
+export function didYouMean(
+  index: ArchiveIndex,
+  q: string,
+  mode: QueryMode,
+  only?: ReadonlySet<string>,
+): string | undefined {
+  const fixes = spellingFixes(spellingCandidates(q, mode, only), indexVocabulary(index));
   return applySpellingFixes(q, fixes, (term) => surfaceForm(index, term));
 }
 

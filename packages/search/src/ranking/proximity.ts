@@ -29,6 +29,8 @@ export function sequenceTerms(plan: Plan): string[] {
     case 'or':
     case 'and':
       return plan.children.flatMap(sequenceTerms);
+    case 'words':
+      return plan.words.map((w) => w.term);
   }
 }
 
