@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -7,10 +8,13 @@ import {
   type BenchOptions,
   type BenchResult,
   defaultCorpus,
+  prepareCorpus,
   runBench,
   SECTIONS,
   type Section,
 } from './harness';
+import { hostsTable, runHostsBench } from './hosts';
+import { buildQueryMix } from './queries';
 import { formatTable } from './report';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +38,14 @@ function sections(value: string): Section[] {
   return names as Section[];
 }
 
+function hostCounts(value: string): number[] {
+  return value.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 0 || n > 16) throw new InvalidArgumentError('expected host counts 0..16');
+    return n;
+  });
+}
+
 function sizes(value: string): number[] {
   return value.split(',').map((s) => positiveInt(s.trim()));
 }
@@ -53,6 +65,7 @@ type CliValues = Pick<
   curve?: number[];
   quiet?: boolean;
   workers?: number;
+  hosts?: number[];
 };
 
 function command(): Command {
@@ -73,6 +86,11 @@ function command(): Command {
     .option('--ingest-batch <n>', 'dispatches per NDJSON batch', positiveInt, 250)
     .option('--ingest-probes <n>', 'single dispatches timed until searchable', positiveInt, 20)
     .option('--seed <n>', 'seed of the corpus growth and the query draw', positiveInt, 42)
+    .option(
+      '--hosts <counts>',
+      'partition functions, e.g. 0,2: each layout in processes of its own, 15±5 ms per invocation (bench/hosts.ts); runs only this',
+      hostCounts,
+    )
     .option(
       '--workers <n>',
       'worker threads of the production search function (ARCHIVE_SEARCH_WORKERS; default 0: in thread)',
@@ -124,6 +142,21 @@ export async function runCli(argv: readonly string[]): Promise<{ outPath: string
   // Read by the production adapter here and in the children, as the search function reads it.
   if (values.workers !== undefined) process.env.ARCHIVE_SEARCH_WORKERS = String(values.workers);
   const options = resolveOptions(values);
+  if (values.hosts) {
+    const { articles } = await prepareCorpus(options);
+    const rows = await runHostsBench({
+      articles,
+      hosts: values.hosts,
+      queries: buildQueryMix(articles, options.queries, options.seed),
+      warmup: buildQueryMix(articles, options.warmupQueries, options.seed + 1),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    const outPath = resolve(values.out ?? join(PROJECT_ROOT, 'bench/results/hosts.json'));
+    const result = { kind: 'hosts', docs: articles.length, loadavg: loadavg(), rows };
+    await writeJson(outPath, result);
+    if (!values.quiet) process.stdout.write(`${hostsTable(articles.length, rows)}\nwritten: ${outPath}\n`);
+    return { outPath, result };
+  }
   if (values.curve) {
     const points = await runCurve(values.curve, options);
     const outPath = resolve(values.out ?? join(PROJECT_ROOT, 'bench/results/curve.json'));

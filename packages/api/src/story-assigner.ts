@@ -71,8 +71,12 @@ export class StoryAssigner {
         fingerprints.set(draft.id, fingerprint);
         newBands.push(entry);
       }
-      // A batch may carry one dispatch twice; DynamoDB refuses a batch write with a key twice.
-      if (!members.some((m) => m.articleId === draft.id && m.publishedAt === draft.publishedAt)) {
+      // A story's first article is found by its id (the story id): only later copies get a
+      // membership item. A batch may carry one dispatch twice; a batch write refuses a key twice.
+      if (
+        storyId !== draft.id &&
+        !members.some((m) => m.articleId === draft.id && m.publishedAt === draft.publishedAt)
+      ) {
         members.push({ storyId, articleId: draft.id, publishedAt: draft.publishedAt });
       }
     }

@@ -84,7 +84,12 @@ export function remoteIngestor(baseUrl: string, key: string | undefined, default
             body,
           });
         } catch (error) {
-          lastProblem = `cannot reach ${baseUrl}: ${(error as Error).message}`;
+          const reason = networkReason(error);
+          // Nothing listens there: every later batch would fail the same way, so stop now.
+          if (REFUSED.has(reason.code)) {
+            throw new CliError(`cannot reach ${baseUrl} (${reason.message}); is the server running?`);
+          }
+          lastProblem = `cannot reach ${baseUrl}: ${reason.message}`;
           await delay(attempt);
           continue;
         }
@@ -94,6 +99,8 @@ export function remoteIngestor(baseUrl: string, key: string | undefined, default
         } | null;
         if (response.status === 401)
           throw new CliError(`the server refused the key: ${payload?.error?.message ?? ''}`);
+        if (response.status === 429)
+          throw new CliError(`the server refuses writes for now: ${payload?.error?.message ?? ''}`);
         if (response.ok && payload?.results) return payload.results;
         lastProblem = `HTTP ${response.status}: ${payload?.error?.message ?? response.statusText}`;
         if (response.status < 500) break; // the same batch would be refused again
@@ -107,6 +114,20 @@ export function remoteIngestor(baseUrl: string, key: string | undefined, default
 
 /** Limits of one request batch (the server's, less headroom for the envelope). */
 export const BATCH_LIMIT = { items: MAX_BATCH_ITEMS, bytes: MAX_BATCH_BYTES - 64 * 1024 };
+
+/** Network errors that mean no server is there (not a hiccup worth retrying). */
+const REFUSED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** fetch wraps the socket error in `cause`; AggregateError (IPv4 and IPv6 tried) nests it further. */
+function networkReason(error: unknown): { code: string; message: string } {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const { code, errors } = current as { code?: unknown; errors?: unknown[] };
+    if (typeof code === 'string') return { code, message: code };
+    current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as { cause?: unknown }).cause;
+  }
+  return { code: '', message: error instanceof Error ? error.message : String(error) };
+}
 
 function delay(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));

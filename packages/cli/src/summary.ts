@@ -6,6 +6,8 @@ export class ImportSummary {
   updated = 0;
   unchanged = 0;
   failed = 0;
+  /** Stopped by Ctrl-C before every file was read. */
+  interrupted = false;
   private readonly reasons = new Map<string, { count: number; examples: string[] }>();
 
   add(outcome: ItemOutcome, location: string): void {
@@ -26,7 +28,7 @@ export class ImportSummary {
   render(seconds: number, maxReasons = 15): string {
     const rate = seconds > 0 ? Math.round(this.total / seconds) : this.total;
     const lines = [
-      `${this.total} dispatches in ${seconds.toFixed(1)} s (${rate}/s)`,
+      `${this.total} dispatches in ${seconds.toFixed(1)} s (${rate}/s)${this.interrupted ? ', interrupted' : ''}`,
       `  created    ${this.created}`,
       `  updated    ${this.updated}`,
       `  unchanged  ${this.unchanged}`,

@@ -47,3 +47,37 @@ describe('bounded body cleaning (issue 12, finding 2)', () => {
     expect(cleaned).toMatchObject({ caption: 'Amman, the summit:', paragraphs: [LEAD, 'Second.'] });
   });
 });
+
+describe('titles are plain text (issue 12, CLI findings)', () => {
+  it('decodes HTML entities in a raw dispatch title, as in its HTML body', () => {
+    const text =
+      '01-05-2024 10:00 AM London Timing\nMuseum Opens New Wing &amp; Garden\n\n<p>The museum&#39;s new wing opened.</p>';
+    const result = parseDispatch({ kind: 'text', text });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.draft.title).toBe('Museum Opens New Wing & Garden');
+    expect(result.draft.paragraphs).toEqual(["The museum's new wing opened."]);
+  });
+
+  it('decodes them in a JSON title and leaves a plain ampersand alone', () => {
+    const parse = (title: string) =>
+      parseDispatch({ kind: 'json', value: { title, body: 'Text.', publishedAt: '2024-05-01T10:00:00Z' } });
+    const decoded = parse('Caf&eacute; &quot;Reopens&quot;');
+    const plain = parse('Q&A: rates & prices');
+    expect(decoded.ok && decoded.draft.title).toBe('Café "Reopens"');
+    expect(plain.ok && plain.draft.title).toBe('Q&A: rates & prices');
+  });
+});
+
+describe('title decoding keeps markup-like text', () => {
+  it('leaves a title with angle brackets as typed', () => {
+    const result = parseDispatch({
+      kind: 'json',
+      value: {
+        title: 'Hostile <script>x()</script> &amp; more',
+        body: 'Text.',
+        publishedAt: '2024-05-01T10:00:00Z',
+      },
+    });
+    expect(result.ok && result.draft.title).toBe('Hostile <script>x()</script> & more');
+  });
+});

@@ -20,8 +20,8 @@
 
 export const SHINGLE_WORDS = 3;
 export const SIGNATURE_SIZE = 64;
-export const BANDS = 16;
-export const ROWS = 3;
+export const BANDS = 8;
+export const ROWS = 2;
 /** Near-duplicates: estimated Jaccard at least this… */
 export const MIN_JACCARD = 0.5;
 /** …or estimated containment at least this (with a Jaccard of at least {@link MIN_JACCARD_CONTAINED}). */

@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import type { ArticleDraft } from './article';
 import { cleanBody, MAX_PARAGRAPHS } from './clean-body';
 import type { Diagnostic } from './diagnostics';
@@ -76,18 +77,33 @@ function bodyToParagraphs(body: string | readonly string[], diagnostics: Diagnos
   return paragraphs;
 }
 
+/**
+ * A title with HTML entities (`Wing &amp; Garden`) as the text a reader sees. Only entities are
+ * decoded: a `<` in a title is text (rendering escapes it), never markup to strip.
+ */
+function plainTitle(title: string): string {
+  return /&(?:[a-z]+\d*|#\d+|#x[0-9a-f]+);/i.test(title)
+    ? decodeHTML(title).replace(/\s+/g, ' ').trim()
+    : title;
+}
+
 function partsFromText(text: string, options: ParseOptions): Parts {
   const raw = readRawDispatch(text);
   const diagnostics: Diagnostic[] = [];
   const time = timeFromWall(raw.wall, raw.place, undefined, options.defaultTimeZone);
-  return { title: raw.title, bodyParagraphs: bodyToParagraphs(raw.body, diagnostics), time, diagnostics };
+  return {
+    title: plainTitle(raw.title),
+    bodyParagraphs: bodyToParagraphs(raw.body, diagnostics),
+    time,
+    diagnostics,
+  };
 }
 
 function partsFromJson(value: unknown, options: ParseOptions): Parts {
   const json = readJsonDispatch(value);
   const diagnostics: Diagnostic[] = [];
   return {
-    title: json.title.trim(),
+    title: plainTitle(json.title.trim()),
     bodyParagraphs: bodyToParagraphs(json.body, diagnostics),
     time: jsonTime(json, options),
     caption: json.caption?.trim() || null,

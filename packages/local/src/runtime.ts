@@ -32,6 +32,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
+import { guardedApp, LOCAL_HTTP_LIMITS, localServerOptions } from './http-guards';
 import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
 import type { LocalPlugin, LocalPluginInstance } from './plugins';
 
@@ -186,13 +187,16 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
         if (server) throw new Error('already listening');
         const started = await new Promise<{ server: ServerType; info: AddressInfo }>(
           (resolvePromise, reject) => {
-            const s = serve({ fetch: app.fetch, port, hostname }, (info) =>
-              resolvePromise({ server: s, info }),
+            const guarded = guardedApp(app);
+            const s = serve(
+              { fetch: guarded.fetch, port, hostname, serverOptions: localServerOptions() },
+              (info) => resolvePromise({ server: s, info }),
             );
             s.once('error', reject);
           },
         );
         server = started.server;
+        (server as { maxConnections: number }).maxConnections = LOCAL_HTTP_LIMITS.maxConnections;
         const shownHost = hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname;
         return `http://${shownHost}:${started.info.port}`;
       },

@@ -13,8 +13,8 @@ import {
  *   that band (its id, story, publication time, signature and shingle count). Ingest reads the band
  *   keys of a batch with BatchGetItem (point reads, never a scan: the cost per article is fixed
  *   whatever the archive's size) and writes the keys not yet taken.
- * - Membership items: `key` = `story#<story id>`, `member` = `<publishedAt>#<article id>`, so one
- *   Query lists a story oldest first.
+ * - Membership items: `key` = `story#<story id>`, `member` = `<publishedAt>#<article id>`, one per
+ *   later copy (a story's first article is found by its id, the story id), so one Query lists it.
  *
  * Why no transaction with the article write: dynalite (the local store) has none, and none is
  * needed. These items are written before the article (write-ahead); an article whose write then
@@ -56,6 +56,8 @@ const BAND_MEMBER = '-';
 const BATCH_GET_SIZE = 100;
 const BATCH_WRITE_SIZE = 25;
 const MAX_ATTEMPTS = 8;
+/** Batched writes in flight per call. */
+const WRITE_CONCURRENCY = 8;
 
 interface BandItem {
   key: string;
@@ -124,16 +126,27 @@ export class DynamoStoryStore implements StoryStore {
         publishedAt: m.publishedAt,
       })),
     ];
+    const chunks: Record<string, unknown>[][] = [];
     for (let start = 0; start < items.length; start += BATCH_WRITE_SIZE) {
-      let pending = items.slice(start, start + BATCH_WRITE_SIZE).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed story items');
-        if (attempt > 0) await backoff(attempt);
-        const result = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-      }
+      chunks.push(items.slice(start, start + BATCH_WRITE_SIZE));
+    }
+    // Chunks in parallel (as the repository's conditional writes): round trips overlap.
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) await this.writeChunk(chunks[next++] as Record<string, unknown>[]);
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  }
+
+  private async writeChunk(items: Record<string, unknown>[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= MAX_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed story items');
+      if (attempt > 0) await backoff(attempt);
+      const result = await this.doc.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
     }
   }
 

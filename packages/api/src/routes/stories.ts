@@ -45,7 +45,8 @@ function summaryOf(id: string, members: readonly Article[]): StorySummary {
 /** Live members of a story, oldest first (by publication, then id). */
 export async function storyMembers(deps: StoryRouteDeps, storyId: string): Promise<Article[]> {
   const listed = await deps.stories.members(storyId);
-  const articles = await deps.repository.getMany(listed.map((m) => m.articleId));
+  // The story's first article has no membership item: its id is the story's.
+  const articles = await deps.repository.getMany([storyId, ...listed.map((m) => m.articleId)]);
   return articles
     .filter((a) => (a.storyId ?? a.id) === storyId)
     .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id.localeCompare(b.id));
