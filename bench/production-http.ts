@@ -1,7 +1,6 @@
 /**
- * The HTTP piece of the production path (see production.ts), loaded with `await import()` so the
+ * The HTTP piece of the production path (the app the search function serves) (see production.ts), loaded with `await import()` so the
  * cold-start child does not evaluate it. Imported by name: a dynamic import of a whole package
  * entry makes esbuild keep every module behind it in the bench's child bundles.
  */
-export { registerSearchRoutes } from '@archive/api';
-export { Hono } from 'hono';
+export { createApp } from '@archive/api';

@@ -23,8 +23,7 @@ import type { SearchRequest } from './queries';
  *   raw = the index payload before compression;
  * - load: `decodeSnapshot` (what `IndexLoader` does once it has the blob: verify, decompress, decode);
  * - search: `PartitionedIndex.query` with the `GET /search` parameters (facets and snippets included);
- * - HTTP: `registerSearchRoutes` on a bare Hono app over the loaded index (the search Lambda's
- *   entry is not written yet; when it is, serve what it serves);
+ * - HTTP: `createApp({ search })` over the loaded index, the app the search function serves;
  * - ingest: `createLocalRuntime` with the default plugins (dynalite, ingest API, in-process indexer,
  *   search routes), as `npm start` runs it, on 127.0.0.1 with an ephemeral port.
  *
@@ -120,10 +119,8 @@ export interface FetchApp {
 
 /** The production search HTTP app over a loaded index. */
 export async function createProductionSearchApp(index: ProductionIndex): Promise<FetchApp> {
-  const { Hono, registerSearchRoutes } = await import('./production-http');
-  const app = new Hono();
-  registerSearchRoutes(app, () => index);
-  return app;
+  const { createApp } = await import('./production-http');
+  return createApp({ search: { getIndex: () => index } });
 }
 
 /** A running local API (ingest and search), for the ingest section. */

@@ -23,7 +23,7 @@
  * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
 
-import { createApp, registerExportRoutes, registerFeedRoutes, registerSearchRoutes } from '@archive/api';
+import { createApp } from '@archive/api';
 import type { Searcher } from '@archive/search';
 import {
   decodeSnapshot,
@@ -113,21 +113,19 @@ function searchApp(
     Promise.resolve(/^\/articles\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path));
 
   const app = createApp({
-    extraRoutes: (routes) => {
-      registerSearchRoutes(routes, getIndex);
-      registerPageRoutes(routes, { api: pageApi });
-      // Feeds and exports from the index alone (this function has no table access): entries and
-      // rows carry the snippet, not the full text.
-      registerFeedRoutes(routes, { getIndex });
-      registerExportRoutes(routes, {
-        getIndex,
-        // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of
-        // rows at most this long; page further with narrower date ranges.
+    // Feeds and exports from the index alone (this function has no table access): entries and rows
+    // carry the snippet, not the full text.
+    search: {
+      getIndex,
+      exports: {
+        // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of rows
+        // at most this long; page further with narrower date ranges.
         maxRows: AWS_EXPORT_MAX_ROWS,
         concurrency: 1,
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
-      });
+      },
     },
+    extraRoutes: (routes) => registerPageRoutes(routes, { api: pageApi }),
     health,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });

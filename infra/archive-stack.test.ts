@@ -1,3 +1,5 @@
+// Over 400 lines: one assertion suite over the one synthesised stack (resources, IAM, alarms,
+// cdk-nag), sharing a single synth in beforeAll; splitting it would synthesise the stack again.
 import { ARTICLE_TABLE_SCHEMA } from '@archive/store';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';

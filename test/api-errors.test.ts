@@ -68,8 +68,13 @@ describe('rejected requests change nothing', () => {
     await expectRejected(400, 'malformed', '/dispatches', text('{"title": ', 'application/json'));
     await expectRejected(400, 'malformed', '/dispatches', text('42', 'application/json'));
     await expectRejected(400, 'malformed', '/dispatches', text(new Uint8Array([0xff, 0xfe, 0x41])));
-    await expectRejected(400, 'invalid_query', '/dispatches?restore=maybe', text(sampleModified));
-    await expectRejected(400, 'invalid_query', '/dispatches?timeZone=Mars/Olympus', text(sampleModified));
+    await expectRejected(400, 'invalid_parameters', '/dispatches?restore=maybe', text(sampleModified));
+    await expectRejected(
+      400,
+      'invalid_parameters',
+      '/dispatches?timeZone=Mars/Olympus',
+      text(sampleModified),
+    );
     await expectRejected(400, 'invalid_id', `/articles/${'x'.repeat(300)}`, { method: 'GET' });
   });
 

@@ -103,16 +103,6 @@ describe("the README's tables agree with the document", () => {
     }
     expect([...new Set(listed)].sort()).toEqual([...documented, 'GET /openapi.json', 'GET /docs'].sort());
   });
-
-  it('errors', () => {
-    const listed: Record<string, number> = {};
-    for (const [status = '', , codes = ''] of table('### Errors')) {
-      for (const [, code = ''] of codes.matchAll(/`([a-z_]+)`/g)) listed[code] = Number(status);
-    }
-    expect(listed).toEqual(
-      Object.fromEntries(Object.entries(ERROR_CODES).map(([code, e]) => [code, e.status])),
-    );
-  });
 });
 
 describe('answers conform to the document', () => {

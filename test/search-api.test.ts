@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { registerSearchRoutes } from '@archive/api';
+import { createApp } from '@archive/api';
 import type { Article } from '@archive/core';
 import { PartitionedIndex } from '@archive/search';
 import { type ServerType, serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertConforms } from './openapi-conformance';
 
@@ -19,8 +18,7 @@ let base: string;
 beforeAll(async () => {
   const index = PartitionedIndex.empty();
   for (const a of fixtures) index.applyUpsert(a);
-  const app = new Hono();
-  registerSearchRoutes(app, async () => index);
+  const app = createApp({ search: { getIndex: async () => index } });
   await new Promise<void>((resolve) => {
     server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
   });

@@ -172,3 +172,21 @@ describe('long requests', () => {
     expect(() => fixtureIndex.query({ q, strict: true })).toThrow(/at most 32 terms/);
   });
 });
+
+describe('prefixes on words', () => {
+  const index = build([
+    article('negative', 'Cattle on feed report called negative', 'The report was negative for prices.'),
+    article('talks', 'Negotiators meet', 'Negotiations on the tariff resumed; both sides negotiate.', 2),
+    article('pre', 'Pre-paid legal plans', 'A pre-paid plan.', 3),
+    article('president', 'President speaks', 'The president spoke.', 4),
+  ]);
+  const ids = (q: string) => index.query({ q }).results.map((r) => r.id);
+
+  it('matches words that begin with the prefix and nothing shorter', () => {
+    expect(ids('negot*')).toEqual(['talks']);
+    expect(ids('negotiat*')).toEqual(['talks']);
+    expect(ids('presid*')).toEqual(['president']);
+    // A prefix reaching into a removed ending still finds the stem ("negative" → neg).
+    expect(ids('negati*')).toEqual(['negative']);
+  });
+});

@@ -1,3 +1,4 @@
+import type { Searcher } from '@archive/search';
 import { type ArticleRepository, isTransientStoreError, RETRY_AFTER_SECONDS } from '@archive/store';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -5,26 +6,42 @@ import type { Authorize } from './auth';
 import { ApiError } from './errors';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';
 import { type IngestRouteDeps, registerDispatchRoutes } from './routes/dispatches';
+import { type ExportRoutesOptions, registerExportRoutes } from './routes/export';
+import { type ArticleLoader, registerFeedRoutes } from './routes/feeds';
 import { registerHealthRoute } from './routes/health';
+import { registerSearchRoutes, type SearchRoutesOptions } from './routes/search';
 import { registerStoryRoutes, type StoryRouteDeps } from './routes/stories';
 
 export interface Logger {
   error(message: string, ...details: unknown[]): void;
 }
 
+/** What the search routes (`/search`, `/suggest`, the feeds and `/export`) read. */
+export interface SearchDeps {
+  /** The index served now (the loader swaps it atomically when a newer snapshot is loaded). */
+  getIndex: () => Searcher | Promise<Searcher>;
+  /** Full articles for feeds and exports; without it they carry what the index holds (the snippet). */
+  loadArticles?: ArticleLoader;
+  /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
+  describeStories?: SearchRoutesOptions['describeStories'];
+  /** Limits of `/export` (rows, concurrent exports) and where its failures are logged. */
+  exports?: Omit<ExportRoutesOptions, 'getIndex' | 'loadArticles'>;
+}
+
 /**
  * What an app serves. Every route group is optional so each Lambda serves only its routes
  * (ingest: `POST /dispatches`; articles: `GET|DELETE /articles/:id` and `GET /health`; search:
- * its own routes through `extraRoutes`) and the local runtime serves them all.
+ * `/search`, `/suggest`, feeds, `/export` and `GET /health`) and the local runtime serves them all.
  */
 export interface AppDeps {
   ingest?: IngestRouteDeps;
   articles?: ArticleRouteDeps;
+  search?: SearchDeps;
   /** `GET /stories/{id}`. */
   stories?: StoryRouteDeps;
   /** Checks write keys. Without it every write is refused (401): the app fails closed. */
   authorize?: Authorize;
-  /** Mounts more routes (search plugs in here). */
+  /** Mounts more routes (the reader's pages plug in here). */
   extraRoutes?: (app: Hono) => void;
   /** Serve `GET /health`; defaults to true when the app has a store or a `health` function. */
   healthRoute?: boolean;
@@ -42,6 +59,12 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.ingest) registerDispatchRoutes(app, deps.ingest, deps.authorize);
   if (deps.articles) registerArticleRoutes(app, deps.articles, deps.authorize);
+  if (deps.search) {
+    const { getIndex, loadArticles, exports } = deps.search;
+    registerSearchRoutes(app, getIndex, { describeStories: deps.search.describeStories });
+    registerFeedRoutes(app, { getIndex, loadArticles });
+    registerExportRoutes(app, { ...exports, getIndex, loadArticles });
+  }
   if (deps.stories) registerStoryRoutes(app, deps.stories);
   deps.extraRoutes?.(app);
 

@@ -1,19 +1,25 @@
 import type * as z from 'zod';
 import { ApiError } from './errors';
 
-/** Validates query parameters with a zod schema; a mismatch is a 400 naming each bad parameter. */
-export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, string>): z.infer<T> {
-  const result = schema.safeParse(query);
+/**
+ * Validates request parameters with a zod schema: the one way every route checks its parameters. A
+ * mismatch is a 400 `invalid_parameters` whose `details.issues` name each bad parameter.
+ */
+export function parseParams<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
+  const result = schema.safeParse(params);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({
-    parameter: issue.path.join('.'),
-    message: issue.message,
-  }));
-  throw new ApiError(
+  throw invalidParameters(
+    result.error.issues.map((issue) => ({ parameter: issue.path.join('.'), message: issue.message })),
+  );
+}
+
+/** The 400 for parameters that are present but wrong. */
+export function invalidParameters(issues: { parameter: string; message: string }[]): ApiError {
+  return new ApiError(
     400,
-    'invalid_query',
-    `invalid query parameter: ${problems.map((p) => `${p.parameter} (${p.message})`).join(', ')}`,
-    { problems },
+    'invalid_parameters',
+    `invalid query parameter: ${issues.map((p) => `${p.parameter} (${p.message})`).join(', ')}`,
+    { issues },
   );
 }
 

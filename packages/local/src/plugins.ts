@@ -1,3 +1,4 @@
+import type { SearchDeps } from '@archive/api';
 import type { ArticleRepository, DynamoClients, StoryStore } from '@archive/store';
 import type { Hono } from 'hono';
 import type { ChangeListener } from './change-feed';
@@ -17,7 +18,9 @@ export interface LocalPluginContext {
 
 /** What a started plugin contributes. */
 export interface LocalPluginInstance {
-  /** Mounted on the app (e.g. `GET /search`, `GET /suggest`). */
+  /** The search the app serves (`/search`, `/suggest`, feeds, `/export`); one plugin provides it. */
+  search?: SearchDeps;
+  /** Mounted on the app (the reader's pages). */
   routes?: (app: Hono) => void;
   /** Extra `GET /health` fields. */
   health?: () => Promise<Record<string, unknown>>;

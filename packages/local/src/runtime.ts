@@ -158,6 +158,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       authorize: async (bearer) =>
         bearer !== undefined &&
         (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer))),
+      search: plugins.map((plugin) => plugin.search).find((search) => search !== undefined),
       extraRoutes: (app) => {
         for (const plugin of plugins) plugin.routes?.(app);
       },

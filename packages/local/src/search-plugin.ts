@@ -1,13 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  describeStories,
-  registerExportRoutes,
-  registerFeedRoutes,
-  registerSearchRoutes,
-} from '@archive/api';
-import { IndexLoader, LocalIndexer } from '@archive/search';
+import { describeStories } from '@archive/api';
+import { IndexLoader, indexHealth, LocalIndexer } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { LocalPlugin } from './plugins';
@@ -75,36 +70,20 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       );
 
       return {
-        routes: (app) => {
-          const getIndex = () => loader.current().index;
-          const loadArticles = (ids: readonly string[]) => context.repository.getMany(ids);
-          registerSearchRoutes(app, getIndex, {
-            describeStories: (ids) =>
-              describeStories({ stories: context.stories, repository: context.repository }, ids),
-          });
-          registerFeedRoutes(app, { getIndex, loadArticles });
-          registerExportRoutes(app, {
-            getIndex,
-            loadArticles,
+        search: {
+          getIndex: () => loader.current().index,
+          loadArticles: (ids) => context.repository.getMany(ids),
+          describeStories: (ids) =>
+            describeStories({ stories: context.stories, repository: context.repository }, ids),
+          exports: {
             maxRows: options.exportMaxRows,
             logError: (message, error) => context.log(`${message}: ${String(error)}`),
-          });
+          },
         },
-        health: async () => {
-          const current = loader.current();
-          const caughtUp = lastChangeAt === null || (current.highWatermark ?? '') >= lastChangeAt;
-          return {
-            index: {
-              version: current.version,
-              revision: current.revision,
-              articles: current.articleCount,
-              indexedThrough: current.highWatermark,
-              lastStoreChange: lastChangeAt,
-              behindMs:
-                caughtUp || lastChangeAt === null ? 0 : Math.max(0, Date.now() - Date.parse(lastChangeAt)),
-            },
-          };
-        },
+        // The same index block as the search function's, plus how far it is behind the store.
+        health: async () => ({
+          index: indexHealth(loader.current(), Date.now(), { lastStoreChange: lastChangeAt }),
+        }),
         close: async () => {
           unsubscribe();
           await indexer.close();

@@ -1,3 +1,5 @@
+// Over 400 lines: the one repository of the article table (conditional writes, takedowns, reads,
+// scans, quarantine); its write paths share the optimistic-locking helpers and read best together.
 import type { Article, ArticleChange, ArticleDraft } from '@archive/core';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {

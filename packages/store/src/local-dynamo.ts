@@ -2,7 +2,6 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
 
 export interface LocalDynamoOptions {
   /** Persist under `<dataDir>/dynamo`; in memory when omitted. */
@@ -31,6 +30,9 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
     await mkdir(path, { recursive: true });
     lockFile = await acquireLock(join(options.dataDir, LOCK_FILE));
   }
+  // Loaded here, not at the top: a bundle that reaches this module through the package entry
+  // (a Lambda, a bench child) must not evaluate dynalite and its native LevelDB binding.
+  const { default: dynalite } = await import('dynalite');
   const server: Server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   try {
     await new Promise<void>((resolve, reject) => {

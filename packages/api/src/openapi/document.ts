@@ -1,11 +1,11 @@
 import { OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
+import { ERROR_CODES, type ErrorCode } from '../error-codes';
 import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_DISPATCH_BYTES, MAX_ID_LENGTH } from '../limits';
 import { ingestQuerySchema } from '../routes/dispatches';
 import { ExportOnlyParams } from '../routes/export';
 import { SearchParams, SuggestParams } from '../routes/search';
-import { ERROR_CODES, type ErrorCode } from './error-codes';
 import {
   Article,
   ErrorResponse,
@@ -35,13 +35,13 @@ const json = (schema: z.ZodType, description: string) => ({
 function errors(...codes: ErrorCode[]): RouteConfig['responses'] {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
-    const status = ERROR_CODES[code].status;
+    const status = ERROR_CODES[code][0];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   return Object.fromEntries(
     [...byStatus].map(([status, list]) => [
       status,
-      json(ErrorResponse, list.map((code) => `\`${code}\`: ${ERROR_CODES[code].when}`).join('; ')),
+      json(ErrorResponse, list.map((code) => `\`${code}\`: ${ERROR_CODES[code][1]}`).join('; ')),
     ]),
   );
 }
@@ -64,6 +64,16 @@ const searchErrors = [
   'invalid_cursor',
   'cursor_mismatch',
 ] as const satisfies ErrorCode[];
+
+/** The local server's guard (packages/local http-guards): too many failed keys from one address. */
+const rateLimited = {
+  429: json(
+    z.object({
+      error: z.object({ code: z.literal('rate_limited'), message: z.string() }).catchall(z.unknown()),
+    }),
+    '`rate_limited` (local server): too many write requests with a wrong key from this address; retry later',
+  ),
+};
 
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 
@@ -116,6 +126,7 @@ export const API_ROUTES: RouteConfig[] = [
         'invalid_time',
         'invalid_field',
       ),
+      ...rateLimited,
     },
   },
   {
@@ -135,7 +146,11 @@ export const API_ROUTES: RouteConfig[] = [
       'It leaves reads and search; replaying its upload does not bring it back without `?restore=true`.',
     security: [{ ingestKey: [] }],
     request: { params: ArticleId },
-    responses: { 200: json(Takedown, 'Taken down'), ...errors('invalid_id', 'unauthorized', 'not_found') },
+    responses: {
+      200: json(Takedown, 'Taken down'),
+      ...errors('invalid_id', 'unauthorized', 'not_found'),
+      ...rateLimited,
+    },
   },
   {
     method: 'get',
@@ -204,8 +219,7 @@ export const API_ROUTES: RouteConfig[] = [
           'One article a line (NDJSON) or CSV with a header; X-Total-Count gives the number of rows',
         content: { 'application/x-ndjson': { schema: z.string() }, 'text/csv': { schema: z.string() } },
       },
-      ...errors(...searchErrors),
-      429: json(ErrorResponse, 'Too many exports running at once; retry'),
+      ...errors(...searchErrors, 'too_many_exports'),
     },
   },
   {

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { ERROR_CODE_NAMES } from './error-codes';
+import { ERROR_CODES, type ErrorCode } from '../error-codes';
+
+const ERROR_CODE_NAMES = Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]];
 
 /**
  * The shapes of the API's answers, as zod schemas the OpenAPI document is generated from. The

@@ -14,7 +14,7 @@ import {
   type ParseFn,
   summarize,
 } from '../ingest-service';
-import { isTimeZone, parseQuery } from '../query';
+import { isTimeZone, parseParams } from '../query';
 import type { StoryAssigner } from '../story-assigner';
 
 export interface IngestRouteDeps {
@@ -58,7 +58,7 @@ export function registerDispatchRoutes(
       dispatchMediaType(c.req.header('content-type')) === 'text' ? textLimit(c, next) : batchLimit(c, next),
     async (c) => {
       const type = dispatchMediaType(c.req.header('content-type'));
-      const query = parseQuery(ingestQuerySchema, c.req.query());
+      const query = parseParams(ingestQuerySchema, c.req.query());
       const body = readDispatchBody(type, await c.req.arrayBuffer());
       const context: IngestContext = {
         repository: deps.repository,

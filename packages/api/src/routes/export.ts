@@ -6,8 +6,9 @@ import type { Context, Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import * as z from 'zod';
 import { ApiError } from '../errors';
+import { invalidParameters, parseParams } from '../query';
 import type { ArticleLoader } from './feeds';
-import { engineError, invalidParameters, rawParams, SearchParams, toSearchRequest } from './search';
+import { engineError, rawParams, SearchParams, toSearchRequest } from './search';
 
 /** Most rows one export returns unless configured otherwise (`ARCHIVE_EXPORT_MAX_ROWS`). */
 export const DEFAULT_EXPORT_MAX_ROWS = 100_000;
@@ -133,25 +134,21 @@ export function registerExportRoutes(app: Hono, options: ExportRoutesOptions): v
   app.get('/export', async (c: Context) => {
     const raw = rawParams(c);
     const { format: formatParam, max: maxParam, limit: _limit, ...searchRaw } = raw;
-    const own = ExportOnlyParams.safeParse({ format: formatParam, max: maxParam });
-    if (!own.success) return invalidParameters(c, own.error);
-    const parsed = SearchParams.safeParse(searchRaw);
-    if (!parsed.success) return invalidParameters(c, parsed.error);
-    const { format } = own.data;
-    if (own.data.max !== undefined && own.data.max > maxRows) {
-      throw new ApiError(400, 'invalid_parameters', `max is at most ${maxRows} rows per export`, {
-        issues: [{ parameter: 'max', message: `at most ${maxRows}` }],
-      });
+    const own = parseParams(ExportOnlyParams, { format: formatParam, max: maxParam });
+    const params = parseParams(SearchParams, searchRaw);
+    const { format } = own;
+    if (own.max !== undefined && own.max > maxRows) {
+      throw invalidParameters([{ parameter: 'max', message: `at most ${maxRows} rows per export` }]);
     }
-    const limit = own.data.max ?? maxRows;
-    const request: SearchRequest = { ...toSearchRequest(parsed.data), sort: parsed.data.sort ?? 'newest' };
+    const limit = own.max ?? maxRows;
+    const request: SearchRequest = { ...toSearchRequest(params), sort: params.sort ?? 'newest' };
     const index = await options.getIndex();
     // Check the request (and learn the total) before the 200 is sent: bad queries are 400s.
     let total: number;
     try {
       total = (await index.query({ ...request, limit: 1 })).total;
     } catch (error) {
-      return engineError(c, error);
+      throw engineError(error);
     }
     if (running >= concurrency) {
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -3,7 +3,8 @@ import type { Article } from '@archive/core';
 import type { Searcher, SearchHit } from '@archive/search';
 import { Feed } from 'feed';
 import type { Context, Hono } from 'hono';
-import { engineError, invalidParameters, rawParams, SearchParams, toSearchRequest } from './search';
+import { parseParams } from '../query';
+import { engineError, rawParams, SearchParams, toSearchRequest } from './search';
 
 /** Reads full articles by id (the store); feeds without it carry the search snippet only. */
 export type ArticleLoader = (ids: readonly string[]) => Promise<Article[]>;
@@ -152,19 +153,18 @@ export function registerFeedRoutes(app: Hono, options: FeedRoutesOptions): void 
     app.get(`/feed.${format}`, async (c) => {
       const raw = rawParams(c);
       if (raw.limit === undefined) raw.limit = String(DEFAULT_FEED_ENTRIES);
-      const parsed = SearchParams.safeParse(raw);
-      if (!parsed.success) return invalidParameters(c, parsed.error);
-      const request = { ...toSearchRequest(parsed.data), sort: 'newest' as const, cursor: undefined };
+      const params = parseParams(SearchParams, raw);
+      const request = { ...toSearchRequest(params), sort: 'newest' as const, cursor: undefined };
       const index = await options.getIndex();
       let hits: SearchHit[];
       try {
         hits = (await index.query(request)).results;
       } catch (error) {
-        return engineError(c, error);
+        throw engineError(error);
       }
       const loaded = options.loadArticles ? await options.loadArticles(hits.map((h) => h.id)) : [];
       const articles = new Map(loaded.map((a) => [a.id, a]));
-      const { feed, lastModified } = buildFeed(c, format, hits, articles, title, describeQuery(parsed.data));
+      const { feed, lastModified } = buildFeed(c, format, hits, articles, title, describeQuery(params));
       const body = FORMATS[format].render(feed);
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
       c.header('ETag', etag);

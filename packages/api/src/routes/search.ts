@@ -10,6 +10,8 @@ import {
 } from '@archive/search';
 import type { Context, Hono } from 'hono';
 import * as z from 'zod';
+import { ApiError } from '../errors';
+import { parseParams } from '../query';
 import { collapsedSearch } from './collapse';
 import type { StorySummary } from './stories';
 
@@ -89,10 +91,6 @@ export interface SearchRoutesOptions {
   describeStories?: (storyIds: readonly string[]) => Promise<Map<string, StorySummary>>;
 }
 
-function errorBody(code: string, message: string, details?: unknown) {
-  return { error: details === undefined ? { code, message } : { code, message, details } };
-}
-
 /** Query parameters as an object; repeatable `tag` as an array. */
 export function rawParams(c: Context): Record<string, unknown> {
   const params: Record<string, unknown> = { ...c.req.query() };
@@ -102,26 +100,20 @@ export function rawParams(c: Context): Record<string, unknown> {
   return params;
 }
 
-export function invalidParameters(c: Context, error: z.ZodError) {
-  return c.json(
-    errorBody('invalid_parameters', 'some query parameters are invalid', {
-      issues: error.issues.map((i) => ({ parameter: i.path.join('.'), message: i.message })),
-    }),
-    400,
-  );
-}
-
-/** Maps the engine's refusals to 400s; anything else is a bug and propagates. */
-export function engineError(c: Context, error: unknown) {
+/**
+ * The engine's refusals as API errors: a query the language cannot read is `invalid_query`
+ * (`details.reason`, `details.position`); a bad filter value or cursor carries the engine's own code
+ * (`invalid_date`, `invalid_cursor`, ...). Anything else is a bug and propagates (500).
+ */
+export function engineError(error: unknown): unknown {
   if (error instanceof QueryError) {
-    return c.json(
-      errorBody('invalid_query', error.message, { reason: error.code, position: error.position }),
-      400,
-    );
+    return new ApiError(400, 'invalid_query', error.message, {
+      reason: error.code,
+      position: error.position,
+    });
   }
-  if (error instanceof SearchRequestError)
-    return c.json(errorBody(error.code, error.message, error.details), 400);
-  throw error;
+  if (error instanceof SearchRequestError) return new ApiError(400, error.code, error.message, error.details);
+  return error;
 }
 
 /**
@@ -136,9 +128,7 @@ export function registerSearchRoutes(
   const prefix = options.prefix ?? '';
 
   app.get(`${prefix}/search`, async (c) => {
-    const parsed = SearchParams.safeParse(rawParams(c));
-    if (!parsed.success) return invalidParameters(c, parsed.error);
-    const p = parsed.data;
+    const p = parseParams(SearchParams, rawParams(c));
     const index = await getIndex();
     try {
       if (p.collapse === 'story') {
@@ -146,18 +136,17 @@ export function registerSearchRoutes(
       }
       return c.json(await index.query(toSearchRequest(p)));
     } catch (error) {
-      return engineError(c, error);
+      throw engineError(error);
     }
   });
 
   app.get(`${prefix}/suggest`, async (c) => {
-    const parsed = SuggestParams.safeParse(rawParams(c));
-    if (!parsed.success) return invalidParameters(c, parsed.error);
+    const { q, limit } = parseParams(SuggestParams, rawParams(c));
     const index = await getIndex();
     try {
-      return c.json(await index.suggest(parsed.data.q, parsed.data.limit));
+      return c.json(await index.suggest(q, limit));
     } catch (error) {
-      return engineError(c, error);
+      throw engineError(error);
     }
   });
 }

@@ -16,7 +16,9 @@ interface KeysOptions {
 export function registerKeysCommands(program: Command, io: CliIo): void {
   const keys = program
     .command('keys')
-    .description('manage ingest keys (stored only as SHA-256 hashes)')
+    .description(
+      'manage ingest keys (stored only as SHA-256 hashes); locally, with the server stopped (one process opens the data dir)',
+    )
     .option(
       '--aws',
       'use the keys table on AWS (ARCHIVE_KEYS_TABLE_NAME, AWS_REGION, credentials from the environment)',
@@ -51,7 +53,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keys
     .command('list')
-    .description('list keys: hash prefix, name, created, revoked')
+    .description('list keys, one a line: hash prefix, created, state (active or revoked <when>), name')
     .action(async () => {
       await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
         const records = await store.list();

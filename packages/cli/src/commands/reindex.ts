@@ -22,7 +22,9 @@ interface ReindexOptions {
 export function registerReindexCommand(program: Command, io: CliIo): void {
   program
     .command('reindex')
-    .description('rebuild the search index from a full scan of the store and publish it')
+    .description(
+      'rebuild the search index from a full scan of the store and publish it; locally, with the server stopped',
+    )
     .option('--aws', 'use the table and bucket on AWS (ARCHIVE_TABLE_NAME, ARCHIVE_INDEX_BUCKET, AWS_REGION)')
     .option('--data-dir <dir>', 'local data dir (default: $ARCHIVE_DATA_DIR or ./.archive)')
     .action(async (options: ReindexOptions) => {

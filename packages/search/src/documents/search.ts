@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
 import { ANALYZER } from '../minisearch/index-definition';
 import { documentFrequency } from '../minisearch/minisearch-internals';
-import type { QueryMode } from '../query/ast';
 import { type ExecutionContext, executePlan, executeWeighted, type TermDictionary } from '../query/execute';
-import { type FilterInput, hasFilters, onlyDateFilters, passes } from '../query/filters';
+import { hasFilters, onlyDateFilters, passes } from '../query/filters';
 import { HitList, TermSetTable } from '../query/hit-list';
 import type { Plan } from '../query/plan';
 import { chooseWords } from '../query/relax';
@@ -16,7 +15,7 @@ import { bestSnippet, highlightAll } from '../text/snippet';
 import type { ArchiveIndex } from './archive-index';
 import { type CursorState, encodeCursor } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
-import { buildHistogram, DayCounter, type Histogram, type HistogramRequest } from './histogram';
+import { buildHistogram, DayCounter, type Histogram } from './histogram';
 import type { DatedArticle, IndexedArticle, SimpleHit } from './indexed-article';
 import {
   allWordsFirst,

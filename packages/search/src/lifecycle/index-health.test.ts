@@ -26,7 +26,27 @@ describe('indexHealth', () => {
       loadedAt: '2024-11-28T10:00:10.000Z',
       secondsSinceLastChange: 30,
       secondsSincePublished: 24.5,
+      revision: 0,
     });
+  });
+
+  it("says how far behind the store's newest write it is, where the process sees the store", () => {
+    const loaded = {
+      index: PartitionedIndex.empty(),
+      version: 3,
+      revision: 2,
+      articleCount: 10,
+      highWatermark: '2024-11-28T10:00:00.000Z',
+      publishedAt: null,
+      since: now,
+    };
+    expect(indexHealth(loaded, now, { lastStoreChange: '2024-11-28T10:00:20.000Z' })).toMatchObject({
+      lastStoreChange: '2024-11-28T10:00:20.000Z',
+      behindMs: 10_000,
+    });
+    expect(indexHealth(loaded, now, { lastStoreChange: '2024-11-28T10:00:00.000Z' }).behindMs).toBe(0);
+    expect(indexHealth(loaded, now, { lastStoreChange: null }).behindMs).toBe(0);
+    expect(indexHealth(loaded, now)).not.toHaveProperty('behindMs');
   });
 
   it('reports an empty, never-published index without ages', () => {

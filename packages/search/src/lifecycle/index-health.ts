@@ -21,6 +21,17 @@ export interface IndexHealth {
   secondsSinceLastChange: number | null;
   /** Seconds since `publishedAt`. */
   secondsSincePublished: number | null;
+  /** Loads of this process (a new publication or an in-process index handed over). */
+  revision: number;
+  /** Time of the newest write to the store, where the process sees the store's changes (locally). */
+  lastStoreChange?: string | null;
+  /** How far search is behind that write, in ms (0 when it contains it). */
+  behindMs?: number;
+}
+
+export interface StoreProgress {
+  /** `updatedAt` of the newest change record this process has seen (null: none since start). */
+  lastStoreChange: string | null;
 }
 
 /**
@@ -28,8 +39,10 @@ export interface IndexHealth {
  *
  * @param loaded what the loader serves now
  * @param now epoch milliseconds
+ * @param store the newest store write this process knows of, when it follows the store's changes
+ *   itself (the local runtime); on AWS the search function sees only snapshots
  */
-export function indexHealth(loaded: LoadedIndex<Searcher>, now: number): IndexHealth {
+export function indexHealth(loaded: LoadedIndex<Searcher>, now: number, store?: StoreProgress): IndexHealth {
   const secondsSince = (iso: string | null) => {
     const at = iso === null ? Number.NaN : Date.parse(iso);
     return Number.isNaN(at) ? null : Math.max(0, Math.round((now - at) / 100) / 10);
@@ -42,5 +55,19 @@ export function indexHealth(loaded: LoadedIndex<Searcher>, now: number): IndexHe
     loadedAt: new Date(loaded.since).toISOString(),
     secondsSinceLastChange: secondsSince(loaded.highWatermark),
     secondsSincePublished: secondsSince(loaded.publishedAt),
+    revision: loaded.revision,
+    ...(store ? behind(loaded.highWatermark, store.lastStoreChange, now) : {}),
+  };
+}
+
+function behind(
+  indexedThrough: string | null,
+  lastStoreChange: string | null,
+  now: number,
+): { lastStoreChange: string | null; behindMs: number } {
+  const caughtUp = lastStoreChange === null || (indexedThrough ?? '') >= lastStoreChange;
+  return {
+    lastStoreChange,
+    behindMs: caughtUp ? 0 : Math.max(0, now - Date.parse(lastStoreChange as string)),
   };
 }

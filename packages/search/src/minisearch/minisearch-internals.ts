@@ -1,3 +1,5 @@
+// Over 400 lines: deliberately the one module that reads MiniSearch's private state (see below);
+// splitting it would spread the internals this file exists to contain.
 import type MiniSearch from 'minisearch';
 import type { Query } from 'minisearch';
 import { HitList, type TermSetTable } from '../query/hit-list';

@@ -1,3 +1,5 @@
+// Just over 400 lines: the coordinator's rounds (plan, collect, merge, re-rank, render) read as one
+// sequence; the merge arithmetic is already in merge.ts and the partition side in partition-engine.ts.
 import { encodeCursor, fingerprint } from '../documents/cursor';
 import { decideWords, describeReading, spellingTargets, type WordsDecision } from '../documents/plain-words';
 import { histogramOf } from '../documents/search';

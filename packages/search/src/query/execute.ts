@@ -132,8 +132,81 @@ export function prefixScope(typed: string): { key: string; accept: (term: string
   const key = typed.slice(0, Math.max(MIN_PREFIX_LENGTH, typed.length - MAX_STEM_CUT));
   return {
     key,
-    accept: (term) => term.startsWith(typed) || (typed.startsWith(term) && term.length >= key.length),
+    accept: (term) =>
+      term.startsWith(typed) ||
+      (typed.startsWith(term) && term.length >= key.length && couldBeCutSuffix(typed.slice(term.length))),
   };
+}
+
+/**
+ * Endings Porter's stemmer removes (steps 1–5). A stem shorter than the typed prefix stands for
+ * words the prefix begins only when what the prefix adds to it can begin such an ending:
+ * `negotiat*` covers `negoti` (from "negotiate": `at` begins `-ate`), but `negot*` does not cover
+ * `neg` (from "negative": no ending begins with `ot`), nor `presid*` `pre`. Written out here because
+ * the stemmer package exposes no list of its suffixes.
+ */
+const PORTER_ENDINGS = [
+  'sses',
+  'ies',
+  'ss',
+  's',
+  'eed',
+  'ed',
+  'ing',
+  'y',
+  'ational',
+  'tional',
+  'enci',
+  'anci',
+  'izer',
+  'bli',
+  'alli',
+  'entli',
+  'eli',
+  'ousli',
+  'ization',
+  'ation',
+  'ator',
+  'alism',
+  'iveness',
+  'fulness',
+  'ousness',
+  'aliti',
+  'iviti',
+  'biliti',
+  'logi',
+  'icate',
+  'ative',
+  'alize',
+  'iciti',
+  'ical',
+  'ful',
+  'ness',
+  'al',
+  'ance',
+  'ence',
+  'er',
+  'ic',
+  'able',
+  'ible',
+  'ant',
+  'ement',
+  'ment',
+  'ent',
+  'ion',
+  'ou',
+  'ism',
+  'ate',
+  'iti',
+  'ous',
+  'ive',
+  'ize',
+  'e',
+  'l',
+];
+
+function couldBeCutSuffix(extra: string): boolean {
+  return PORTER_ENDINGS.some((ending) => ending.startsWith(extra));
 }
 
 /** MiniSearch's weight of an expansion of a typed prefix. */
