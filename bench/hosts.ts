@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Article } from '@archive/core';
 import { startInvokeEndpoint } from '@archive/local';
-import { publishIndex } from '@archive/search';
+import { fromPartitioned, preparePublication, writePublication } from '@archive/search';
 import { FsBlobStore } from '@archive/store';
 import { build } from 'esbuild';
 import { esbuildBuildOptions, PROJECT_ROOT } from '../infra/lib/bundling';
@@ -60,7 +60,12 @@ export async function runHostsBench(options: {
     log(`hosts: indexing ${options.articles.length} articles`);
     const index = buildProductionIndex(options.articles);
     const store = new FsBlobStore(path.join(work, 'index'), { durable: false });
-    const published = await publishIndex(store, index, { manifest: null, etag: null });
+    // Published as segments: the year partitions grouped by size, as a reindex would.
+    const segmented = fromPartitioned(index);
+    const published = await writePublication(store, preparePublication(segmented, [], Date.now()), {
+      manifest: null,
+      etag: null,
+    });
     if (published === 'conflict') throw new Error('publication conflict in an empty store');
     const bundles = {
       search: await bundle('search'),

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { CliIo } from '@archive/cli';
 import { runCli } from '@archive/cli';
 import { createLocalRuntime, defaultPlugins } from '@archive/local';
-import { loadPublished, PartitionedIndex } from '@archive/search';
+import { loadSegmentedIndex, type SegmentedIndex } from '@archive/search';
 import { FsBlobStore } from '@archive/store';
 
 const args = process.argv.slice(2);
@@ -137,12 +137,12 @@ try {
 
   // 4. Reindex equals incremental.
   const store = new FsBlobStore(join(dataDir, 'index'));
-  const incremental = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+  const incremental = await loadSegmentedIndex(store);
   const reindexStarted = performance.now();
   await runCli(['reindex', '--data-dir', dataDir], io);
   console.log(`reindex took ${((performance.now() - reindexStarted) / 1000).toFixed(1)} s`);
-  const rebuilt = (await loadPublished(store, () => PartitionedIndex.empty())).index;
-  const observe = (index: PartitionedIndex) =>
+  const rebuilt = await loadSegmentedIndex(store);
+  const observe = (index: SegmentedIndex) =>
     ['oil', 'wheat OR grain', '"crude oil"', 'opec', 'export*', 'tradde~1', 'dollar -yen', ''].map((q) => {
       const { total, results } = index.query({ q, limit: 20 });
       return JSON.stringify({ q, total, results: results.map((r) => [r.id, r.score.toFixed(6)]) });

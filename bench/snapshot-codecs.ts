@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { Article } from '@archive/core';
-import { decodeSnapshot, type EncodeOptions, encodeSnapshot, rebuildIndex } from '@archive/search';
+import { decodeSnapshot, type EncodeOptions, encodeSnapshot, PartitionedIndex } from '@archive/search';
 
 const { values } = parseArgs({
   options: {
@@ -50,7 +50,8 @@ const articles: Article[] = readFileSync(values.corpus, 'utf8')
   });
 
 const t0 = performance.now();
-const index = await rebuildIndex(articles);
+const index = PartitionedIndex.empty();
+for (const article of articles) index.applyUpsert(article);
 const buildMs = performance.now() - t0;
 const s0 = performance.now();
 const raw = index.serialize();

@@ -63,7 +63,14 @@ export const FUNCTION_CONFIG = {
     /** How long a partition moved to another function is still served here (the hand-over). */
     ARCHIVE_PARTITION_HANDOFF_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   }),
-  indexer: z.object(indexBucketFields),
+  indexer: z.object({
+    ...indexBucketFields,
+    /**
+     * Live articles at which the newest index partition is closed and a new one opened (default
+     * 200,000): with partition functions, at most the articles one function should hold.
+     */
+    ARCHIVE_PARTITION_TARGET: z.coerce.number().int().min(1).optional(),
+  }),
   authorizer: authorizerConfigSchema,
 } as const;
 

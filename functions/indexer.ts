@@ -1,6 +1,9 @@
 /**
- * Lambda: DynamoDB stream → index snapshot. One batch = one publication (snapshot blob + manifest
- * compare-and-swap). Partial failures are reported by sequence number (`reportBatchItemFailures`
+ * Lambda: DynamoDB stream → index segments. One batch = one publication (a small new segment per
+ * partition touched, delete markers, a new state and the manifest's compare-and-swap); after it,
+ * in the same invocation, the merges the merge policy asks for and, at most once a minute, garbage
+ * collection (docs/INDEX-LIFECYCLE.md). The indexer runs with reserved concurrency 1, so merges
+ * never race its own batches; a merge racing another writer loses its swap and is redone. Partial failures are reported by sequence number (`reportBatchItemFailures`
  * on the event source mapping); a failed publication fails the whole batch, which is safe to
  * redeliver because applying changes is idempotent.
  *
@@ -16,6 +19,8 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { readFunctionConfig } from './config';
 
 const config = readFunctionConfig('indexer');
+/** Merges stop starting after this much of an invocation (the one under way finishes). */
+const MERGE_BUDGET_MS = 20_000;
 const logger = new Logger({ serviceName: 'archive-indexer' });
 
 // Module scope: the decoded snapshot stays cached between invocations of a warm container.
@@ -25,6 +30,7 @@ const indexer = new Indexer({
     prefix: config.ARCHIVE_INDEX_PREFIX,
     s3Endpoint: config.S3_ENDPOINT,
   }),
+  partitionTarget: config.ARCHIVE_PARTITION_TARGET,
 });
 
 /** Turns stream records into indexer items; an undecodable record becomes an Error item. */
@@ -44,6 +50,11 @@ export function toChangeItems(records: DynamoDBRecord[]): ChangeItem[] {
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const items = toChangeItems(event.Records);
   const result = await indexer.applyChangeBatch(items);
+  // After the batch is durable: merges cost this invocation, never the batch's publication.
+  const maintenance = await indexer.maintain({ budgetMs: MERGE_BUDGET_MS }).catch((error: unknown) => {
+    logger.error('merge failed', { error: error instanceof Error ? error.message : String(error) });
+    return null;
+  });
   for (const item of items) {
     if (item.change instanceof Error) {
       logger.error('undecodable change record', { recordId: item.recordId, error: item.change.message });
@@ -56,6 +67,10 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     failed: result.batchItemFailures.length,
     publishedVersion: result.published?.version ?? null,
     publishAttempts: result.published?.attempts ?? 0,
+    publishedBytes: result.published?.bytesWritten ?? 0,
+    mergedSegments: maintenance?.inputs ?? 0,
+    mergeBytes: maintenance?.bytesWritten ?? 0,
+    garbageCollected: maintenance?.garbage ?? 0,
   });
   return { batchItemFailures: result.batchItemFailures };
 };

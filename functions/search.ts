@@ -1,17 +1,16 @@
 /**
  * Search Lambda: `GET /search`, `GET /suggest` and `GET /health`, answered from the in-memory index.
  *
- * The current snapshot is loaded during Lambda's init phase (top-level await, which the ESM bundle
- * allows): init runs at full CPU whatever the memory size and is not billed against the request's
- * timeout, and a request never meets a half-loaded index. With no snapshot published yet (empty
- * bucket) the function serves an empty index. Afterwards `IndexLoader.current()` starts a
- * conditional read of the manifest at most every `ARCHIVE_INDEX_REFRESH_MS` and swaps in a newer
- * snapshot off the request path.
+ * The current publication (its segments) is loaded during Lambda's init phase (top-level await,
+ * which the ESM bundle allows): init runs at full CPU whatever the memory size and is not billed
+ * against the request's timeout, and a request never meets a half-loaded index. With nothing
+ * published yet (empty bucket) the function serves an empty index. Afterwards
+ * `IndexLoader.current()` starts a conditional read of the manifest at most every
+ * `ARCHIVE_INDEX_REFRESH_MS`, and a new publication costs this function only its new segments
+ * (refresh by delta, docs/INDEX-LIFECYCLE.md).
  *
- * With `ARCHIVE_SEARCH_WORKERS` set, the index's time partitions are loaded into that many worker
- * threads (at most one per vCPU), and every query runs on all of them at once
- * (packages/search/src/partitions/). The workers run this same bundle, which then only serves
- * partitions (`servePartitionsIfWorker`), so the function stays one file.
+ * `ARCHIVE_SEARCH_WORKERS` (worker threads holding whole-snapshot partitions) is not used with
+ * segments: a refresh by delta needs the segments in this thread. It is logged when set.
  *
  * A failure to read the bucket at init fails the cold start (Lambda retries init on the next
  * request, and the API 5xx alarm sees it) rather than silently serving an empty archive.
@@ -25,17 +24,7 @@
 
 import { createApp } from '@archive/api';
 import type { Searcher } from '@archive/search';
-import {
-  decodeSnapshot,
-  defaultSearchWorkers,
-  IndexLoader,
-  indexHealth,
-  loadSnapshotIntoWorkers,
-  PartitionedIndex,
-  RemotePartitionHost,
-  RemoteSearch,
-  servePartitionsIfWorker,
-} from '@archive/search';
+import { IndexLoader, indexHealth, RemotePartitionHost, RemoteSearch } from '@archive/search';
 import {
   createDynamoClients,
   DynamoArticleRepository,
@@ -61,18 +50,14 @@ async function startSearchFunction() {
     prefix: config.ARCHIVE_INDEX_PREFIX,
     s3Endpoint: config.S3_ENDPOINT,
   });
-  const workers = defaultSearchWorkers(config.ARCHIVE_SEARCH_WORKERS);
-  const decode: (bytes: Uint8Array) => Promise<Searcher> =
-    workers > 0
-      ? (bytes) => loadSnapshotIntoWorkers(bytes, { workers, script: new URL(import.meta.url) })
-      : decodeSnapshot;
+  if (config.ARCHIVE_SEARCH_WORKERS) {
+    logger.warn('ARCHIVE_SEARCH_WORKERS is ignored: segments are searched in this thread');
+  }
 
-  // Started first so the snapshot download overlaps building the app below.
-  const opening = IndexLoader.open<Searcher>({
+  // Started first so the segment downloads overlap building the app below.
+  const opening = IndexLoader.open({
     store,
     refreshIntervalMs: config.ARCHIVE_INDEX_REFRESH_MS,
-    decode,
-    empty: () => PartitionedIndex.empty(),
     // A failed freshness check keeps the current index served; the next request tries again.
     onError: (error) => logger.error('index refresh failed', { error: errorDetails(error) }),
   });
@@ -84,12 +69,12 @@ async function startSearchFunction() {
     async () => ({
       // No article count from the table (search may only get items, for the article page): the
       // index's own size and age say what /health needs to say about search.
-      index: { ...indexHealth(loader.current(), Date.now()), workers },
+      index: indexHealth(loader.current(), Date.now()),
     }),
   );
 
   const loader = await opening;
-  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()), workers });
+  logger.info('index loaded', { ...indexHealth(loader.current(), Date.now()) });
   return handle(app);
 }
 
@@ -105,8 +90,9 @@ function searchApp(
   const { doc } = createDynamoClients({ endpoint: config.DYNAMODB_ENDPOINT });
   // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
   // DELETE route refuses everything.
+  const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
   const articleRoutes = createApp({
-    articles: { repository: new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME }) },
+    articles: { repository },
     healthRoute: false,
   });
   const pageApi = (path: string) =>
@@ -117,6 +103,8 @@ function searchApp(
     // carry the snippet, not the full text.
     search: {
       getIndex,
+      // Related articles: the article's words (one item read) as a query over this index.
+      getArticle: (id) => repository.get(id),
       exports: {
         // API Gateway buffers a Lambda's answer (6 MB at most): an export here is one page of rows
         // at most this long; page further with narrower date ranges.
@@ -182,7 +170,4 @@ function errorDetails(error: unknown): { name: string; message: string } {
     : { name: 'Error', message: String(error) };
 }
 
-// In a partition worker started by this module this thread only serves partitions.
-export const handler: ((event: LambdaEvent) => Promise<unknown>) | undefined = servePartitionsIfWorker()
-  ? undefined
-  : await startSearchFunction();
+export const handler: (event: LambdaEvent) => Promise<unknown> = await startSearchFunction();

@@ -248,6 +248,7 @@ describe('HTTP API', () => {
       [
         'DELETE /articles/{id}',
         'GET /articles/{id}',
+        'GET /articles/{id}/similar',
         'GET /stories/{id}',
         'GET /health',
         'GET /search',
@@ -301,6 +302,7 @@ describe('HTTP API', () => {
     expect(target('POST /dispatches')).toBe(id('ingest'));
     for (const key of [
       'GET /search',
+      'GET /articles/{id}/similar',
       'GET /suggest',
       'GET /health',
       'GET /feed.atom',
@@ -439,8 +441,8 @@ describe('least privilege', () => {
         's3:PutObject',
       ]),
     );
-    // It prunes old snapshots: DeleteObject on index/snapshots/* only, never the manifest, and never
-    // DeleteObjectVersion (which would bypass versioning and destroy data).
+    // It collects old segments, states and snapshots: DeleteObject under those prefixes only, never
+    // the manifest, and never DeleteObjectVersion (which would bypass versioning and destroy data).
     const bucketArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.indexBucket), 'Arn'] };
     const deletes = roleStatements(s, 'indexer').statements.filter((st) =>
       st.actions.some((a) => a.startsWith('s3:Delete')),
@@ -449,7 +451,9 @@ describe('least privilege', () => {
       {
         effect: 'Allow',
         actions: ['s3:DeleteObject'],
-        resources: [{ 'Fn::Join': ['', [bucketArn, '/index/snapshots/*']] }],
+        resources: ['segments', 'states', 'snapshots'].map((under) => ({
+          'Fn::Join': ['', [bucketArn, `/index/${under}/*`]],
+        })),
       },
     ]);
   });

@@ -82,8 +82,7 @@ function envOf(fn: HttpFunction | 'indexer'): Record<string, string | undefined>
   }
   const index = { ARCHIVE_INDEX_BUCKET: pathToFileURL(indexDir).href, ARCHIVE_INDEX_PREFIX: 'index/' };
   // Search checks the manifest on every request here (2 s on AWS) so the test need not wait.
-  // Two partition workers, which run the search bundle itself, whatever this machine's core count.
-  const search = { ARCHIVE_INDEX_REFRESH_MS: '0', ARCHIVE_SEARCH_WORKERS: '2' };
+  const search = { ARCHIVE_INDEX_REFRESH_MS: '0' };
   // Search also gets articles (GetItem) for the reader's article page.
   const table = { ARCHIVE_TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
   return fn === 'search' ? { ...base, ...index, ...search, ...table } : { ...base, ...index };
@@ -303,17 +302,56 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     ]);
     expect(batch.Records.map((r) => r.eventName)).toEqual(['MODIFY', 'REMOVE']);
     expect(await indexer.invoke(batch)).toEqual({ batchItemFailures: [] });
-    await untilSearchServes(2);
+    // Version 2 is the batch (a segment of removals and delete markers on the first segment);
+    // version 3 the merge that followed in the same invocation: every article of the first
+    // segment was deleted, so the merge policy rewrote it without them (it keeps their versions).
+    await untilSearchServes(3);
     expect(await searchFor('Geneva')).toEqual([]);
     expect(await searchFor('Lisbon')).toEqual([]);
-    expect((await health()).body.index).toMatchObject({ version: 2, articles: 0 });
+    expect((await health()).body.index).toMatchObject({ version: 3, articles: 0 });
+    const state = readState(readManifest().stateKey);
+    expect(state.partitions.flatMap((p) => p.segments)).toHaveLength(2);
+    expect(state.retired).toHaveLength(1);
   });
 
-  it('the indexer pruned nothing it still needs: both publications stay loadable', () => {
-    const manifest = JSON.parse(readFileSync(path.join(indexDir, 'index', 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ version: 2, articleCount: 0, previous: [{ version: 1 }] });
+  it('after the merge, a new dispatch is indexed and found', async () => {
+    const created = await call(ingest, 'POST /dispatches', '/dispatches', {
+      body: OTHER.replace('Lisbon', 'Oporto'),
+      contentType: 'text/plain',
+      authorizer: WRITER,
+      headers: { authorization: 'Bearer ak_live_3q2Jd8wZp1XkYb7TnR4sVf6uLm9Hc0Ge' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const image = (await item(created.body.id)) ?? {};
+    expect(await indexer.invoke(streamEvent(TABLE, [buildChangeRecord(TABLE, null, image)]))).toEqual({
+      batchItemFailures: [],
+    });
+    await untilSearchServes(4);
+    expect(await searchFor('Oporto')).toEqual([created.body.id]);
+    expect((await health()).body.index).toMatchObject({ version: 4, articles: 1 });
+  });
+
+  it('the indexer collected nothing it still needs: every kept publication stays loadable', () => {
+    const manifest = readManifest();
+    expect(manifest).toMatchObject({ format: 2, version: 4, articleCount: 1 });
+    expect(manifest.previous.map((ref: { version: number }) => ref.version)).toEqual([3, 2, 1]);
     for (const ref of [manifest, ...manifest.previous]) {
-      expect(statSync(path.join(indexDir, 'index', ref.snapshotKey)).size).toBeGreaterThan(0);
+      for (const partition of readState(ref.stateKey).partitions) {
+        for (const segment of partition.segments) {
+          expect(statSync(path.join(indexDir, 'index', segment.key)).size).toBeGreaterThan(0);
+        }
+      }
     }
   });
 });
+
+function readManifest() {
+  return JSON.parse(readFileSync(path.join(indexDir, 'index', 'manifest.json'), 'utf8'));
+}
+
+function readState(key: string): {
+  partitions: { segments: { key: string }[] }[];
+  retired: { key: string }[];
+} {
+  return JSON.parse(readFileSync(path.join(indexDir, 'index', key), 'utf8'));
+}

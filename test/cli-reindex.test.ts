@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalRuntime, defaultPlugins } from '@archive/local';
-import { loadPublished, PartitionedIndex } from '@archive/search';
+import { loadSegmented, type SegmentedIndex } from '@archive/search';
 import { FsBlobStore } from '@archive/store';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './cli-helpers';
@@ -13,15 +13,13 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-async function published(dataDir: string): Promise<{ version: number; index: PartitionedIndex }> {
-  const { index, manifest } = await loadPublished(new FsBlobStore(join(dataDir, 'index')), () =>
-    PartitionedIndex.empty(),
-  );
+async function published(dataDir: string): Promise<{ version: number; index: SegmentedIndex }> {
+  const { index, manifest } = await loadSegmented(new FsBlobStore(join(dataDir, 'index')));
   return { version: manifest?.version ?? 0, index };
 }
 
 /** Everything a reader could observe of an index, for a few queries of each kind. */
-function observable(index: PartitionedIndex) {
+function observable(index: SegmentedIndex) {
   const queries = [
     'syria',
     'Geneva',

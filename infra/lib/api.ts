@@ -59,6 +59,8 @@ export const ROUTES: readonly RouteSpec[] = [
   // serves the public traffic can start and load its snapshot. Table health is DynamoDB's own SLA.
   { method: HttpMethod.GET, path: '/health', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/articles/{id}', target: 'articles', write: false },
+  // Related articles: a query over the index this function holds, seeded by the article's words.
+  { method: HttpMethod.GET, path: '/articles/{id}/similar', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/stories/{id}', target: 'articles', write: false },
   { method: HttpMethod.DELETE, path: '/articles/{id}', target: 'articles', write: true },
 ];

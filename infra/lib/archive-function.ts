@@ -50,11 +50,11 @@ export type BucketAccess = 'read' | 'read-write';
 
 export interface BindBucketOptions {
   /**
-   * Also allow `s3:DeleteObject`, limited to keys under this prefix (which must lie inside the bound
-   * prefix): the indexer prunes superseded snapshots under `index/snapshots/` but must never be able
-   * to delete the manifest.
+   * Also allow `s3:DeleteObject`, limited to keys under these prefixes (which must lie inside the
+   * bound prefix): the indexer collects unreferenced segments and states (and whole snapshots of
+   * earlier builds) but must never be able to delete the manifest.
    */
-  readonly deleteUnder?: string;
+  readonly deleteUnder?: readonly string[];
 }
 
 /**
@@ -160,22 +160,26 @@ export class ArchiveFunction extends NodejsFunction {
         'bucket, which holds nothing but index snapshots and their pointer; snapshot keys are generated ' +
         'per version, so they cannot be listed individually in a policy.',
     );
-    const { deleteUnder } = options;
-    if (deleteUnder !== undefined) {
-      if (!deleteUnder.startsWith(prefix) || deleteUnder === prefix) {
-        throw new Error(`deleteUnder "${deleteUnder}" must be a sub-prefix of "${prefix}"`);
+    const deleteUnder = options.deleteUnder ?? [];
+    for (const under of deleteUnder) {
+      if (!under.startsWith(prefix) || under === prefix) {
+        throw new Error(`deleteUnder "${under}" must be a sub-prefix of "${prefix}"`);
       }
+    }
+    if (deleteUnder.length > 0) {
       this.addToRolePolicy(
         new PolicyStatement({
           actions: ['s3:DeleteObject'],
-          resources: [bucket.arnForObjects(`${deleteUnder}*`)],
+          resources: deleteUnder.map((under) => bucket.arnForObjects(`${under}*`)),
         }),
       );
+    }
+    for (const under of deleteUnder) {
       this.acknowledgeOnRole(
-        `AwsSolutions-IAM5[Resource::${nagArn(bucket.bucketArn, this)}/${deleteUnder}*]`,
-        `s3:DeleteObject is limited to "${deleteUnder}", the immutable snapshot blobs the indexer prunes ` +
-          'after publishing (it keeps the last five publications); the snapshot pointer lies outside it. ' +
-          'The bucket is versioned and no role may delete object versions, so a deleted snapshot stays ' +
+        `AwsSolutions-IAM5[Resource::${nagArn(bucket.bucketArn, this)}/${under}*]`,
+        `s3:DeleteObject is limited to "${under}", immutable index blobs the indexer collects once no ` +
+          'kept publication references them and a grace period has passed; the manifest lies outside it. ' +
+          'The bucket is versioned and no role may delete object versions, so a deleted blob stays ' +
           'restorable until the noncurrent-version lifecycle rule expires it.',
       );
     }

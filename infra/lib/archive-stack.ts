@@ -1,4 +1,4 @@
-import { SNAPSHOT_PREFIX } from '@archive/search';
+import { SEGMENT_PREFIX, SNAPSHOT_PREFIX, STATE_PREFIX } from '@archive/search';
 import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -125,14 +125,17 @@ export class ArchiveStack extends Stack {
     const indexer = new ArchiveFunction(this, 'Indexer', {
       ...common,
       function: 'indexer',
-      description: 'Applies article changes from the table stream to the index snapshot',
+      description: 'Applies article changes from the table stream to the index segments, and merges them',
       memorySize: settings.indexerMemoryMb,
-      timeout: Duration.minutes(2),
+      // A batch takes seconds; the merges after it (segments/merge-policy.ts) may rewrite a whole
+      // partition now and then, which takes longer.
+      timeout: Duration.minutes(5),
       reservedConcurrentExecutions: INDEXER_STREAM.reservedConcurrency,
       environment: { [ENV.prefix]: INDEX_PREFIX },
     }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write', {
-      // It prunes snapshots older than the last five publications (snapshot-publisher.ts).
-      deleteUnder: `${INDEX_PREFIX}${SNAPSHOT_PREFIX}`,
+      // It collects segments and states no kept publication needs (segments/garbage.ts), and the
+      // whole snapshots of earlier builds once converted.
+      deleteUnder: [SEGMENT_PREFIX, STATE_PREFIX, SNAPSHOT_PREFIX].map((under) => `${INDEX_PREFIX}${under}`),
     });
 
     this.deadLetters = new Queue(this, 'IndexerDeadLetters', {

@@ -91,11 +91,12 @@ export class ArchiveStorage extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogBucket,
       serverAccessLogsPrefix: 'index-bucket/',
-      // No age-based expiry of CURRENT objects: the live snapshot may be months old in a quiet archive
-      // and must never expire. Old snapshots are deleted by the indexer itself (it keeps the last 5
-      // publications, see snapshot-publisher.ts); in this versioned bucket a delete only makes the
-      // version noncurrent, and this rule removes noncurrent versions (pruned snapshots, superseded
-      // manifests) after a grace period that leaves time to restore a snapshot pruned by mistake.
+      // No age-based expiry of CURRENT objects: a live segment may be months old in a quiet archive
+      // and must never expire. Unreferenced segments and states are deleted by the indexer itself
+      // (segments/garbage.ts: not referenced by the last 5 publications, and past a grace period);
+      // in this versioned bucket a delete only makes the version noncurrent, and this rule removes
+      // noncurrent versions (collected blobs, superseded manifests) after a grace period that leaves
+      // time to restore a blob collected by mistake.
       lifecycleRules: [
         {
           id: 'expire-noncurrent-versions',

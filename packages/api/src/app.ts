@@ -10,6 +10,7 @@ import { type ExportRoutesOptions, registerExportRoutes } from './routes/export'
 import { type ArticleLoader, registerFeedRoutes } from './routes/feeds';
 import { registerHealthRoute } from './routes/health';
 import { registerSearchRoutes, type SearchRoutesOptions } from './routes/search';
+import { type GetArticle, registerSimilarRoute } from './routes/similar';
 import { registerStoryRoutes, type StoryRouteDeps } from './routes/stories';
 
 export interface Logger {
@@ -24,6 +25,8 @@ export interface SearchDeps {
   loadArticles?: ArticleLoader;
   /** Story sizes, sources and first-seen times for `collapse=story` (the story table). */
   describeStories?: SearchRoutesOptions['describeStories'];
+  /** The article itself for `GET /articles/{id}/similar` (its words are the query); no route without it. */
+  getArticle?: GetArticle;
   /** Limits of `/export` (rows, concurrent exports) and where its failures are logged. */
   exports?: Omit<ExportRoutesOptions, 'getIndex' | 'loadArticles'>;
 }
@@ -31,7 +34,8 @@ export interface SearchDeps {
 /**
  * What an app serves. Every route group is optional so each Lambda serves only its routes
  * (ingest: `POST /dispatches`; articles: `GET|DELETE /articles/:id` and `GET /health`; search:
- * `/search`, `/suggest`, feeds, `/export` and `GET /health`) and the local runtime serves them all.
+ * `/search`, `/suggest`, `/articles/:id/similar`, feeds, `/export` and `GET /health`) and the local
+ * runtime serves them all.
  */
 export interface AppDeps {
   ingest?: IngestRouteDeps;
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.search) {
     const { getIndex, loadArticles, exports } = deps.search;
     registerSearchRoutes(app, getIndex, { describeStories: deps.search.describeStories });
+    if (deps.search.getArticle) registerSimilarRoute(app, getIndex, deps.search.getArticle);
     registerFeedRoutes(app, { getIndex, loadArticles });
     registerExportRoutes(app, { ...exports, getIndex, loadArticles });
   }

@@ -10,5 +10,6 @@ export * from './routes/collapse';
 export * from './routes/export';
 export * from './routes/feeds';
 export * from './routes/search';
+export * from './routes/similar';
 export * from './routes/stories';
 export * from './story-assigner';

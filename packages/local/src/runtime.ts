@@ -250,7 +250,7 @@ async function importExamplesOnce(
 ): Promise<IngestSummary | null> {
   const marker = dataDir ? join(dataDir, EXAMPLES_MARKER) : null;
   if (marker && (await exists(marker))) return null;
-  if ((await repository.count()) > 0) return null;
+  if (await repository.hasAny()) return null;
   if (!(await exists(examplesDir))) return null;
 
   const inputs = [];

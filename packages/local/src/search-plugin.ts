@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStories } from '@archive/api';
-import { IndexLoader, indexHealth, LocalIndexer } from '@archive/search';
+import { IndexLoader, indexHealth, LocalIndexer, loadSegmented } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { LocalPlugin } from './plugins';
@@ -34,10 +34,13 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       const store = new FsBlobStore(context.dataDir ? join(context.dataDir, 'index') : (scratch as string), {
         durable: context.dataDir !== null,
       });
-      const loader = await IndexLoader.open({ store });
+      // Loaded once: the indexer changes this index in place and search serves it.
+      const loaded = await loadSegmented(store);
+      const loader = IndexLoader.serving({ store, followStore: false }, loaded);
       let lastChangeAt: string | null = null;
       const indexer = new LocalIndexer<DynamoDBRecord>({
         store,
+        initial: loaded,
         decode: decodeChangeRecord,
         flushIntervalMs: options.flushIntervalMs,
         persistIntervalMs: options.persistIntervalMs,
@@ -61,9 +64,9 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         states: () => context.repository.scanStates(),
         load: (ids) => context.repository.getMany(ids),
       });
-      const loaded = loader.current();
+      const served = loader.current();
       context.log(
-        `index v${loaded.version}: ${loaded.articleCount} articles` +
+        `index v${served.version}: ${served.articleCount} articles` +
           (report.upserted || report.removed || report.rebuilt
             ? ` (caught up: ${report.upserted} indexed, ${report.removed} removed${report.rebuilt ? ', rebuilt' : ''})`
             : ''),
@@ -73,6 +76,7 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         search: {
           getIndex: () => loader.current().index,
           loadArticles: (ids) => context.repository.getMany(ids),
+          getArticle: (id) => context.repository.get(id),
           describeStories: (ids) =>
             describeStories({ stories: context.stories, repository: context.repository }, ids),
           exports: {

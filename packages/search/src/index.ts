@@ -9,5 +9,6 @@ export * from './minisearch';
 export * from './partitions';
 export * from './query';
 export * from './ranking';
+export * from './segments';
 export * from './snapshot';
 export * from './text';

@@ -322,6 +322,19 @@ export class DynamoArticleRepository implements ArticleRepository {
     throw new ConcurrentWriteError(id);
   }
 
+  /** Whether the table holds any article (live or taken down): one item read, not a scan. */
+  async hasAny(): Promise<boolean> {
+    const page = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: 1,
+        ProjectionExpression: '#id',
+        ExpressionAttributeNames: { '#id': 'id' },
+      }),
+    );
+    return (page.Items?.length ?? 0) > 0;
+  }
+
   async count(): Promise<number> {
     let total = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -15,14 +15,14 @@ export function registerArticleRoutes(
   authorize: Authorize | undefined,
 ): void {
   app.get('/articles/:id', async (c) => {
-    const id = checkId(c.req.param('id'));
+    const id = checkArticleId(c.req.param('id'));
     const article = await deps.repository.get(id);
     if (!article) throw notFound(id);
     return c.json(article);
   });
 
   app.delete('/articles/:id', requireWriteKey(authorize), async (c) => {
-    const id = checkId(c.req.param('id'));
+    const id = checkArticleId(c.req.param('id'));
     const outcome = await deps.repository.takeDown(id).catch((error: unknown) => {
       // Writers kept racing on this article through every retry: the client may try again.
       if (error instanceof ConcurrentWriteError) {
@@ -35,7 +35,7 @@ export function registerArticleRoutes(
   });
 }
 
-function checkId(id: string): string {
+export function checkArticleId(id: string): string {
   // Control characters and oversized ids cannot be article ids; DynamoDB would reject the key.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point of the check
   if (id.length === 0 || id.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {

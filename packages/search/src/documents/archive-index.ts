@@ -72,17 +72,54 @@ export class ArchiveIndex {
     return this.document(id) !== undefined;
   }
 
+  /** Removals remembered (ids not live here, with the version removed at). */
+  get tombstoneCount(): number {
+    return this.tombstones.size;
+  }
+
+  /** Live articles, in insertion order. */
+  *documents(): IterableIterator<IndexedArticle> {
+    for (const doc of this.byShortId) if (doc) yield doc;
+  }
+
+  /**
+   * One index over the live articles of `parts` (a segment merge): each article is indexed again
+   * (MiniSearch has no merge of its own), removals are carried over with the highest version, so a
+   * merged segment refuses stale redeliveries as its parts did.
+   */
+  static merged(parts: readonly ArchiveIndex[]): ArchiveIndex {
+    const out = ArchiveIndex.empty();
+    for (const part of parts) {
+      for (const [id, version] of part.tombstones) {
+        const seen = out.tombstones.get(id);
+        if (seen === undefined || seen < version) out.tombstones.set(id, version);
+      }
+    }
+    for (const part of parts) {
+      for (const doc of part.documents()) {
+        if (out.has(doc.id)) throw new Error(`article ${doc.id} is live in two merged segments`);
+        out.insert(toPlainIndexed(doc));
+      }
+    }
+    out.changed();
+    return out;
+  }
+
   /** Adds or replaces an article unless a same-or-newer version was already applied. */
   applyUpsert(article: Article): boolean {
     const seen = this.versionOf(article.id);
     if (seen !== undefined && seen >= article.version) return false;
     this.removeFromIndex(article.id);
-    const doc = toIndexedArticle(article);
+    this.insert(toIndexedArticle(article));
+    this.changed();
+    return true;
+  }
+
+  /** Indexes an article not in the index (its removal, if remembered, is forgotten). */
+  private insert(doc: IndexedArticle): void {
     this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
     this.store(doc);
     this.tombstones.delete(doc.id);
-    this.changed();
-    return true;
   }
 
   /** Removes an article unless a newer version was already applied. */
@@ -237,4 +274,21 @@ export class ArchiveIndex {
     index.generation = parts.generation;
     return index;
   }
+}
+
+/** The fields of an indexed article without what a decoder attached (term sequences). */
+function toPlainIndexed(doc: IndexedArticle): IndexedArticle {
+  return {
+    id: doc.id,
+    title: doc.title,
+    publishedAt: doc.publishedAt,
+    timeZone: doc.timeZone,
+    place: doc.place,
+    source: doc.source,
+    language: doc.language,
+    tags: doc.tags,
+    version: doc.version,
+    storyId: doc.storyId,
+    body: doc.body,
+  };
 }

@@ -5,9 +5,9 @@ import { FsBlobStore } from '@archive/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultyBlobStore } from '../../../../test/fixtures/faulty-blob-store';
 import { upsert } from '../../../../test/fixtures/lifecycle-articles';
+import { readPointer, readState, rollbackSegments as rollback } from '../segments/segment-store';
 import { IndexLoader } from './index-loader';
 import { Indexer } from './indexer';
-import { rollback } from './snapshot-publisher';
 
 let dir: string;
 let fs: FsBlobStore;
@@ -48,8 +48,8 @@ describe('IndexLoader', () => {
     expect(store.calls.readIfChanged).toBe(5);
   });
 
-  it('never serves a half snapshot: a corrupt or missing blob keeps the current index', async () => {
-    const indexer = new Indexer({ store: fs });
+  it('never serves a half segment: a corrupt or missing blob keeps the current index', async () => {
+    const indexer = new Indexer({ store: fs, mergePolicy: { maxSegments: 1 } });
     await indexer.applyChangeBatch(batch(upsert('a1')));
     const errors: unknown[] = [];
     const loader = await IndexLoader.open({
@@ -58,17 +58,23 @@ describe('IndexLoader', () => {
       onError: (e) => errors.push(e),
     });
     await indexer.applyChangeBatch(batch(upsert('a2')));
-    // Truncate the new blob in place (what a torn write would look like) behind the manifest's back.
-    const manifest = JSON.parse(new TextDecoder().decode((await fs.get('manifest.json')) ?? undefined));
-    const blob = (await fs.get(manifest.snapshotKey)) as Uint8Array;
-    await fs.put(manifest.snapshotKey, blob.subarray(0, blob.length >> 1));
+    // Truncate the new segment in place (what a torn write would look like) behind the manifest's back.
+    const pointer = await readPointer(fs);
+    if (pointer?.format !== 2) throw new Error('expected a segmented manifest');
+    const state = await readState(fs, pointer.manifest.stateKey);
+    const newest = state.partitions[0]?.segments.at(-1)?.key as string;
+    const blob = (await fs.get(newest)) as Uint8Array;
+    await fs.put(newest, blob.subarray(0, blob.length >> 1));
     expect(await loader.refresh()).toBe(false);
     expect(loader.current()).toMatchObject({ version: 1, articleCount: 1 });
     expect(String(errors[0])).toMatch(/corrupt|truncated/);
-    // A later good publication is picked up.
+    // Later publications still name the torn segment; a merge rewrites it from the indexer's
+    // memory, and that publication is picked up.
     await indexer.applyChangeBatch(batch(upsert('a3')));
+    expect(await loader.refresh()).toBe(false);
+    await indexer.maintain();
     expect(await loader.refresh()).toBe(true);
-    expect(loader.current()).toMatchObject({ version: 3 });
+    expect(loader.current()).toMatchObject({ version: 4, articleCount: 3 });
   });
 
   it('follows a rollback', async () => {

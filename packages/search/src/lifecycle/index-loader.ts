@@ -1,12 +1,19 @@
 import type { BlobStore, Clock } from '@archive/core';
 import type { Searcher } from '../documents/searcher';
-import { PartitionedIndex } from '../partitions/partitioned-index';
-import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
+import type { SegmentManifest } from '../segments/segment-manifest';
+import {
+  decodePointer,
+  fetchSegments,
+  type LoadedSegments,
+  loadSegmented,
+  readState,
+} from '../segments/segment-store';
+import type { SegmentedIndex } from '../segments/segmented-index';
+import { MANIFEST_KEY } from '../snapshot/snapshot-manifest';
 import type { IndexState } from './indexer';
-import { loadPublished, loadSnapshotOf } from './snapshot-publisher';
 
 /** What the search function serves from: an index and where it came from. */
-export interface LoadedIndex<S extends Searcher = PartitionedIndex> {
+export interface LoadedIndex<S extends Searcher = SegmentedIndex> {
   index: S;
   /** Publication version (0: nothing published yet). */
   version: number;
@@ -23,7 +30,7 @@ export interface LoadedIndex<S extends Searcher = PartitionedIndex> {
   since: number;
 }
 
-export interface IndexLoaderOptions<S extends Searcher = PartitionedIndex> {
+export interface IndexLoaderOptions {
   store: BlobStore;
   /** Minimum time between two manifest checks (default 2000 ms). */
   refreshIntervalMs?: number;
@@ -32,70 +39,82 @@ export interface IndexLoaderOptions<S extends Searcher = PartitionedIndex> {
   now?: Clock;
   onError?: (error: unknown) => void;
   /**
-   * Stored snapshot → what to serve; default `decodeSnapshot` (this thread). The search function
-   * passes a loader into worker threads (partitions/worker-loader.ts).
+   * False when an indexer in this process changes the served index in place and hands its states
+   * over with {@link IndexLoader.offer} (the local runtime): the store is then never re-read.
    */
-  decode?: (bytes: Uint8Array) => Promise<S>;
-  /** What to serve before anything was published (default: an empty index). */
-  empty?: () => S;
-  /**
-   * How long a replaced index stays open for requests still running on it before `close()` is
-   * called on it (default 30 s; an in-thread index has nothing to close).
-   */
-  retireAfterMs?: number;
+  followStore?: boolean;
+  /** Called after each refresh that changed the index: what it fetched (bench, logs). */
+  onRefreshed?: (report: RefreshReport) => void;
+}
+
+export interface RefreshReport {
+  version: number;
+  /** Segments fetched and their stored bytes; `full` when the index was loaded afresh. */
+  segments: number;
+  bytes: number;
+  full: boolean;
 }
 
 /**
- * Keeps the search function's index current.
+ * Keeps the search function's index current, by delta.
  *
  * `current()` never waits: it returns the index in hand and, when the last check is older than
  * the refresh interval, starts a background check — a conditional read of the manifest that
- * costs a 304 when nothing changed. A new snapshot is fetched and decoded off the request path
- * and swapped in with one assignment, so a request sees either the old index or the new one,
- * and never a half-loaded snapshot (snapshots are immutable; only the manifest moves).
+ * costs a 304 when nothing changed. When a new publication is there, its state (a small JSON
+ * blob) is read and only the segments this process does not hold are fetched and decoded; then
+ * the index follows the new state in one synchronous step (segments added and dropped, delete
+ * markers applied), so a request sees the old state or the new one, never a mix. Segments are
+ * immutable; only the manifest moves. A state that takes delete markers back (a rollback) is
+ * loaded afresh and swapped in by one assignment.
  */
-export class IndexLoader<S extends Searcher = PartitionedIndex> {
-  private loaded: LoadedIndex<S>;
+export class IndexLoader {
+  private loaded: LoadedIndex;
   private etag: string | null;
   private lastCheck: number;
   private inFlight: Promise<boolean> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly intervalMs: number;
   private readonly now: Clock;
+  /** Serving an indexer's own in-memory index (local runtime): it is that indexer's to change. */
+  private handedOver = false;
 
   private constructor(
-    private readonly options: IndexLoaderOptions<S>,
-    initial: { index: S; manifest: Manifest | null; etag: string | null },
+    private readonly options: IndexLoaderOptions,
+    initial: { index: SegmentedIndex; manifest: SegmentManifest | null; etag: string | null },
   ) {
     this.now = options.now ?? Date.now;
     this.intervalMs = options.refreshIntervalMs ?? 2000;
     this.loaded = fromManifest(initial.index, initial.manifest, this.now());
     this.etag = initial.etag;
     this.lastCheck = this.now();
+    this.handedOver = options.followStore === false;
     if (options.watch) {
       this.timer = setInterval(() => void this.refresh(), this.intervalMs);
       this.timer.unref();
     }
   }
 
-  /** Loads the current snapshot (or an empty index when none was published yet). */
-  static async open<S extends Searcher = PartitionedIndex>(
-    options: IndexLoaderOptions<S>,
-  ): Promise<IndexLoader<S>> {
-    const empty = options.empty ?? (() => PartitionedIndex.empty() as unknown as S);
-    const initial = await loadPublished<S>(options.store, empty, options.decode);
-    return new IndexLoader(options, initial);
+  /** Loads the current publication (or an empty index when none was published yet). */
+  static async open(options: IndexLoaderOptions): Promise<IndexLoader> {
+    return IndexLoader.serving(options, await loadSegmented(options.store));
+  }
+
+  /** Serves a publication already loaded (the local runtime loads once, for search and indexer). */
+  static serving(options: IndexLoaderOptions, initial: LoadedSegments): IndexLoader {
+    // An earlier build's whole snapshot is served converted; its tag is not remembered, so the
+    // first check picks up the indexer's conversion to segments.
+    return new IndexLoader(options, { ...initial, etag: initial.legacy ? null : initial.etag });
   }
 
   /** The index to answer this request with; may start a background freshness check. */
-  current(): LoadedIndex<S> {
+  current(): LoadedIndex {
     if (this.now() - this.lastCheck >= this.intervalMs) void this.refresh();
     return this.loaded;
   }
 
   /**
-   * Checks the manifest now and loads a newer snapshot if there is one; resolves true when the
-   * index changed. Concurrent calls share one check. Errors keep the current index served.
+   * Checks the manifest now and follows a newer publication if there is one; resolves true when
+   * the index changed. Concurrent calls share one check. Errors keep the current index served.
    */
   refresh(): Promise<boolean> {
     if (!this.inFlight) {
@@ -116,10 +135,10 @@ export class IndexLoader<S extends Searcher = PartitionedIndex> {
    * Accepts an index handed over in process by a local indexer, so local ingest is searchable
    * without a round trip through the blob store. Older states than the one served are ignored.
    */
-  offer(state: IndexState & { index: S }): void {
+  offer(state: IndexState): void {
     if (!isNewer(state, this.loaded)) return;
     const samePublication = state.version === this.loaded.version && state.unpublished === 0;
-    this.retire(this.loaded.index, state.index);
+    this.handedOver = true;
     this.loaded = {
       index: state.index,
       version: state.version,
@@ -133,45 +152,45 @@ export class IndexLoader<S extends Searcher = PartitionedIndex> {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
-    void this.loaded.index.close?.();
-  }
-
-  /** Closes a replaced index once requests still running on it are done (worker threads). */
-  private retire(old: S, next: S): void {
-    if (old === next || !old.close) return;
-    const timer = setTimeout(() => void old.close?.(), this.options.retireAfterMs ?? 30_000);
-    timer.unref();
   }
 
   private async check(): Promise<boolean> {
+    if (this.handedOver) return false;
     const { store } = this.options;
     const found = this.etag
       ? await store.readIfChanged(MANIFEST_KEY, this.etag)
       : await store.read(MANIFEST_KEY);
     if (found === 'unchanged' || found === null) return false; // a vanished manifest keeps the index served
-    const manifest = decodeManifest(found.bytes);
+    const pointer = decodePointer(found.bytes, found.etag);
+    if (pointer.format === 1) return false; // an earlier build's snapshot: wait for its conversion
+    const { manifest } = pointer;
     if (manifest.version <= this.loaded.version) {
-      // Already serving this publication or newer (handed over in process): only remember the tag.
       this.etag = found.etag;
       return false;
     }
-    const index = await loadSnapshotOf<S>(store, manifest, this.options.decode);
-    if (manifest.version <= this.loaded.version) {
-      void index.close?.(); // an offer overtook the load
-      return false;
+    const state = await readState(store, manifest.stateKey);
+    const index = this.loaded.index;
+    if (!index.canFollow(state)) {
+      const fresh = await loadSegmented(store);
+      if (this.handedOver || !fresh.manifest || fresh.manifest.version <= this.loaded.version) return false;
+      this.loaded = fromManifest(fresh.index, fresh.manifest, this.now());
+      this.etag = fresh.etag;
+      this.options.onRefreshed?.({ version: fresh.manifest.version, segments: -1, bytes: -1, full: true });
+      return true;
     }
-    this.retire(this.loaded.index, index);
+    const missing = index.missingSegments(state);
+    const { segments, bytes } = await fetchSegments(store, missing);
+    if (this.handedOver || manifest.version <= this.loaded.version || this.loaded.index !== index)
+      return false;
+    index.followState(state, segments);
     this.loaded = fromManifest(index, manifest, this.now());
     this.etag = found.etag;
+    this.options.onRefreshed?.({ version: manifest.version, segments: missing.length, bytes, full: false });
     return true;
   }
 }
 
-function fromManifest<S extends Searcher>(
-  index: S,
-  manifest: Manifest | null,
-  since: number,
-): LoadedIndex<S> {
+function fromManifest(index: SegmentedIndex, manifest: SegmentManifest | null, since: number): LoadedIndex {
   return {
     index,
     version: manifest?.version ?? 0,

@@ -6,9 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultyBlobStore } from '../../../../test/fixtures/faulty-blob-store';
 import { makeArticle, remove, upsert } from '../../../../test/fixtures/lifecycle-articles';
 import { PartitionedIndex } from '../partitions/partitioned-index';
-import { SNAPSHOT_PREFIX } from '../snapshot/snapshot-manifest';
+import { SEGMENT_PREFIX } from '../segments/segment-manifest';
+import { loadSegmentedIndex, readPointer, rollbackSegments } from '../segments/segment-store';
+import type { SegmentedIndex } from '../segments/segmented-index';
+import { encodeSnapshot } from '../snapshot/snapshot-codec';
+import { encodeManifest } from '../snapshot/snapshot-manifest';
+import { IndexLoader } from './index-loader';
 import { type ChangeItem, Indexer } from './indexer';
-import { loadPublished, readManifest, rollback } from './snapshot-publisher';
 
 let dir: string;
 let fs: FsBlobStore;
@@ -22,8 +26,10 @@ afterEach(async () => {
 
 let seq = 0;
 const item = (change: ChangeItem['change']): ChangeItem => ({ recordId: `r${++seq}`, change });
-const published = async () => (await loadPublished(fs, () => PartitionedIndex.empty())).index;
-const ids = (index: PartitionedIndex, candidates: string[]) => candidates.filter((id) => index.has(id));
+const published = () => loadSegmentedIndex(fs);
+const readManifest = readPointer;
+const rollback = rollbackSegments;
+const ids = (index: SegmentedIndex, candidates: string[]) => candidates.filter((id) => index.has(id));
 
 describe('Indexer.applyChangeBatch', () => {
   it('adds, replaces and removes, and publishes one version per batch', async () => {
@@ -69,7 +75,7 @@ describe('Indexer.applyChangeBatch', () => {
       const indexer = new Indexer({ store });
       // One record per batch: the hardest interleaving for a stateful consumer.
       for (const change of order) await indexer.applyChangeBatch([item(change as ChangeItem['change'])]);
-      const index = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+      const index = await loadSegmentedIndex(store);
       expect(ids(index, ['a1', 'b1', 'c1'])).toEqual(['b1', 'c1']);
       expect([index.versionOf('a1'), index.versionOf('b1')]).toEqual([3, 2]);
     }
@@ -139,9 +145,9 @@ describe('Indexer.applyChangeBatch', () => {
     });
     const one = new Indexer({ store: racy });
     const result = await one.applyChangeBatch([item(upsert('a1'))]);
-    expect(result.published).toEqual({ version: 2, attempts: 2 });
+    expect(result.published).toMatchObject({ version: 2, attempts: 2 });
     expect(ids(await published(), ['a1', 'b1'])).toEqual(['a1', 'b1']);
-    expect((await fs.list(SNAPSHOT_PREFIX)).length).toBe(2); // the loser deleted its orphan
+    expect((await fs.list(SEGMENT_PREFIX)).length).toBe(2); // the loser deleted its orphan
   });
 
   it('a crash between snapshot write and manifest swap loses nothing: the redelivery converges', async () => {
@@ -151,9 +157,9 @@ describe('Indexer.applyChangeBatch', () => {
     store.failOn('writeIfMatch');
     const batch = [item(upsert('a2')), item(remove('a1', 2))];
     await expect(crashing.applyChangeBatch(batch)).rejects.toThrow(/injected crash/);
-    // Old pointer, orphan blob: readers still see version 1.
+    // Old pointer, orphan segment: readers still see version 1.
     expect((await readManifest(fs))?.manifest.version).toBe(1);
-    expect((await fs.list(SNAPSHOT_PREFIX)).length).toBe(2);
+    expect((await fs.list(SEGMENT_PREFIX)).length).toBe(2);
     expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1']);
     // The stream redelivers the batch, to a new container...
     const result = await new Indexer({ store }).applyChangeBatch(batch);
@@ -174,13 +180,12 @@ describe('Indexer.applyChangeBatch', () => {
     expect(ids(await published(), ['a1'])).toEqual(['a1']);
   });
 
-  it('keeps the last five versions, prunes older blobs, and rolls back', async () => {
+  it('keeps the last five versions and rolls back', async () => {
     const indexer = new Indexer({ store: fs });
     for (let i = 1; i <= 8; i++) await indexer.applyChangeBatch([item(upsert(`a${i}`))]);
     const current = (await readManifest(fs))?.manifest;
     expect(current?.version).toBe(8);
     expect(current?.previous.map((p) => p.version)).toEqual([7, 6, 5, 4]);
-    expect((await fs.list(SNAPSHOT_PREFIX)).length).toBe(5);
 
     const rolled = await rollback(fs);
     expect(rolled).toMatchObject({ version: 9, articleCount: 7 });
@@ -231,5 +236,39 @@ describe('Indexer.publish beside changes', () => {
     expect((await indexer.publish())?.version).toBe(2);
     expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1', 'a2']);
     expect(indexer.state()?.unpublished).toBe(0);
+  });
+});
+
+describe('an index of an earlier build (one whole snapshot)', () => {
+  it('is served converted, and the first batch republishes it as segments', async () => {
+    const old = PartitionedIndex.empty();
+    old.applyUpsert(makeArticle('a1'));
+    old.applyUpsert(makeArticle('a2'));
+    old.applyRemove('gone', 3);
+    const snapshotKey = 'snapshots/000000000007-0a1b2c3d.snap';
+    await fs.put(snapshotKey, await encodeSnapshot(old));
+    const manifest = {
+      format: 1 as const,
+      version: 7,
+      snapshotKey,
+      createdAt: new Date().toISOString(),
+      articleCount: 2,
+      definitionFingerprint: 'irrelevant',
+      highWatermark: null,
+      previous: [],
+    };
+    await fs.writeIfMatch('manifest.json', encodeManifest(manifest), null);
+
+    const loader = await IndexLoader.open({ store: fs, refreshIntervalMs: 0 });
+    expect(ids(loader.current().index, ['a1', 'a2'])).toEqual(['a1', 'a2']);
+    const result = await new Indexer({ store: fs }).applyChangeBatch([item(upsert('a3'))]);
+    expect(result.published?.version).toBe(1);
+    const pointer = await readPointer(fs);
+    expect(pointer?.format).toBe(2);
+    const index = await published();
+    expect(ids(index, ['a1', 'a2', 'a3'])).toEqual(['a1', 'a2', 'a3']);
+    expect(index.versionOf('gone')).toBe(3); // removals of the old snapshot are kept
+    expect(await loader.refresh()).toBe(true);
+    expect(ids(loader.current().index, ['a1', 'a2', 'a3'])).toEqual(['a1', 'a2', 'a3']);
   });
 });

@@ -1,8 +1,23 @@
 import type { ArticleChange, BlobStore } from '@archive/core';
-import { PartitionedIndex } from '../partitions/partitioned-index';
-import type { EncodeOptions } from '../snapshot/snapshot-codec';
-import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
-import { loadPublished, loadSnapshotOf, maxIso, publishIndex } from './snapshot-publisher';
+import { ArchiveIndex } from '../documents/archive-index';
+import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
+import { type MergePolicyOptions, selectMerge } from '../segments/merge-policy';
+import { encodeSegment } from '../segments/segment-codec';
+import { type IndexStateFile, newSegmentKey, type SegmentManifest } from '../segments/segment-manifest';
+import {
+  collectGarbage,
+  decodePointer,
+  fetchSegments,
+  type LoadedSegments,
+  loadSegmented,
+  maxIso,
+  preparePublication,
+  readState,
+  type SegmentPublishOptions,
+  writePublication,
+} from '../segments/segment-store';
+import type { SegmentedIndex } from '../segments/segmented-index';
+import { MANIFEST_KEY } from '../snapshot/snapshot-manifest';
 
 /** One record of a change batch: decoded, or the error that made it undecodable. */
 export interface ChangeItem {
@@ -13,6 +28,14 @@ export interface ChangeItem {
   changedAt?: string;
 }
 
+export interface Publication {
+  version: number;
+  attempts: number;
+  /** Bytes written to the blob store: new segments, state and manifest. */
+  bytesWritten: number;
+  segmentsWritten: number;
+}
+
 export interface BatchResult {
   batchItemFailures: { itemIdentifier: string }[];
   /** Changes that altered the index. */
@@ -20,12 +43,12 @@ export interface BatchResult {
   /** Redelivered or superseded changes, ignored by version. */
   skipped: number;
   /** The publication made for this batch, or null when nothing needed publishing. */
-  published: { version: number; attempts: number } | null;
+  published: Publication | null;
 }
 
 /** The indexer's in-memory view, handed to a same-process loader (local runtime). */
 export interface IndexState {
-  index: PartitionedIndex;
+  index: SegmentedIndex;
   /** Version of the publication this index is based on (0 before the first). */
   version: number;
   /** Increases on every in-memory change; orders states that share a version. */
@@ -36,14 +59,29 @@ export interface IndexState {
   unpublished: number;
 }
 
-export interface IndexerOptions extends EncodeOptions {
+export interface MergeReport {
+  /** Segments merged away and the segments written in their place. */
+  inputs: number;
+  outputs: number;
+  /** Bytes of merged segments written, and of the publications that followed. */
+  bytesWritten: number;
+  garbage: number;
+}
+
+export interface IndexerOptions extends SegmentPublishOptions {
   store: BlobStore;
-  keepVersions?: number;
   /** Rebase-and-retry rounds after a lost compare-and-swap before giving up (default 8). */
   maxPublishAttempts?: number;
-  now?: () => Date;
   /** Called after every in-memory change and publication. */
   onIndexChanged?: (state: IndexState) => void;
+  partitionTarget?: number;
+  mergePolicy?: MergePolicyOptions;
+  /** Garbage-collection grace period (default 15 min, see segments/garbage.ts). */
+  graceMs?: number;
+  /** Collect garbage at most this often (default 60 s). */
+  gcIntervalMs?: number;
+  /** What this process already loaded (the local runtime loads once for search and indexer). */
+  initial?: LoadedSegments;
 }
 
 export class PublishConflictError extends Error {
@@ -51,19 +89,24 @@ export class PublishConflictError extends Error {
 }
 
 interface Base {
-  index: PartitionedIndex;
-  manifest: Manifest | null;
+  index: SegmentedIndex;
+  manifest: SegmentManifest | null;
   etag: string | null;
+  state: IndexStateFile | null;
+  /** The in-memory index took changes a failed publication did not store: reload before use. */
+  stale: boolean;
 }
 
 /**
- * Applies change batches to the published index and publishes the result.
+ * Applies change batches to the published index and publishes each as one small new segment per
+ * partition touched, delete markers and a new state (segments/). Merges and garbage collection run
+ * through {@link maintain}, between batches.
  *
- * The current snapshot is cached across calls and revalidated with a conditional read of the
- * manifest. Changes are applied through the index's version map, so redelivered and reordered
- * records are harmless. Changes applied but not yet published are kept (latest per article) so
- * that after a lost compare-and-swap — another indexer published first — they are re-applied
- * on top of the newer snapshot and published again: neither writer loses the other's changes.
+ * The loaded index is cached across calls and revalidated with a conditional read of the manifest;
+ * a publication by another writer is followed by delta (only the new segments are fetched).
+ * Changes are applied through the index's version map, so redelivered and reordered records are
+ * harmless. Changes applied but not yet published are kept (latest per article) so that after a
+ * lost compare-and-swap they are re-applied on the newer publication: no writer loses another's.
  */
 export class Indexer {
   private base: Base | null = null;
@@ -71,8 +114,26 @@ export class Indexer {
   private revision = 0;
   private highWatermark: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Segments merges retired, with when: carried in states until the grace period is over. */
+  private retired: IndexStateFile['retired'] = [];
+  private forcePublish = false;
+  private lastGcMs = 0;
 
-  constructor(private readonly options: IndexerOptions) {}
+  constructor(private readonly options: IndexerOptions) {
+    if (options.initial) this.adopt(options.initial);
+  }
+
+  /** Takes a loaded publication as the base; an earlier build's whole snapshot is republished. */
+  private adopt(loaded: LoadedSegments): Base {
+    this.base = { ...loaded, stale: false };
+    this.retired = loaded.state ? [...loaded.state.retired] : [];
+    if (loaded.legacy) {
+      // An earlier build's whole snapshot: publish it as segments, and let the old blob go.
+      this.forcePublish = true;
+      this.retired.push({ key: loaded.legacy.snapshotKey, at: this.nowMs() });
+    }
+    return this.base;
+  }
 
   /**
    * Applies a batch and (unless `publish: false`) publishes it before returning, so that an
@@ -113,29 +174,26 @@ export class Indexer {
   }
 
   /**
-   * Publishes changes applied with `publish: false`; a no-op when there are none.
-   *
-   * Only serialising the index holds the indexer's lock; compressing, writing the blob and the
-   * manifest swap run outside it, so changes keep being applied (and handed to search) while a
-   * snapshot is written — a local server stays responsive while it persists a large index.
-   * Publications run one after another, each holding every change applied before it started.
+   * Publishes changes applied with `publish: false`; a no-op when there are none. Only sealing
+   * the open segments and describing the state hold the indexer's lock (both synchronous);
+   * compressing and writing run outside it, so changes keep being applied meanwhile.
    */
-  publish(): Promise<{ version: number; attempts: number } | null> {
+  publish(): Promise<Publication | null> {
     const next = this.publishing.catch(() => null).then(() => this.publishBesideChanges());
     this.publishing = next;
     return next;
   }
 
   private publishing: Promise<unknown> = Promise.resolve();
-  /** True while a snapshot is written outside the lock: sync() then keeps the base it has. */
+  /** True while a publication is written outside the lock: sync() then keeps the base it has. */
   private writingOutsideLock = false;
 
-  private async publishBesideChanges(): Promise<{ version: number; attempts: number } | null> {
+  private async publishBesideChanges(): Promise<Publication | null> {
     const prepared = await this.serialized(async () => {
       const base = await this.sync();
       if (this.unpublished.size === 0 && !this.forcePublish) return null;
       return {
-        snapshot: base.index.serializeForSnapshot(),
+        publication: preparePublication(base.index, this.retiredNow(), this.nowMs()),
         base: { manifest: base.manifest, etag: base.etag },
         entries: new Map(this.unpublished),
         highWatermark: this.highWatermark,
@@ -143,26 +201,31 @@ export class Indexer {
     });
     if (!prepared) return null;
     this.writingOutsideLock = true;
-    let outcome: Awaited<ReturnType<typeof publishIndex>>;
+    let outcome: Awaited<ReturnType<typeof writePublication>> | Error;
     try {
-      outcome = await publishIndex(this.options.store, prepared.snapshot, prepared.base, {
+      outcome = await writePublication(this.options.store, prepared.publication, prepared.base, {
         ...this.options,
         highWatermark: prepared.highWatermark,
       });
+    } catch (error) {
+      outcome = error instanceof Error ? error : new Error(String(error));
     } finally {
       this.writingOutsideLock = false;
     }
     return this.serialized(async () => {
-      // Another writer won the swap: rebase and publish under the lock, as a batch would.
-      if (outcome === 'conflict' || !this.base) return this.publishNow();
-      this.base = { index: this.base.index, ...outcome };
-      // Forget only what the snapshot holds; changes applied meanwhile stay unpublished.
+      if (outcome instanceof Error || outcome === 'conflict' || !this.base) {
+        // What was sealed in memory is not stored: reload, re-apply and publish under the lock.
+        if (this.base) this.base.stale = true;
+        if (outcome instanceof Error) throw outcome;
+        return this.publishNow();
+      }
+      this.base = { ...this.base, manifest: outcome.manifest, etag: outcome.etag, state: outcome.state };
       for (const [id, entry] of prepared.entries) {
         if (this.unpublished.get(id) === entry) this.unpublished.delete(id);
       }
       this.forcePublish = false;
       this.notify();
-      return { version: outcome.manifest.version, attempts: 1 };
+      return this.published(outcome, 1);
     });
   }
 
@@ -180,12 +243,14 @@ export class Indexer {
   }
 
   /**
-   * Replaces the in-memory index (used by reconciliation after a rebuild) and marks it for
-   * publication. Changes pending against the old base are re-applied on top.
+   * Replaces the in-memory index (a rebuild) and marks it for publication; the segments it
+   * replaces are retired. Changes pending against the old base are re-applied on top.
    */
-  replaceIndex(index: PartitionedIndex): Promise<void> {
+  replaceIndex(index: SegmentedIndex): Promise<void> {
     return this.serialized(async () => {
       const base = await this.sync();
+      const at = this.nowMs();
+      for (const view of base.index.segmentList()) if (view.sealed) this.retired.push({ key: view.key, at });
       this.base = { ...base, index };
       this.replayUnpublished();
       this.forcePublish = true;
@@ -195,7 +260,7 @@ export class Indexer {
 
   /** Runs `fn` with the freshly synced index under the indexer's lock; changes it reports are remembered. */
   withIndex<T>(
-    fn: (index: PartitionedIndex, remember: (change: ArticleChange) => void) => Promise<T>,
+    fn: (index: SegmentedIndex, remember: (change: ArticleChange) => void) => Promise<T>,
   ): Promise<T> {
     return this.serialized(async () => {
       const base = await this.sync();
@@ -205,60 +270,160 @@ export class Indexer {
     });
   }
 
-  private forcePublish = false;
+  /**
+   * Merges what the merge policy asks for (segments/merge-policy.ts), publishing each merge by
+   * compare-and-swap like any publication, then collects garbage (at most every `gcIntervalMs`).
+   * Runs between batches: on AWS after a batch in the indexer function, locally in the background.
+   * Stops after `budgetMs` (the merge under way finishes).
+   */
+  maintain(options: { budgetMs?: number; maxMerges?: number } = {}): Promise<MergeReport> {
+    return this.serialized(async () => {
+      const report: MergeReport = { inputs: 0, outputs: 0, bytesWritten: 0, garbage: 0 };
+      const started = performance.now();
+      for (let n = 0; n < (options.maxMerges ?? 50); n++) {
+        if (performance.now() - started > (options.budgetMs ?? Number.POSITIVE_INFINITY)) break;
+        const base = await this.sync();
+        const merged = await this.mergeOnce(base.index);
+        if (!merged) break;
+        report.inputs += merged.inputs;
+        report.outputs++;
+        report.bytesWritten += merged.bytes;
+        const publication = await this.publishNow();
+        report.bytesWritten += publication?.bytesWritten ?? 0;
+      }
+      report.garbage = await this.collectGarbageIfDue();
+      return report;
+    });
+  }
 
-  private async publishNow(): Promise<{ version: number; attempts: number } | null> {
+  private async mergeOnce(index: SegmentedIndex): Promise<{ inputs: number; bytes: number } | null> {
+    for (const { id } of index.partitions()) {
+      const sealed = index.segmentsOf(id).filter((view) => view.sealed);
+      const keys = selectMerge(
+        sealed.map((view) => ({
+          key: view.key,
+          liveDocs: view.index.size,
+          deletedDocs: view.deleted.size,
+          bytes: view.bytes,
+        })),
+        this.options.mergePolicy,
+      );
+      if (!keys) continue;
+      const capture = index.captureMerge(keys);
+      const merged = ArchiveIndex.merged(capture.inputs.map((input) => input.index));
+      const key = newSegmentKey(id, this.nowMs());
+      const bytes = await encodeSegment(merged, this.options);
+      await this.options.store.put(key, bytes);
+      if (!index.replaceByMerge(capture, { key, index: merged, bytes: bytes.byteLength, partition: id })) {
+        return null;
+      }
+      const at = this.nowMs();
+      for (const input of keys) this.retired.push({ key: input, at });
+      this.forcePublish = true;
+      this.notify();
+      return { inputs: keys.length, bytes: bytes.byteLength };
+    }
+    return null;
+  }
+
+  private async collectGarbageIfDue(): Promise<number> {
+    const base = this.base;
+    const now = this.nowMs();
+    if (!base?.manifest || !base.state || now - this.lastGcMs < (this.options.gcIntervalMs ?? 60_000))
+      return 0;
+    this.lastGcMs = now;
+    const doomed = await collectGarbage(this.options.store, base.manifest, base.state, {
+      nowMs: now,
+      graceMs: this.options.graceMs,
+    }).catch(() => []);
+    return doomed.length;
+  }
+
+  private async publishNow(): Promise<Publication | null> {
     if (this.unpublished.size === 0 && !this.forcePublish) return null;
     const maxAttempts = this.options.maxPublishAttempts ?? 8;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const base = await this.sync();
-      const outcome = await publishIndex(this.options.store, base.index, base, {
-        ...this.options,
-        highWatermark: this.highWatermark,
-      });
+      const prepared = preparePublication(base.index, this.retiredNow(), this.nowMs());
+      let outcome: Awaited<ReturnType<typeof writePublication>>;
+      try {
+        outcome = await writePublication(this.options.store, prepared, base, {
+          ...this.options,
+          highWatermark: this.highWatermark,
+        });
+      } catch (error) {
+        base.stale = true;
+        throw error;
+      }
       if (outcome !== 'conflict') {
-        this.base = { index: base.index, ...outcome };
+        this.base = { ...base, manifest: outcome.manifest, etag: outcome.etag, state: outcome.state };
         this.unpublished.clear();
         this.forcePublish = false;
         this.notify();
-        return { version: outcome.manifest.version, attempts: attempt };
+        return this.published(outcome, attempt);
       }
-      // Another writer won: the next sync() loads its snapshot and re-applies our changes. The
-      // jittered backoff keeps a writer that must reload from being starved by one that need not.
+      // Another writer won: the next sync() reloads and re-applies our changes. The jittered
+      // backoff keeps a writer that must reload from being starved by one that need not.
+      base.stale = true;
       await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
     }
     throw new PublishConflictError(`lost the manifest compare-and-swap ${maxAttempts} times in a row`);
   }
 
-  /** Makes `this.base` the latest publication, re-applying unpublished changes on a reload. */
+  private published(
+    outcome: { manifest: SegmentManifest; bytesWritten: number; segmentsWritten: number },
+    attempts: number,
+  ): Publication {
+    const at = this.nowMs();
+    this.retired = keptRetired(this.retired, at, this.options.graceMs ?? DEFAULT_GRACE_MS);
+    return {
+      version: outcome.manifest.version,
+      attempts,
+      bytesWritten: outcome.bytesWritten,
+      segmentsWritten: outcome.segmentsWritten,
+    };
+  }
+
+  private retiredNow(): IndexStateFile['retired'] {
+    return keptRetired(this.retired, this.nowMs(), this.options.graceMs ?? DEFAULT_GRACE_MS);
+  }
+
+  /** Makes `this.base` the latest publication: by delta when it can, else a full load + replay. */
   private async sync(): Promise<Base> {
     const { store } = this.options;
-    // Our own swap is in flight: the manifest is about to change under us, and reloading what we
-    // are publishing would only cost time. A publication by another writer is still caught: our
-    // swap then fails and the rebase happens under the lock.
+    // Our own swap is in flight: the manifest is about to change under us. A publication by
+    // another writer is still caught: our swap then fails and the rebase happens under the lock.
     if (this.writingOutsideLock && this.base) return this.base;
-    if (this.base?.etag) {
-      const check = await store.readIfChanged(MANIFEST_KEY, this.base.etag);
-      if (check === 'unchanged') return this.base;
+    const base = this.base;
+    if (base && !base.stale && base.etag) {
+      const check = await store.readIfChanged(MANIFEST_KEY, base.etag);
+      if (check === 'unchanged') return base;
       if (check === null) {
-        this.base = { index: this.base.index, manifest: null, etag: null };
+        this.base = { ...base, manifest: null, etag: null, state: null };
         this.forcePublish = true; // the manifest vanished: republish what we hold
         return this.base;
       }
-      const manifest = decodeManifest(check.bytes);
-      this.base = { index: await loadSnapshotOf(store, manifest), manifest, etag: check.etag };
-      this.replayUnpublished();
-      this.notify();
-      return this.base;
+      const pointer = decodePointer(check.bytes, check.etag);
+      const quiet =
+        this.unpublished.size === 0 && !this.forcePublish && base.index.pendingSegments().length === 0;
+      if (pointer.format === 2 && quiet) {
+        const state = await readState(store, pointer.manifest.stateKey);
+        if (base.index.canFollow(state)) {
+          const { segments } = await fetchSegments(store, base.index.missingSegments(state));
+          base.index.followState(state, segments);
+          this.base = { ...base, manifest: pointer.manifest, etag: pointer.etag, state };
+          this.retired = [...state.retired];
+          this.notify();
+          return this.base;
+        }
+      }
+    } else if (base && !base.stale && base.etag === null) {
+      if ((await store.read(MANIFEST_KEY)) === null) return base;
     }
-    if (this.base && this.base.etag === null) {
-      const current = await store.read(MANIFEST_KEY);
-      if (current === null) return this.base;
-    }
-    this.base = await loadPublished(store, () => PartitionedIndex.empty());
+    const adopted = this.adopt(await loadSegmented(store, { partitionTarget: this.options.partitionTarget }));
     this.replayUnpublished();
     this.notify();
-    return this.base;
+    return adopted;
   }
 
   private replayUnpublished(): void {
@@ -279,6 +444,10 @@ export class Indexer {
     if (state) this.options.onIndexChanged?.(state);
   }
 
+  private nowMs(): number {
+    return this.options.now?.().getTime() ?? Date.now();
+  }
+
   private serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
@@ -286,8 +455,16 @@ export class Indexer {
   }
 }
 
+/** What applying a change needs of an index. */
+export interface ChangeTarget {
+  applyUpsert(article: Extract<ArticleChange, { kind: 'upsert' }>['article']): boolean;
+  applyRemove(id: string, version: number): boolean;
+  versionOf(id: string): number | undefined;
+  has(id: string): boolean;
+}
+
 /** Applies one change through the index's version map; true when it changed the index. */
-export function applyChange(index: PartitionedIndex, change: ArticleChange): boolean {
+export function applyChange(index: ChangeTarget, change: ArticleChange): boolean {
   if (change.kind === 'upsert') return index.applyUpsert(change.article);
   // applyRemove also accepts a repeat of the same tombstone; only a real change counts here.
   const before = index.versionOf(change.id);

@@ -5,9 +5,9 @@ import type { Article, ArticleChange } from '@archive/core';
 import { FsBlobStore } from '@archive/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeArticle, remove, upsert } from '../../../../test/fixtures/lifecycle-articles';
+import { readPointer as readManifest } from '../segments/segment-store';
 import { IndexLoader } from './index-loader';
 import { LocalIndexer, type ReconcileSource } from './local-indexer';
-import { readManifest } from './snapshot-publisher';
 
 let dir: string;
 let fs: FsBlobStore;

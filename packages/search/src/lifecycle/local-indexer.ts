@@ -1,4 +1,5 @@
 import type { Article, ArticleChange, BlobStore } from '@archive/core';
+import type { LoadedSegments } from '../segments/segment-store';
 import { applyChange, type BatchResult, type ChangeItem, Indexer, type IndexState } from './indexer';
 import { rebuildIndex } from './rebuild';
 
@@ -42,6 +43,8 @@ export interface LocalIndexerOptions<R> {
   onIndexChanged?: (state: IndexState) => void;
   /** Failed records and background errors; the next start's reconciliation repairs both. */
   onError?: (error: unknown, recordId?: string) => void;
+  /** The publication this process already loaded (shared with the search side). */
+  initial?: LoadedSegments;
 }
 
 /**
@@ -64,7 +67,11 @@ export class LocalIndexer<R> {
   private closed = false;
 
   constructor(private readonly options: LocalIndexerOptions<R>) {
-    this.indexer = new Indexer({ store: options.store, onIndexChanged: options.onIndexChanged });
+    this.indexer = new Indexer({
+      store: options.store,
+      onIndexChanged: options.onIndexChanged,
+      initial: options.initial,
+    });
   }
 
   /** The sink: accepts one committed change record. */
@@ -196,6 +203,9 @@ export class LocalIndexer<R> {
         .publish()
         .then(() => {
           this.lastPublishMs = performance.now() - started;
+          // Merges between persists, never on an ingest's path; the budget bounds how long one
+          // round keeps changes waiting behind the indexer's lock.
+          return this.indexer.maintain({ budgetMs: MERGE_BUDGET_MS });
         })
         .catch((error: unknown) => this.options.onError?.(error));
     }, interval);
@@ -204,6 +214,8 @@ export class LocalIndexer<R> {
 
   private lastPublishMs = 0;
 }
+
+const MERGE_BUDGET_MS = 1_000;
 
 /** Every live article and tombstone of the store, loading full articles in chunks. */
 async function* scanStore(source: ReconcileSource, chunkSize: number) {

@@ -6,10 +6,10 @@ import { FsBlobStore } from '@archive/store';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeArticle, remove, upsert } from '../../../../test/fixtures/lifecycle-articles';
-import { PartitionedIndex } from '../partitions/partitioned-index';
+import { loadSegmentedIndex } from '../segments/segment-store';
+import type { SegmentedIndex } from '../segments/segmented-index';
 import { Indexer } from './indexer';
 import { publishRebuild, RebuildConflictError, type RebuildItem, rebuildIndex } from './rebuild';
-import { loadPublished } from './snapshot-publisher';
 
 let dir: string;
 beforeEach(async () => {
@@ -45,7 +45,7 @@ const historyArb = fc
 
 const QUERIES = ['geneva', 'peace talks', 'version1', 'version2', 'version3', 'cocoa', 'report'];
 
-function observe(index: PartitionedIndex, ids: string[]) {
+function observe(index: SegmentedIndex, ids: string[]) {
   return {
     live: ids.filter((id) => index.has(id)),
     versions: ids.map((id) => index.versionOf(id) ?? null),
@@ -82,7 +82,7 @@ describe('rebuild', () => {
             await indexer.applyChangeBatch(batch, { publish: false });
           }
           await indexer.publish();
-          const incremental = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+          const incremental = await loadSegmentedIndex(store);
           const rebuilt = await rebuildIndex(finalState(history));
           const ids = [...new Set(history.map((c) => c.id))];
           expect(observe(incremental, ids)).toEqual(observe(rebuilt, ids));
@@ -92,11 +92,11 @@ describe('rebuild', () => {
     );
   });
 
-  // PartitionedIndex removes postings exactly (not `discard`), so scores match a fresh build too.
+  // The index removes postings exactly (not `discard`), so scores match a fresh build too.
   it('gives the same scores as incremental indexing after a replacement', async () => {
     const incremental = await rebuildIndex([makeArticle('a0'), makeArticle('a1'), makeArticle('a1', 2)]);
     const rebuilt = await rebuildIndex([makeArticle('a0'), makeArticle('a1', 2)]);
-    const scores = (index: PartitionedIndex) => index.search('report').map((h) => [h.id, h.score.toFixed(6)]);
+    const scores = (index: SegmentedIndex) => index.search('report').map((h) => [h.id, h.score.toFixed(6)]);
     expect(scores(incremental)).toEqual(scores(rebuilt));
   });
 
@@ -109,7 +109,7 @@ describe('rebuild', () => {
     };
     const { manifest } = await publishRebuild(store, scan);
     expect(manifest).toMatchObject({ version: 2, articleCount: 2 });
-    const index = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+    const index = await loadSegmentedIndex(store);
     expect(['stale', 'a1', 'a2'].filter((id) => index.has(id))).toEqual(['a1', 'a2']);
   });
 
@@ -125,7 +125,7 @@ describe('rebuild', () => {
     };
     const { attempts } = await publishRebuild(store, scan);
     expect(attempts).toBe(2);
-    const index = (await loadPublished(store, () => PartitionedIndex.empty())).index;
+    const index = await loadSegmentedIndex(store);
     expect(['a1', 'a2'].filter((id) => index.has(id))).toEqual(['a1', 'a2']);
 
     const once = (async function* () {

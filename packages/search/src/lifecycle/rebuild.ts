@@ -1,7 +1,16 @@
 import type { Article, BlobStore } from '@archive/core';
 import { PartitionedIndex } from '../partitions/partitioned-index';
-import type { Manifest } from '../snapshot/snapshot-manifest';
-import { maxIso, type PublishOptions, publishIndex, readManifest } from './snapshot-publisher';
+import type { SegmentManifest } from '../segments/segment-manifest';
+import {
+  fromPartitioned,
+  maxIso,
+  preparePublication,
+  readPointer,
+  readState,
+  type SegmentPublishOptions,
+  writePublication,
+} from '../segments/segment-store';
+import type { SegmentedIndex, SegmentedIndexOptions } from '../segments/segmented-index';
 
 /** A taken-down article as a full scan reports it: only its id and tombstone version. */
 export interface Tombstone {
@@ -17,18 +26,22 @@ function isTombstone(item: RebuildItem): item is Tombstone {
 }
 
 /**
- * Builds an index from a full scan. Tombstones are optional but worth passing: they record the
- * takedown version, so a late, redelivered upsert of a taken-down article cannot resurrect it.
+ * Builds an index from a full scan: a compact set of unpublished segments, one per year of
+ * publication at most (years grouped into partitions by size, a partition's smallest years merged
+ * when it would hold more segments than the merge policy allows). Tombstones are optional but
+ * worth passing: they record the takedown version, so a late, redelivered upsert of a taken-down
+ * article cannot resurrect it.
  */
 export async function rebuildIndex(
   items: AsyncIterable<RebuildItem> | Iterable<RebuildItem>,
-): Promise<PartitionedIndex> {
-  const index = PartitionedIndex.empty();
+  options: SegmentedIndexOptions = {},
+): Promise<SegmentedIndex> {
+  const years = PartitionedIndex.empty('year');
   for await (const item of items) {
-    if (isTombstone(item)) index.applyRemove(item.id, item.version);
-    else index.applyUpsert(item);
+    if (isTombstone(item)) years.applyRemove(item.id, item.version);
+    else years.applyUpsert(item);
   }
-  return index;
+  return fromPartitioned(years, options);
 }
 
 export class RebuildConflictError extends Error {
@@ -47,11 +60,21 @@ export class RebuildConflictError extends Error {
 export async function publishRebuild(
   store: BlobStore,
   scan: AsyncIterable<RebuildItem> | (() => AsyncIterable<RebuildItem>),
-  options: PublishOptions & { maxAttempts?: number } = {},
-): Promise<{ manifest: Manifest; index: PartitionedIndex; attempts: number }> {
+  options: SegmentPublishOptions & SegmentedIndexOptions & { maxAttempts?: number } = {},
+): Promise<{ manifest: SegmentManifest; index: SegmentedIndex; attempts: number }> {
   const maxAttempts = typeof scan === 'function' ? (options.maxAttempts ?? 3) : 1;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const base = await readManifest(store);
+    const pointer = await readPointer(store);
+    // What the rebuild replaces is retired, so it is collected after the grace period.
+    const at = options.now?.().getTime() ?? Date.now();
+    const retired =
+      pointer?.format === 2
+        ? (await readState(store, pointer.manifest.stateKey)).partitions.flatMap((p) =>
+            p.segments.map((s) => ({ key: s.key, at })),
+          )
+        : pointer
+          ? [{ key: pointer.manifest.snapshotKey, at }]
+          : [];
     let highWatermark: string | null = null;
     const tracked = async function* (items: AsyncIterable<RebuildItem>) {
       for await (const item of items) {
@@ -59,11 +82,11 @@ export async function publishRebuild(
         yield item;
       }
     };
-    const index = await rebuildIndex(tracked(typeof scan === 'function' ? scan() : scan));
-    const outcome = await publishIndex(
+    const index = await rebuildIndex(tracked(typeof scan === 'function' ? scan() : scan), options);
+    const outcome = await writePublication(
       store,
-      index,
-      { manifest: base?.manifest ?? null, etag: base?.etag ?? null },
+      preparePublication(index, retired, at),
+      { manifest: pointer?.format === 2 ? pointer.manifest : null, etag: pointer?.etag ?? null },
       { highWatermark, ...options },
     );
     if (outcome !== 'conflict') return { manifest: outcome.manifest, index, attempts: attempt };

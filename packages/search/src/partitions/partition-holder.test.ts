@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { FsBlobStore } from '@archive/store';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publishIndex, readManifest } from '../lifecycle/snapshot-publisher';
+import { Indexer } from '../lifecycle/indexer';
 import { assignPartitions } from './assignment';
 import { article } from './exactness-arbitraries';
 import { PartitionHolder } from './partition-holder';
-import { PartitionedIndex } from './partitioned-index';
 
 describe('assignPartitions', () => {
   const sizes = fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 30 });
@@ -59,19 +58,30 @@ describe('PartitionHolder', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const doc = (n: number, day: number) => article(n, ['geneva', 'talks'], [['peace', 'border']], day, n);
-
-  async function publish(index: PartitionedIndex) {
-    const current = await readManifest(store);
-    const base = current ?? { manifest: null, etag: null };
-    const published = await publishIndex(store, index, base, { chunkBytes: 4096 });
-    if (published === 'conflict') throw new Error('conflict');
+  const doc = (n: number, day: number, version = 1) => ({
+    ...article(n, ['geneva', 'talks'], [['peace', 'border']], day, n),
+    version,
+  });
+  /** Partitions of 8 articles, so a small archive spans several. */
+  const indexer = () => new Indexer({ store, partitionTarget: 8 });
+  let seq = 0;
+  async function apply(writer: Indexer, docs: ReturnType<typeof doc>[]) {
+    for (let i = 0; i < docs.length; i += 4) {
+      const batch = docs.slice(i, i + 4).map((a) => ({
+        recordId: String(++seq),
+        change: { kind: 'upsert' as const, id: a.id, version: a.version, article: a },
+      }));
+      await writer.applyChangeBatch(batch);
+    }
   }
+  const partitionOf = (segmentKey: string) => segmentKey.split('/')[1];
 
-  it('loads its share, and after a publication decodes only the partitions that changed', async () => {
-    const index = PartitionedIndex.empty('month');
-    for (let n = 0; n < 40; n++) index.applyUpsert(doc(n, n * 9));
-    await publish(index);
+  it('loads its share, and after a publication fetches only the new segments of one partition', async () => {
+    const writer = indexer();
+    await apply(
+      writer,
+      Array.from({ length: 40 }, (_, n) => doc(n, n * 9)),
+    );
     let now = 0;
     const holders = await Promise.all(
       [0, 1].map((functionIndex) =>
@@ -85,24 +95,32 @@ describe('PartitionHolder', () => {
       ),
     );
     const held = holders.map((h) => h.service.describe().map((p) => p.key));
-    expect([...(held[0] ?? []), ...(held[1] ?? [])].sort()).toEqual(index.partitionKeys());
+    const all =
+      writer
+        .state()
+        ?.index.segmentList()
+        .map((v) => v.key) ?? [];
+    expect([...(held[0] ?? []), ...(held[1] ?? [])].sort()).toEqual([...all].sort());
     expect(held[0]?.length).toBeGreaterThan(0);
     expect(held[1]?.length).toBeGreaterThan(0);
+    expect(new Set(all.map(partitionOf)).size).toBeGreaterThan(2);
 
     const before = new Map(holders.flatMap((h) => h.service.describe().map((p) => [p.key, p.version])));
-    index.applyUpsert(doc(100, 0)); // the oldest month changes
-    await publish(index);
+    await apply(writer, [doc(0, 0, 2)]); // an article of the oldest partition changes
     now += 1;
     await Promise.all(holders.map((h) => h.refresh()));
     const after = new Map(holders.flatMap((h) => h.service.describe().map((p) => [p.key, p.version])));
     const changed = [...after].filter(([key, version]) => before.get(key) !== version).map(([key]) => key);
-    expect(changed).toEqual([index.partitionKeys()[0]]);
+    expect(changed.length).toBe(2); // its new segment, and the delete marker on the old one
+    expect(new Set(changed.map(partitionOf))).toEqual(new Set(['p0000']));
   });
 
   it('keeps serving a partition moved elsewhere for the hand-over period', async () => {
-    const index = PartitionedIndex.empty('month');
-    for (let n = 0; n < 20; n++) index.applyUpsert(doc(n, 40 + n * 10));
-    await publish(index);
+    const writer = indexer();
+    await apply(
+      writer,
+      Array.from({ length: 20 }, (_, n) => doc(n, 40 + n * 10)),
+    );
     let now = 0;
     const holder = await PartitionHolder.open({
       store,
@@ -114,8 +132,10 @@ describe('PartitionHolder', () => {
     });
     const owned = holder.service.describe().map((p) => p.key);
     // A large older partition shifts the assignment of the ones after it.
-    for (let n = 0; n < 30; n++) index.applyUpsert(doc(200 + n, 0));
-    await publish(index);
+    await apply(
+      writer,
+      Array.from({ length: 30 }, (_, n) => doc(200 + n, 0)),
+    );
     now += 1;
     await holder.refresh();
     const draining = holder.service.describe().filter((p) => p.draining);

@@ -1,32 +1,28 @@
-import { createHash } from 'node:crypto';
-import type { BlobStore } from '@archive/core';
-import { ArchiveIndex } from '../documents/archive-index';
-import { SnapshotMissingError } from '../lifecycle/snapshot-publisher';
-import { chunkLayout, inflatePart, packPart, verifySnapshot } from '../snapshot/snapshot-codec';
-import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
+import type { BlobStore, Clock } from '@archive/core';
+import type { IndexStateFile } from '../segments/segment-manifest';
+import { decodePointer, fetchSegments, readState } from '../segments/segment-store';
+import { SegmentedIndex } from '../segments/segmented-index';
+import { MANIFEST_KEY } from '../snapshot/snapshot-manifest';
 import { assignPartitions } from './assignment';
 import { PartitionService } from './partition-service';
-import { partitionRanges, readContainerHeader } from './partitioned-index';
 
 /**
- * What a partition function holds: the partitions the assignment gives it (assignment.ts) out of
- * the published index, kept current. It serves them through a {@link PartitionService}.
+ * What a partition function holds: the partitions (of the segmented index: time ranges sized by
+ * their article count, each a set of segments) the assignment gives it (assignment.ts), kept
+ * current. It serves their segments through a {@link PartitionService}; each segment is a partition
+ * of the coordinator's protocol.
  *
- * - **Loads only its share.** The snapshot's chunks are cut at partition starts, so only the
- *   chunks of its own partitions are inflated and decoded (the rest of the blob is never decoded).
- * - **Refreshes only what changed.** At most every `refreshIntervalMs` a conditional read of the
- *   manifest (a 304 when nothing was published); after a publication, a partition whose stored bytes
- *   are unchanged keeps its decoded index, and only changed or newly assigned ones are decoded.
+ * - **Loads only its share.** The published state lists every partition's segments; only the
+ *   segments of its own partitions are fetched and decoded.
+ * - **Refreshes by delta.** At most every `refreshIntervalMs` a conditional read of the manifest (a
+ *   304 when nothing was published); after a publication only the new segments of its partitions
+ *   are fetched, and new delete markers applied to the segments it holds.
  * - **Hands partitions over without a gap.** A partition the assignment moved elsewhere is kept
  *   (and served, marked `draining`) for `handoffMs` after the move was seen, long enough for the new
  *   owner to load it; the coordinator prefers an owner that is not draining.
  *
- * The partition version the coordinator caches statistics under is derived from the partition's
- * stored bytes, so two different contents never share a version whatever their change counters.
- *
- * Until the index is stored as segments per partition (the index life-cycle work), the blob holding
- * the partitions is one snapshot of the whole archive: it is downloaded whole, which bounds what a
- * function's cold start can gain at large archives (docs/SCALING.md).
+ * The version the coordinator caches statistics under is the number of delete markers a segment
+ * has: a segment's key names immutable content, and its markers only grow while it lives.
  */
 export interface PartitionHolderOptions {
   store: BlobStore;
@@ -35,25 +31,21 @@ export interface PartitionHolderOptions {
   functionCount: number;
   refreshIntervalMs?: number;
   handoffMs?: number;
-  now?: () => number;
+  now?: Clock;
   onError?: (error: unknown) => void;
-}
-
-interface Held {
-  index: ArchiveIndex;
-  version: string;
-  /** Set when the assignment moved it elsewhere: served until then. */
-  drainUntil?: number;
 }
 
 export class PartitionHolder {
   readonly service = new PartitionService(new Map());
-  private held = new Map<string, Held>();
+  private index = SegmentedIndex.empty();
+  /** Partitions moved elsewhere, served until then. */
+  private readonly drainUntil = new Map<string, number>();
+  private state: IndexStateFile | null = null;
   private etag: string | null = null;
   private manifestVersion = 0;
   private lastCheck = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<boolean> | null = null;
-  private readonly now: () => number;
+  private readonly now: Clock;
 
   private constructor(private readonly options: PartitionHolderOptions) {
     this.now = options.now ?? Date.now;
@@ -102,72 +94,65 @@ export class PartitionHolder {
       ? await store.readIfChanged(MANIFEST_KEY, this.etag)
       : await store.read(MANIFEST_KEY);
     if (found === 'unchanged' || found === null) return this.expireDrained();
-    const manifest = decodeManifest(found.bytes);
-    if (manifest.version <= this.manifestVersion) {
+    const pointer = decodePointer(found.bytes, found.etag);
+    // An earlier build's whole snapshot: served once the indexer has converted it to segments.
+    if (pointer.format === 1) return this.expireDrained();
+    if (pointer.manifest.version <= this.manifestVersion) {
       this.etag = found.etag;
       return this.expireDrained();
     }
-    await this.load(manifest);
+    const state = await readState(store, pointer.manifest.stateKey);
+    await this.follow(state);
+    this.state = state;
     this.etag = found.etag;
-    this.manifestVersion = manifest.version;
+    this.manifestVersion = pointer.manifest.version;
     return true;
   }
 
-  private async load(manifest: Manifest): Promise<void> {
-    const bytes = await this.options.store.get(manifest.snapshotKey);
-    if (!bytes)
-      throw new SnapshotMissingError(`snapshot ${manifest.snapshotKey} named by the manifest is missing`);
-    const header = verifySnapshot(bytes);
-    const firstChunk = chunkLayout(header)[0];
-    const head = await inflatePart(packPart(bytes, 0, firstChunk?.rawEnd ?? 0));
-    const { header: container, offset } = readContainerHeader(head);
-    const ranges = partitionRanges(container, offset);
+  /** Follows `state`, restricted to the partitions this function holds. */
+  private async follow(state: IndexStateFile): Promise<void> {
     const owners = assignPartitions(
-      ranges.map(({ key, start, end }) => ({ key, bytes: end - start })),
+      state.partitions.map((p) => ({ key: p.id, bytes: p.segments.reduce((n, s) => n + s.bytes, 0) })),
       this.options.functionCount,
     );
-    const next = new Map<string, Held>();
-    for (const { key, start, end } of ranges) {
-      if (owners.get(key) !== this.options.functionIndex) continue;
-      const part = packPart(bytes, start, end);
-      const version = createHash('sha1').update(part.stored).digest('base64url').slice(0, 16);
-      const previous = this.held.get(key);
-      if (previous?.version === version) {
-        next.set(key, { index: previous.index, version });
-        continue;
-      }
-      next.set(key, { index: ArchiveIndex.deserialize(await inflatePart(part)), version });
-    }
+    const held = new Set(this.index.segmentList().map((view) => view.partition));
     const until = this.now() + (this.options.handoffMs ?? DEFAULT_HANDOFF_MS);
-    for (const [key, held] of this.held) {
-      // Moved to another function (or gone from the archive): kept for the hand-over period.
-      if (!next.has(key) && ranges.some((r) => r.key === key))
-        next.set(key, { ...held, drainUntil: held.drainUntil ?? until });
-    }
-    this.held = next;
+    const kept = state.partitions.filter((p) => {
+      if (owners.get(p.id) === this.options.functionIndex) {
+        this.drainUntil.delete(p.id);
+        return true;
+      }
+      // Moved to another function: kept for the hand-over period.
+      if (!held.has(p.id)) return false;
+      if (!this.drainUntil.has(p.id)) this.drainUntil.set(p.id, until);
+      return (this.drainUntil.get(p.id) as number) > this.now();
+    });
+    const mine: IndexStateFile = { ...state, partitions: kept };
+    const index = this.index.canFollow(mine) ? this.index : SegmentedIndex.empty();
+    const { segments } = await fetchSegments(this.options.store, index.missingSegments(mine));
+    index.followState(mine, segments);
+    this.index = index;
+    for (const id of [...this.drainUntil.keys()])
+      if (!kept.some((p) => p.id === id)) this.drainUntil.delete(id);
     this.publish();
   }
 
-  private expireDrained(): boolean {
+  private async expireDrained(): Promise<boolean> {
     const now = this.now();
-    let changed = false;
-    for (const [key, held] of this.held) {
-      if (held.drainUntil !== undefined && held.drainUntil <= now) {
-        this.held.delete(key);
-        changed = true;
-      }
-    }
-    if (changed) this.publish();
-    return changed;
+    const expired = [...this.drainUntil].some(([, until]) => until <= now);
+    if (!expired || !this.state) return false;
+    await this.follow(this.state);
+    return true;
   }
 
   private publish(): void {
+    const views = this.index.segmentList();
     this.service.replace(
-      new Map([...this.held].map(([key, held]) => [key, held.index])),
+      new Map(views.map((view) => [view.key, view.index])),
       new Map(
-        [...this.held].map(([key, held]) => [
-          key,
-          { version: held.version, draining: held.drainUntil !== undefined },
+        views.map((view) => [
+          view.key,
+          { version: `d${view.deleted.size}`, draining: this.drainUntil.has(view.partition) },
         ]),
       ),
     );

@@ -1,12 +1,8 @@
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
-import type { SimpleHit } from '../documents/indexed-article';
-import { type SearchRequest, type SearchResponse, simpleHits } from '../documents/search';
-import type { SuggestResponse } from '../query/suggest';
 import { VarintReader, VarintWriter } from '../snapshot/varint';
-import { type Placement, runSync, searchSteps, suggestSteps } from './coordinator';
-import { LocalPartitionHost } from './local-host';
 import { type PartitionPeriod, partitionOf } from './period';
+import { ThreadSearch } from './thread-search';
 
 /**
  * THE search index of the archive: time partitions (one {@link ArchiveIndex} per period of
@@ -30,8 +26,8 @@ import { type PartitionPeriod, partitionOf } from './period';
  * index.applyUpsert(article);
  * index.query({ q: 'geneva', sort: 'newest' });
  */
-export class PartitionedIndex {
-  private readonly partitions = new Map<string, ArchiveIndex>();
+export class PartitionedIndex extends ThreadSearch {
+  private readonly partitions: Map<string, ArchiveIndex>;
   /** Versions of removals of ids no partition has seen. */
   private readonly orphanTombstones = new Map<string, number>();
   /**
@@ -40,11 +36,13 @@ export class PartitionedIndex {
    * buffer that the partition's texts and postings already keep alive, so this costs no memory.
    */
   private readonly payloads = new Map<string, { version: string; bytes: Uint8Array }>();
-  private readonly host = new LocalPartitionHost(this.partitions);
   private generation = 0;
-  private placementCache: Placement[] | null = null;
 
-  private constructor(readonly period: PartitionPeriod) {}
+  private constructor(readonly period: PartitionPeriod) {
+    const partitions = new Map<string, ArchiveIndex>();
+    super(partitions);
+    this.partitions = partitions;
+  }
 
   static empty(period: PartitionPeriod = DEFAULT_PARTITION_PERIOD): PartitionedIndex {
     return new PartitionedIndex(period);
@@ -79,6 +77,11 @@ export class PartitionedIndex {
       if (version !== undefined && (highest === undefined || version > highest)) highest = version;
     }
     return highest;
+  }
+
+  /** Removals of ids no partition has seen, with their versions. */
+  orphanRemovals(): [string, number][] {
+    return [...this.orphanTombstones];
   }
 
   has(id: string): boolean {
@@ -127,32 +130,9 @@ export class PartitionedIndex {
     return true;
   }
 
-  /** Runs a search over every partition: see search.ts for the request and coordinator.ts for how. */
-  query(request: SearchRequest): SearchResponse {
-    return runSync(searchSteps(this.placements(), request));
-  }
-
-  /** Search-box completions over every partition: see suggest.ts. */
-  suggest(q: string, limit?: number): SuggestResponse {
-    return runSync(suggestSteps(this.placements(), q, limit));
-  }
-
-  /** Convenience: the first `limit` hits of `q` by relevance (all words must match). */
-  search(q: string, limit = 10): SimpleHit[] {
-    return simpleHits(this.query({ q, limit }));
-  }
-
-  private placements(): Placement[] {
-    if (!this.placementCache) {
-      this.placementCache = this.host.describe().map((info) => ({ host: this.host, info }));
-      this.placementCache.sort((a, b) => (a.info.key < b.info.key ? -1 : 1));
-    }
-    return this.placementCache;
-  }
-
   private changed(): void {
     this.generation++;
-    this.placementCache = null;
+    this.invalidate();
   }
 
   /**

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 
 /**
- * The manifest is the one mutable object of the index life cycle: a small JSON pointer naming
- * the current immutable snapshot blob, replaced only by compare-and-swap.
+ * The manifest of earlier builds (format 1): a pointer naming one whole snapshot blob. Read only
+ * to convert such an index to segments (segments/segment-store.ts); the current format is
+ * segments/segment-manifest.ts, under the same key.
  */
 export const MANIFEST_KEY = 'manifest.json';
 export const SNAPSHOT_PREFIX = 'snapshots/';
@@ -25,7 +25,6 @@ const manifestSchema = snapshotRefSchema.extend({
   previous: z.array(snapshotRefSchema),
 });
 
-export type SnapshotRef = z.infer<typeof snapshotRefSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export function encodeManifest(manifest: Manifest): Uint8Array {
@@ -34,27 +33,4 @@ export function encodeManifest(manifest: Manifest): Uint8Array {
 
 export function decodeManifest(bytes: Uint8Array): Manifest {
   return manifestSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
-}
-
-/**
- * A fresh, never-reused key for the snapshot of publication `version`. The random part keeps two
- * racing indexers (both aiming at the same next version) from overwriting each other's blob.
- */
-export function newSnapshotKey(version: number): string {
-  return `${SNAPSHOT_PREFIX}${String(version).padStart(12, '0')}-${randomUUID().slice(0, 8)}.snap`;
-}
-
-/** The publication version encoded in a snapshot key, or null for a foreign key. */
-export function versionOfSnapshotKey(key: string): number | null {
-  const match = /^snapshots\/(\d{12})-[0-9a-f]{8}\.snap$/.exec(key);
-  return match?.[1] ? Number(match[1]) : null;
-}
-
-export function refOf(manifest: Manifest): SnapshotRef {
-  return {
-    version: manifest.version,
-    snapshotKey: manifest.snapshotKey,
-    createdAt: manifest.createdAt,
-    articleCount: manifest.articleCount,
-  };
 }

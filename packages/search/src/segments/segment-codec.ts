@@ -1,0 +1,19 @@
+import { ArchiveIndex } from '../documents/archive-index';
+import { type EncodeOptions, encodeSnapshot, openSnapshot } from '../snapshot/snapshot-codec';
+
+/**
+ * A segment blob: the snapshot codec (header with the index-definition fingerprint, SHA-256,
+ * brotli) around one `ArchiveIndex` payload. The payload's own magic (`AIX3`) differs from a
+ * whole snapshot's (`APX1`), so neither can be mistaken for the other.
+ */
+export function encodeSegment(index: ArchiveIndex, options: EncodeOptions = {}): Promise<Uint8Array> {
+  return encodeSnapshot({ raw: index.serialize(), articleCount: index.size }, options);
+}
+
+/** Verifies (fingerprint, length, checksum) and decodes a segment blob. */
+export async function decodeSegment(bytes: Uint8Array): Promise<ArchiveIndex> {
+  const inflating = openSnapshot(bytes);
+  const index = await ArchiveIndex.deserializeProgressively(inflating.out, inflating.ready);
+  await inflating.done;
+  return index;
+}

@@ -1,0 +1,377 @@
+import type { BlobStore } from '@archive/core';
+import { ArchiveIndex } from '../documents/archive-index';
+import type { PartitionedIndex } from '../partitions/partitioned-index';
+import {
+  decodeSnapshot,
+  type EncodeOptions,
+  encodeSnapshot,
+  indexDefinitionFingerprint,
+} from '../snapshot/snapshot-codec';
+import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
+import { DEFAULT_GRACE_MS, garbageKeys } from './garbage';
+import { DEFAULT_MAX_SEGMENTS } from './merge-policy';
+import { layoutForBuckets } from './partition-layout';
+import { decodeSegment } from './segment-codec';
+import {
+  createdMsOfKey,
+  decodeSegmentManifest,
+  decodeState,
+  encodeSegmentManifest,
+  encodeState,
+  type IndexStateFile,
+  manifestFormat,
+  newSegmentKey,
+  newStateKey,
+  refOfManifest,
+  SEGMENT_PREFIX,
+  type SegmentManifest,
+  STATE_PREFIX,
+  segmentKeysOf,
+  versionOfStateKey,
+} from './segment-manifest';
+import { SegmentedIndex, type SegmentedIndexOptions, type SegmentView } from './segmented-index';
+
+/**
+ * The segmented index in the blob store: reading the pointer and state, fetching segments,
+ * publishing (new segments + state + compare-and-swap of the pointer), garbage collection and
+ * rollback. docs/INDEX-LIFECYCLE.md describes the layout and why each step is safe.
+ */
+
+/** The later of two ISO instants (null: unknown). */
+export function maxIso(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/** How many publications (current included) stay loadable for rollback. */
+export const DEFAULT_KEEP_VERSIONS = 5;
+/** Segments fetched at once (S3 serves parallel GETs well; a local disk does not mind). */
+const FETCH_CONCURRENCY = 6;
+const LEGACY_SNAPSHOT_PREFIX = 'snapshots/';
+
+export class SegmentMissingError extends Error {
+  override readonly name = 'SegmentMissingError';
+}
+
+/** The manifest as found: the segmented format, or a whole-snapshot pointer of an earlier build. */
+export type Pointer =
+  | { format: 2; manifest: SegmentManifest; etag: string }
+  | { format: 1; manifest: Manifest; etag: string };
+
+export function decodePointer(bytes: Uint8Array, etag: string): Pointer {
+  if (manifestFormat(bytes) === 1) return { format: 1, manifest: decodeManifest(bytes), etag };
+  return { format: 2, manifest: decodeSegmentManifest(bytes), etag };
+}
+
+export async function readPointer(store: BlobStore): Promise<Pointer | null> {
+  const found = await store.read(MANIFEST_KEY);
+  return found ? decodePointer(found.bytes, found.etag) : null;
+}
+
+export async function readState(store: BlobStore, stateKey: string): Promise<IndexStateFile> {
+  const bytes = await store.get(stateKey);
+  if (!bytes) throw new SegmentMissingError(`state ${stateKey} named by the manifest is missing`);
+  return decodeState(bytes);
+}
+
+/** Fetches and decodes segments, a few at a time. */
+export async function fetchSegments(
+  store: BlobStore,
+  keys: readonly string[],
+): Promise<{ segments: Map<string, ArchiveIndex>; bytes: number }> {
+  const segments = new Map<string, ArchiveIndex>();
+  let bytes = 0;
+  let next = 0;
+  // A bounded pool by hand: a dependency for ten lines of queueing would cost more than it saves.
+  const worker = async () => {
+    while (next < keys.length) {
+      const key = keys[next++] as string;
+      const blob = await store.get(key);
+      if (!blob) throw new SegmentMissingError(`segment ${key} named by the state is missing`);
+      bytes += blob.byteLength;
+      segments.set(key, await decodeSegment(blob));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, keys.length) }, worker));
+  return { segments, bytes };
+}
+
+/** What a process loaded: the index and the publication it follows. */
+export interface LoadedSegments {
+  index: SegmentedIndex;
+  manifest: SegmentManifest | null;
+  etag: string | null;
+  state: IndexStateFile | null;
+  /** Set when the store held an earlier build's whole snapshot: converted in memory, unpublished. */
+  legacy: Manifest | null;
+}
+
+/**
+ * Loads the current publication (an empty index when none). A whole snapshot of an earlier build
+ * is converted in memory (its year partitions become segments, grouped into partitions by size);
+ * the indexer then publishes it as segments. Retries when a blob vanished between reading the
+ * manifest and fetching it (collected after several newer publications).
+ */
+export async function loadSegmented(
+  store: BlobStore,
+  options: SegmentedIndexOptions = {},
+): Promise<LoadedSegments> {
+  for (let attempt = 0; ; attempt++) {
+    const pointer = await readPointer(store);
+    if (!pointer)
+      return { index: SegmentedIndex.empty(options), manifest: null, etag: null, state: null, legacy: null };
+    try {
+      if (pointer.format === 1) {
+        const bytes = await store.get(pointer.manifest.snapshotKey);
+        if (!bytes) throw new SegmentMissingError(`snapshot ${pointer.manifest.snapshotKey} is missing`);
+        const index = fromPartitioned(await decodeSnapshot(bytes), options);
+        return { index, manifest: null, etag: pointer.etag, state: null, legacy: pointer.manifest };
+      }
+      const state = await readState(store, pointer.manifest.stateKey);
+      const { segments } = await fetchSegments(store, segmentKeysOf(state));
+      const index = SegmentedIndex.empty(options);
+      index.followState(state, segments);
+      return { index, manifest: pointer.manifest, etag: pointer.etag, state, legacy: null };
+    } catch (error) {
+      if (!(error instanceof SegmentMissingError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * A segmented index from a year-partitioned one (a whole snapshot of an earlier build, or a
+ * rebuild's first pass): consecutive years grouped into partitions by size, each year's index an
+ * unpublished segment of its partition.
+ */
+export function fromPartitioned(
+  partitioned: PartitionedIndex,
+  options: SegmentedIndexOptions = {},
+): SegmentedIndex {
+  const keys = partitioned.partitionKeys();
+  const buckets = keys.map((key) => ({
+    startMs: partitioned.partition(key)?.timeRange()?.firstMs ?? 0,
+    count: partitioned.partition(key)?.size ?? 0,
+  }));
+  const { layout, partitionOfBucket } = layoutForBuckets(buckets, options.partitionTarget);
+  const parts: { partition: string; index: ArchiveIndex }[] = [];
+  for (const { id } of layout) {
+    let group = keys
+      .filter((_, i) => partitionOfBucket[i] === id)
+      .map((key) => partitioned.partition(key) as ArchiveIndex);
+    if (group.length > DEFAULT_MAX_SEGMENTS) {
+      // Many sparse years (an archive reaching back decades): the smallest are merged into one.
+      group.sort((x, y) => y.size - x.size);
+      const small = group.splice(DEFAULT_MAX_SEGMENTS - 1);
+      group = [...group, ArchiveIndex.merged(small)];
+    }
+    for (const index of group) parts.push({ partition: id, index });
+  }
+  const index = SegmentedIndex.fromParts(layout, parts, options);
+  for (const [id, version] of partitioned.orphanRemovals()) index.applyRemove(id, version);
+  return index;
+}
+
+export interface SegmentPublishOptions extends EncodeOptions {
+  keepVersions?: number;
+  highWatermark?: string | null;
+  now?: () => Date;
+}
+
+/** A publication taken synchronously from the index: its new segments sealed, its state described. */
+export interface PreparedPublication {
+  segments: { view: SegmentView; raw: Uint8Array; articleCount: number }[];
+  state: IndexStateFile;
+  articleCount: number;
+}
+
+/**
+ * Seals the index's open segments under fresh keys and describes the resulting state, in one
+ * synchronous step, so that the published state holds exactly the changes applied before it
+ * (changes applied while it is written go to new open segments and new delete markers).
+ */
+export function preparePublication(
+  index: SegmentedIndex,
+  retired: IndexStateFile['retired'],
+  nowMs: number,
+): PreparedPublication {
+  const segments = index.pendingSegments().map((open) => {
+    const raw = open.index.serialize();
+    const articleCount = open.index.size;
+    const view = index.seal(open.key, newSegmentKey(open.partition, nowMs), 0);
+    return { view, raw, articleCount };
+  });
+  return { segments, state: index.describe(retired), articleCount: index.size };
+}
+
+export interface PublicationOutcome {
+  manifest: SegmentManifest;
+  etag: string;
+  state: IndexStateFile;
+  /** Bytes written: new segments, the state and the manifest. */
+  bytesWritten: number;
+  segmentsWritten: number;
+}
+
+/**
+ * Writes a prepared publication: the new segments (compressed off the main thread), the state,
+ * then the manifest by compare-and-swap against `base.etag`. On conflict everything written is
+ * deleted (best effort; an orphan is collected after the grace period) and `'conflict'` returned.
+ */
+export async function writePublication(
+  store: BlobStore,
+  prepared: PreparedPublication,
+  base: { manifest: SegmentManifest | null; etag: string | null },
+  options: SegmentPublishOptions = {},
+): Promise<PublicationOutcome | 'conflict'> {
+  const now = options.now?.() ?? new Date();
+  const written: string[] = [];
+  let bytesWritten = 0;
+  // Once the swap was attempted, a failure may hide a success (a lost response): nothing
+  // written may then be deleted, or the published state could lose its segments.
+  let swapAttempted = false;
+  const entries = new Map(
+    prepared.state.partitions.flatMap((p) => p.segments.map((s) => [s.key, s] as const)),
+  );
+  try {
+    await Promise.all(
+      prepared.segments.map(async ({ view, raw, articleCount }) => {
+        const bytes = await encodeSnapshot({ raw, articleCount }, options);
+        view.bytes = bytes.byteLength;
+        const entry = entries.get(view.key);
+        if (entry) entry.bytes = bytes.byteLength;
+        await store.put(view.key, bytes);
+        written.push(view.key);
+        bytesWritten += bytes.byteLength;
+      }),
+    );
+    const version = (base.manifest?.version ?? 0) + 1;
+    const stateKey = newStateKey(version, now.getTime());
+    const stateBytes = encodeState(prepared.state);
+    await store.put(stateKey, stateBytes);
+    written.push(stateKey);
+    const keep = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+    const manifest: SegmentManifest = {
+      format: 2,
+      version,
+      stateKey,
+      createdAt: now.toISOString(),
+      articleCount: prepared.articleCount,
+      definitionFingerprint: indexDefinitionFingerprint(),
+      highWatermark: maxIso(options.highWatermark ?? null, base.manifest?.highWatermark ?? null),
+      previous: base.manifest
+        ? [refOfManifest(base.manifest), ...base.manifest.previous].slice(0, keep - 1)
+        : [],
+    };
+    const manifestBytes = encodeSegmentManifest(manifest);
+    swapAttempted = true;
+    const etag = await store.writeIfMatch(MANIFEST_KEY, manifestBytes, base.etag);
+    if (etag === false) {
+      await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
+      return 'conflict';
+    }
+    bytesWritten += stateBytes.byteLength + manifestBytes.byteLength;
+    return { manifest, etag, state: prepared.state, bytesWritten, segmentsWritten: prepared.segments.length };
+  } catch (error) {
+    if (!swapAttempted) await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
+    throw error;
+  }
+}
+
+/**
+ * Deletes the blobs the garbage rule (garbage.ts) allows: unreferenced by every kept state, and
+ * unneeded for longer than the grace period. Whole snapshots of an earlier build and states that
+ * fell out of the rollback window count as unneeded since the oldest kept state was written.
+ */
+export async function collectGarbage(
+  store: BlobStore,
+  manifest: SegmentManifest,
+  state: IndexStateFile,
+  options: { nowMs?: number; graceMs?: number } = {},
+): Promise<string[]> {
+  const kept = [refOfManifest(manifest), ...manifest.previous];
+  const referenced = new Set<string>(kept.map((ref) => ref.stateKey));
+  for (const ref of kept) {
+    const keptState =
+      ref.stateKey === manifest.stateKey ? state : await readState(store, ref.stateKey).catch(() => null);
+    if (!keptState) return []; // cannot tell what a kept state needs: collect nothing this time
+    for (const key of segmentKeysOf(keptState)) referenced.add(key);
+  }
+  const oldestKept = kept.at(-1) as (typeof kept)[number];
+  const oldestKeptMs = createdMsOfKey(oldestKept.stateKey);
+  const retiredAt = new Map(state.retired.map((entry) => [entry.key, entry.at] as const));
+  const [segments, states, snapshots] = await Promise.all([
+    store.list(SEGMENT_PREFIX),
+    store.list(STATE_PREFIX),
+    store.list(LEGACY_SNAPSHOT_PREFIX),
+  ]);
+  if (oldestKeptMs !== null) {
+    for (const key of states) {
+      const version = versionOfStateKey(key);
+      if (version !== null && version < oldestKept.version) retiredAt.set(key, oldestKeptMs);
+    }
+    for (const key of snapshots) retiredAt.set(key, oldestKeptMs);
+  }
+  const doomed = garbageKeys({
+    listed: [...segments, ...states, ...snapshots],
+    referenced,
+    retiredAt,
+    nowMs: options.nowMs ?? Date.now(),
+    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+  });
+  for (const key of doomed) await store.delete(key);
+  return doomed;
+}
+
+/**
+ * Points the manifest at an earlier publication's state (default: the one before the current), as
+ * a new publication so that loaders notice it. Its segments are still there: garbage collection
+ * keeps every segment a kept state references. Changes made after that version are then missing
+ * from the index: follow with a reindex (locally, a restart reconciles).
+ */
+export async function rollbackSegments(
+  store: BlobStore,
+  options: { toVersion?: number; now?: () => Date; keepVersions?: number } = {},
+): Promise<SegmentManifest> {
+  const pointer = await readPointer(store);
+  if (!pointer) throw new Error('nothing to roll back: no manifest');
+  if (pointer.format !== 2)
+    throw new Error(
+      'the index is still a whole snapshot of an earlier build; start the indexer once to convert it',
+    );
+  const { manifest } = pointer;
+  const target =
+    options.toVersion === undefined
+      ? manifest.previous[0]
+      : manifest.previous.find((ref) => ref.version === options.toVersion);
+  if (!target) {
+    const kept = manifest.previous.map((ref) => ref.version).join(', ') || 'none';
+    throw new Error(
+      `cannot roll back to ${options.toVersion ?? 'the previous version'}; kept versions: ${kept}`,
+    );
+  }
+  const state = await readState(store, target.stateKey);
+  const present = new Set(await store.list(SEGMENT_PREFIX));
+  const missing = segmentKeysOf(state).filter((key) => !present.has(key));
+  if (missing.length > 0)
+    throw new SegmentMissingError(`version ${target.version} lacks segments: ${missing.join(', ')}`);
+  const keep = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+  const next: SegmentManifest = {
+    ...target,
+    format: 2,
+    version: manifest.version + 1,
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    definitionFingerprint: indexDefinitionFingerprint(),
+    highWatermark: null,
+    previous: [refOfManifest(manifest), ...manifest.previous].slice(0, keep - 1),
+  };
+  if ((await store.writeIfMatch(MANIFEST_KEY, encodeSegmentManifest(next), pointer.etag)) === false) {
+    throw new Error('the manifest changed during rollback; retry');
+  }
+  return next;
+}
+
+/** Test and bench helper: the index a fresh reader would load. */
+export async function loadSegmentedIndex(store: BlobStore): Promise<SegmentedIndex> {
+  return (await loadSegmented(store)).index;
+}
