@@ -6,6 +6,7 @@ import { MAX_BATCH_BYTES, MAX_BATCH_ITEMS, MAX_DISPATCH_BYTES, MAX_ID_LENGTH } f
 import { ingestQuerySchema } from '../routes/dispatches';
 import { ExportOnlyParams } from '../routes/export';
 import { SearchParams, SuggestParams } from '../routes/search';
+import { SimilarParams } from '../routes/similar';
 import {
   Article,
   ErrorResponse,
@@ -150,6 +151,18 @@ export const API_ROUTES: RouteConfig[] = [
       200: json(Takedown, 'Taken down'),
       ...errors('invalid_id', 'unauthorized', 'not_found'),
       ...rateLimited,
+    },
+  },
+  {
+    method: 'get',
+    path: '/articles/{id}/similar',
+    tags: ['Search'],
+    summary: 'Related coverage: the articles most like this one',
+    description: "In the /search answer's shape, without the article and its near-copies (its story).",
+    request: { params: ArticleId, query: SimilarParams },
+    responses: {
+      200: json(SearchResponse, 'The most similar articles'),
+      ...errors('invalid_id', 'not_found', ...searchErrors),
     },
   },
   {
