@@ -16,7 +16,12 @@ function sources(dir: string): string[] {
 /** Every `[status, code]` the code can answer with, read from where errors are made. */
 function thrownCodes(): [number, string][] {
   const found: [number, string][] = [];
-  for (const file of sources(join(ROOT, 'packages', 'api', 'src'))) {
+  // The local server's guards (packages/local/src/http-guards.ts) answer too.
+  const answering = [
+    ...sources(join(ROOT, 'packages', 'api', 'src')),
+    ...sources(join(ROOT, 'packages', 'local', 'src')),
+  ];
+  for (const file of answering) {
     const text = readFileSync(file, 'utf8');
     for (const [, status, code] of text.matchAll(/new ApiError\(\s*(\d{3}),\s*'([a-z_]+)'/g)) {
       found.push([Number(status), code as string]);

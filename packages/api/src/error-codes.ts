@@ -32,8 +32,8 @@ export const ERROR_CODES = {
   unauthorized: [401, 'a write without a known key (`Authorization: Bearer <key>`)'],
   not_found: [404, 'no such route, or no such article (never stored, or taken down)'],
   taken_down: [409, 'upload of a taken-down article without `?restore=true`'],
-  conflict: [409, 'a concurrent write to the same article won; send it again'],
-  too_large: [413, 'over a size limit (see Limits)'],
+  conflict: [409, 'writers kept racing on one article through every retry; nothing changed, send it again'],
+  too_large: [413, 'over a size limit (see Limits), more than 2,000 paragraphs in one dispatch included'],
   unsupported_media_type: [415, '`Content-Type` other than the accepted ones, or a charset other than UTF-8'],
   missing_dateline: [422, 'the dispatch has no dateline or no time'],
   missing_title: [422, 'the dispatch has no title'],
@@ -42,8 +42,15 @@ export const ERROR_CODES = {
   unknown_place: [422, 'the dateline place maps to no time zone and none was given'],
   invalid_field: [422, 'a field of a JSON dispatch has the wrong type or value'],
   too_many_exports: [429, 'as many exports as allowed are running (`Retry-After`)'],
+  rate_limited: [
+    429,
+    'locally: over 20 writes with a wrong key from one address in a minute (`Retry-After`); on AWS the stage throttle answers 429',
+  ],
   internal: [500, 'a bug: logged, nothing half-written'],
-  unavailable: [503, '`GET /health` when the store cannot be reached'],
+  unavailable: [
+    503,
+    'the store is throttled, timed out or unreachable after bounded retries (`Retry-After`); nothing changed',
+  ],
 } as const satisfies Record<string, readonly [ContentfulStatusCode, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

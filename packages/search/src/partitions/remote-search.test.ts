@@ -87,8 +87,10 @@ describe('partitions on partition functions, through LambdaClient', () => {
       }),
       { numRuns: 30 },
     );
-    expect(withHits).toBeGreaterThan(12);
-    expect(multiPage).toBeGreaterThan(5);
+    // Sanity checks that the generators reach the interesting cases at all (not rates: with 30
+    // random runs a rate threshold fails by chance).
+    expect(withHits).toBeGreaterThan(4);
+    expect(multiPage).toBeGreaterThan(0);
   }, 120_000);
 
   it('give the same suggestions and spelling fixes', async () => {
