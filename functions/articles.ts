@@ -5,7 +5,7 @@
  * function trusts the request (see docs/DEPLOY.md).
  */
 
-import { createApp, trustApiGatewayAuthorizer } from '@archive/api';
+import { createApp, registerDocsRoutes, trustApiGatewayAuthorizer } from '@archive/api';
 import { createDynamoClients, DynamoArticleRepository, DynamoStoryStore } from '@archive/store';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { handle } from 'hono/aws-lambda';
@@ -25,6 +25,10 @@ const stories = config.ARCHIVE_STORY_TABLE_NAME
 export const handler = handle(
   createApp({
     articles: { repository },
+    // The API's description and its reference page live here rather than in the search function:
+    // generating it from the zod schemas brings ~0.4 MB of code, which the search function's cold
+    // start (the one readers wait for) should not load.
+    extraRoutes: registerDocsRoutes,
     ...(stories ? { stories } : {}),
     authorize: trustApiGatewayAuthorizer,
     logger: { error: (message, ...details) => logger.error(message, { details }) },

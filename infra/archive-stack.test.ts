@@ -260,6 +260,8 @@ describe('HTTP API', () => {
         'GET /',
         'GET /read/{id}',
         'GET /assets/{file}',
+        'GET /openapi.json',
+        'GET /docs',
         'POST /dispatches',
       ].sort(),
     );

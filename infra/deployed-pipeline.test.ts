@@ -272,6 +272,16 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     expect((await page('GET /read/{id}', '/read/no-such-article')).status).toBe(404);
   });
 
+  it('articles serves the OpenAPI document and its reference page', async () => {
+    const doc = await call(articles, 'GET /openapi.json', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toContain('/search');
+    const page = await articles.invoke(httpApiEvent('GET /docs', '/docs'));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('/openapi.json');
+  });
+
   it('articles reads the article and takes it down', async () => {
     const read = await call(articles, 'GET /articles/{id}', `/articles/${ids.sample}`);
     expect(read).toMatchObject({ status: 200, body: { id: ids.sample, version: 2 } });

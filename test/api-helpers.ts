@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalPlugin } from '@archive/local';
 import { createLocalRuntime, type LocalRuntime } from '@archive/local';
+import { assertConforms } from './openapi-conformance';
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -18,7 +19,7 @@ export interface TestServer {
   runtime: LocalRuntime;
   url: string;
   key: string;
-  /** fetch against the server; `auth: true` adds the ingest key. */
+  /** fetch against the server; `auth: true` adds the ingest key. Answers must conform to the OpenAPI document. */
   request(path: string, init?: RequestInit & { auth?: boolean | string }): Promise<JsonResponse>;
   close(): Promise<void>;
 }
@@ -48,7 +49,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const { auth, ...rest } = init;
       const headers = new Headers(rest.headers);
       if (auth) headers.set('authorization', `Bearer ${auth === true ? key : auth}`);
-      return fetch(`${url}${path}`, { ...rest, headers }) as Promise<JsonResponse>;
+      return fetch(`${url}${path}`, { ...rest, headers }).then(
+        (response) => assertConforms(rest.method ?? 'GET', path, response) as Promise<JsonResponse>,
+      );
     },
     close: () => runtime.close(),
   };

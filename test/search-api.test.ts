@@ -5,6 +5,7 @@ import type { Article } from '@archive/core';
 import { PartitionedIndex } from '@archive/search';
 import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertConforms } from './openapi-conformance';
 
 const fixtures = JSON.parse(
   readFileSync(new URL('./fixtures/search-articles.json', import.meta.url), 'utf8'),
@@ -41,7 +42,7 @@ interface Body {
 }
 
 async function get(path: string): Promise<{ status: number; body: Body }> {
-  const res = await fetch(`${base}${path}`);
+  const res = await assertConforms('GET', path, await fetch(`${base}${path}`));
   return { status: res.status, body: (await res.json()) as Body };
 }
 

@@ -50,6 +50,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: HttpMethod.GET, path: '/', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/read/{id}', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/assets/{file}', target: 'search', write: false },
+  // The API's description (generated from the route schemas) and its interactive reference.
+  // Served by the articles function, whose cold start nobody waits on (see functions/articles.ts).
+  { method: HttpMethod.GET, path: '/openapi.json', target: 'articles', write: false },
+  { method: HttpMethod.GET, path: '/docs', target: 'articles', write: false },
   // Health goes to search: what can go stale in this service is the index (its version, size and age
   // since the last change are what /health reports), and a probe there also proves the function that
   // serves the public traffic can start and load its snapshot. Table health is DynamoDB's own SLA.

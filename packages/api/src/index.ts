@@ -4,6 +4,7 @@ export * from './error-codes';
 export * from './function-config';
 export * from './ingest-service';
 export * from './limits';
+export * from './openapi/document';
 export * from './query';
 export * from './routes/collapse';
 export * from './routes/export';

@@ -33,7 +33,7 @@ const booleanFlag = z
   .transform((value) => value === 'true' || value === '1');
 
 /** `POST /dispatches` query: `restore`, and defaults for dispatches that lack a zone or source. */
-const ingestQuerySchema = z.object({
+export const ingestQuerySchema = z.object({
   restore: booleanFlag,
   timeZone: z.string().max(64).refine(isTimeZone, 'not an IANA time zone').optional(),
   source: z.string().min(1).max(200).optional(),

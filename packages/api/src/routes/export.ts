@@ -109,7 +109,7 @@ export async function* exportPages(
   }
 }
 
-const ExportOnlyParams = z.object({
+export const ExportOnlyParams = z.object({
   format: z.enum(['ndjson', 'csv'], { error: 'must be ndjson or csv' }).default('ndjson'),
   max: z
     .string()

@@ -28,7 +28,8 @@ const positiveInt = (min: number, max: number, fallback: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .optional()
-    .transform((v) => v ?? fallback);
+    .transform((v) => v ?? fallback)
+    .describe(`${min} to ${max}, default ${fallback}`);
 
 /** `GET /search` query parameters (the query text itself is checked by the engine's parser). */
 export const SearchParams = z.object({
@@ -53,7 +54,7 @@ export const SearchParams = z.object({
   tz: text(64),
 });
 
-const SuggestParams = z.object({
+export const SuggestParams = z.object({
   q: z
     .string()
     .optional()

@@ -65,7 +65,7 @@ export function similarityQuery(article: Pick<Article, 'title' | 'paragraphs'>):
 }
 
 /** `/search`'s parameters less those the route sets itself (ignored when sent). */
-const SimilarParams = SearchParams.omit({
+export const SimilarParams = SearchParams.omit({
   q: true,
   mode: true,
   strict: true,
