@@ -62,7 +62,7 @@ export async function runHostsBench(options: {
     const store = new FsBlobStore(path.join(work, 'index'), { durable: false });
     // Published as segments: the year partitions grouped by size, as a reindex would.
     const segmented = fromPartitioned(index);
-    const published = await writePublication(store, preparePublication(segmented, [], Date.now()), {
+    const published = await writePublication(store, await preparePublication(segmented, [], Date.now()), {
       manifest: null,
       etag: null,
     });

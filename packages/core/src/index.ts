@@ -8,4 +8,5 @@ export * from './parse-dispatch';
 export * from './ports';
 export * from './render';
 export * from './sentence-diff';
+export * from './time-slices';
 export * from './time-zones';

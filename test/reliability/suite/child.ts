@@ -20,15 +20,21 @@ export async function startServerChild(
   key = 'dak_reliability_suite_key_0123456789',
 ): Promise<ServerChild> {
   const script = join(import.meta.dirname, 'serve-child.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(dataDir ? [dataDir] : [])], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ARCHIVE_INGEST_KEY: key,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  // RELIABILITY_NODE_ARGS passes flags to the server child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = process.env.RELIABILITY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', script, ...(dataDir ? [dataDir] : [])],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ARCHIVE_INGEST_KEY: key,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let err = '';
   child.stderr?.on('data', (chunk) => {
     err += chunk;

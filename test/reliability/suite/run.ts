@@ -20,7 +20,11 @@ import { type FuzzRequest, fuzzRequests } from './fuzz';
 const results: { name: string; ok: boolean; detail: string }[] = [];
 const figures: string[] = [];
 
+/** `RELIABILITY_ONLY=hostile` runs only the stages whose name contains that text. */
+const ONLY = process.env.RELIABILITY_ONLY;
+
 async function stage(name: string, run: () => Promise<string>): Promise<void> {
+  if (ONLY && !name.includes(ONLY)) return;
   const started = performance.now();
   try {
     const detail = await run();

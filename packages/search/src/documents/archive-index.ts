@@ -1,4 +1,4 @@
-import type { Article } from '@archive/core';
+import { type Article, runToEnd, type Steps } from '@archive/core';
 import MiniSearch from 'minisearch';
 import { INDEX_OPTIONS, type IndexedFields, type SearchField } from '../minisearch/index-definition';
 import { snapshotTermId } from '../minisearch/minisearch-codec';
@@ -7,7 +7,7 @@ import {
   type ArchiveIndexParts,
   decodeArchiveIndex,
   decodeArchiveIndexProgressively,
-  encodeArchiveIndex,
+  encodeArchiveIndexSteps,
   type SequencedArticle,
 } from '../snapshot/archive-index-codec';
 import { FacetCodes } from './facets';
@@ -88,6 +88,11 @@ export class ArchiveIndex {
    * merged segment refuses stale redeliveries as its parts did.
    */
   static merged(parts: readonly ArchiveIndex[]): ArchiveIndex {
+    return runToEnd(ArchiveIndex.mergedSteps(parts));
+  }
+
+  /** {@link merged} as steps that may be paused between articles (@archive/core's time slices). */
+  static *mergedSteps(parts: readonly ArchiveIndex[]): Steps<ArchiveIndex> {
     const out = ArchiveIndex.empty();
     for (const part of parts) {
       for (const [id, version] of part.tombstones) {
@@ -97,6 +102,7 @@ export class ArchiveIndex {
     }
     for (const part of parts) {
       for (const doc of part.documents()) {
+        yield;
         if (out.has(doc.id)) throw new Error(`article ${doc.id} is live in two merged segments`);
         out.insert(toPlainIndexed(doc));
       }
@@ -242,7 +248,12 @@ export class ArchiveIndex {
 
   /** The snapshot payload (archive-index-codec.ts); compression is the snapshot codec's job. */
   serialize(): Uint8Array {
-    return encodeArchiveIndex({
+    return runToEnd(this.serializeSteps());
+  }
+
+  /** {@link serialize} as steps that may be paused; the index must not change until they end. */
+  serializeSteps(): Steps<Uint8Array> {
+    return encodeArchiveIndexSteps({
       miniSearch: this.miniSearch,
       // Short id order is insertion order (a replacement gets a new, higher one).
       docs: this.byShortId.filter((doc): doc is IndexedArticle => doc !== undefined),

@@ -1,4 +1,4 @@
-import type { ArticleChange, BlobStore } from '@archive/core';
+import { type ArticleChange, type BlobStore, runInSlices, TimeSlicer } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
 import { type MergePolicyOptions, selectMerge } from '../segments/merge-policy';
@@ -145,7 +145,11 @@ export class Indexer {
     return this.serialized(async () => {
       const base = await this.sync();
       const result: BatchResult = { batchItemFailures: [], applied: 0, skipped: 0, published: null };
+      // A batch of long articles is seconds of indexing: searches run between slices of it.
+      const slicer = new TimeSlicer();
       for (const item of items) {
+        const pause = slicer.due();
+        if (pause) await pause;
         const problem = item.change instanceof Error ? item.change : validateChange(item.change);
         if (problem) {
           result.batchItemFailures.push({ itemIdentifier: item.recordId });
@@ -174,9 +178,10 @@ export class Indexer {
   }
 
   /**
-   * Publishes changes applied with `publish: false`; a no-op when there are none. Only sealing
-   * the open segments and describing the state hold the indexer's lock (both synchronous);
-   * compressing and writing run outside it, so changes keep being applied meanwhile.
+   * Publishes changes applied with `publish: false`; a no-op when there are none. Only encoding
+   * and sealing the open segments and describing the state hold the indexer's lock (the encoding
+   * in time slices, so searches go on); compressing and writing run outside it, so changes keep
+   * being applied meanwhile.
    */
   publish(): Promise<Publication | null> {
     const next = this.publishing.catch(() => null).then(() => this.publishBesideChanges());
@@ -193,7 +198,7 @@ export class Indexer {
       const base = await this.sync();
       if (this.unpublished.size === 0 && !this.forcePublish) return null;
       return {
-        publication: preparePublication(base.index, this.retiredNow(), this.nowMs()),
+        publication: await preparePublication(base.index, this.retiredNow(), this.nowMs()),
         base: { manifest: base.manifest, etag: base.etag },
         entries: new Map(this.unpublished),
         highWatermark: this.highWatermark,
@@ -310,7 +315,7 @@ export class Indexer {
       );
       if (!keys) continue;
       const capture = index.captureMerge(keys);
-      const merged = ArchiveIndex.merged(capture.inputs.map((input) => input.index));
+      const merged = await runInSlices(ArchiveIndex.mergedSteps(capture.inputs.map((input) => input.index)));
       const key = newSegmentKey(id, this.nowMs());
       const bytes = await encodeSegment(merged, this.options);
       await this.options.store.put(key, bytes);
@@ -344,7 +349,7 @@ export class Indexer {
     const maxAttempts = this.options.maxPublishAttempts ?? 8;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const base = await this.sync();
-      const prepared = preparePublication(base.index, this.retiredNow(), this.nowMs());
+      const prepared = await preparePublication(base.index, this.retiredNow(), this.nowMs());
       let outcome: Awaited<ReturnType<typeof writePublication>>;
       try {
         outcome = await writePublication(this.options.store, prepared, base, {

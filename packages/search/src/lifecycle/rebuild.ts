@@ -85,7 +85,7 @@ export async function publishRebuild(
     const index = await rebuildIndex(tracked(typeof scan === 'function' ? scan() : scan), options);
     const outcome = await writePublication(
       store,
-      preparePublication(index, retired, at),
+      await preparePublication(index, retired, at),
       { manifest: pointer?.format === 2 ? pointer.manifest : null, etag: pointer?.etag ?? null },
       { highWatermark, ...options },
     );

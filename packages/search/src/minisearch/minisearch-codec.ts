@@ -1,6 +1,7 @@
+import { runToEnd, type Steps } from '@archive/core';
 import MiniSearch, { type Options } from 'minisearch';
 import { VarintReader, VarintWriter } from '../snapshot/varint';
-import { adoptFieldLengths, adoptSortedTerms, stateOf } from './minisearch-internals';
+import { adoptFieldLengths, adoptSortedTerms, sortedTermEntries, stateOf } from './minisearch-internals';
 import { DenseFieldLengths, LazyTermData } from './minisearch-lazy-state';
 
 export { LazyTermData } from './minisearch-lazy-state';
@@ -49,6 +50,21 @@ const fromUtf8 = new TextDecoder();
  */
 // biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
 export function encodeMiniSearch(index: MiniSearch<any>): Uint8Array {
+  return runToEnd(encodeMiniSearchSteps(index));
+}
+
+/** Items (documents, terms) encoded between two pause points of the steps below. */
+const STEP_ITEMS = 512;
+
+/**
+ * {@link encodeMiniSearch} as steps that may be paused (@archive/core's time slices). `terms` are
+ * the index's entries in snapshot order when the caller already collected them.
+ */
+export function* encodeMiniSearchSteps(
+  // biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
+  index: MiniSearch<any>,
+  terms?: readonly (readonly [string, unknown])[],
+): Steps<Uint8Array> {
   const ms = stateOf(index);
   if ([...ms._storedFields.values()].some((fields) => fields && Object.keys(fields).length > 0)) {
     throw new Error('encodeMiniSearch: stored fields are not supported; keep metadata outside the index');
@@ -71,7 +87,8 @@ export function encodeMiniSearch(index: MiniSearch<any>): Uint8Array {
   const shortIds = [...ms._documentIds.keys()].sort((a, b) => a - b);
   out.write(shortIds.length);
   let previous = 0;
-  for (const shortId of shortIds) {
+  for (const [n, shortId] of shortIds.entries()) {
+    if (n % STEP_ITEMS === 0) yield;
     const id = ms._documentIds.get(shortId);
     if (typeof id !== 'string') throw new Error('encodeMiniSearch: document ids must be strings');
     out.write(shortId - previous);
@@ -84,20 +101,31 @@ export function encodeMiniSearch(index: MiniSearch<any>): Uint8Array {
   }
 
   // In code-unit order: the decoder builds the radix tree straight from a sorted list.
-  const terms = [...ms._index].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  out.write(terms.length);
+  const entries = terms ?? (yield* collectTermEntries(index));
+  out.write(entries.length);
   const postings = new VarintWriter(1 << 12);
-  for (const [term, data] of terms) {
+  for (const [n, [term, data]] of entries.entries()) {
+    if (n % STEP_ITEMS === 0) yield;
     const termBytes = utf8.encode(term);
     out.write(termBytes.length);
     out.writeBytes(termBytes);
     const start = postings.position;
-    encodeTermData(data, postings);
+    encodeTermData(data as TermData, postings);
     out.write(postings.position - start);
   }
   out.write(postings.position);
   out.writeBytes(postings.finish());
   return out.finish();
+}
+
+/** The index's terms and their data in snapshot order, as steps. */
+// biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
+export function* collectTermEntries(index: MiniSearch<any>): Steps<[string, unknown][]> {
+  const entries: [string, unknown][] = [];
+  for (const entry of sortedTermEntries(index)) {
+    if (entries.push(entry) % STEP_ITEMS === 0) yield;
+  }
+  return entries;
 }
 
 function encodeTermData(data: TermData, out: VarintWriter): void {
@@ -131,7 +159,7 @@ function decodeShortUtf8(bytes: Uint8Array): string {
  */
 // biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
 export function snapshotTermOrder(index: MiniSearch<any>): string[] {
-  return [...stateOf(index)._index].map(([term]) => term).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return Array.from(sortedTermEntries(index), ([term]) => term);
 }
 
 /**

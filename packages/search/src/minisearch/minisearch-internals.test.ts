@@ -12,6 +12,7 @@ import {
   scoreTerms,
   shortIdOf,
   someDocumentWith,
+  sortedTermEntries,
 } from './minisearch-internals';
 
 /** A hit list as [short id, score, matched terms] entries. */
@@ -213,6 +214,29 @@ describe('adoptSortedTerms (the radix tree built from a sorted term list)', () =
           expect(sortedEntries(indexOf(adopted))).toEqual(sortedEntries(indexOf(built)));
         },
       ),
+    );
+  });
+});
+
+describe('sortedTermEntries', () => {
+  it('walks the tree in code-unit order, after any adds and removals, as iterate-then-sort would', () => {
+    const word = fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 6 })
+      .map((w) => w.replace(/\s/g, 'x'));
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 40 }), fc.nat(40), (words, drop) => {
+        const ms = new MiniSearch<{ id: string; text: string }>({
+          fields: ['text'],
+          tokenize: (t) => t.split(' '),
+        });
+        ms.addAll(words.map((w, i) => ({ id: String(i), text: w })));
+        for (let i = 0; i < Math.min(drop, words.length - 1); i += 3) ms.discard(String(i));
+        ms.vacuum();
+        const expected = [...(ms as unknown as { _index: Iterable<[string, unknown]> })._index]
+          .map(([term]) => term)
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(Array.from(sortedTermEntries(ms), ([term]) => term)).toEqual(expected);
+      }),
     );
   });
 });

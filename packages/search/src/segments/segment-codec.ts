@@ -1,3 +1,4 @@
+import { runInSlices } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { type EncodeOptions, encodeSnapshot, openSnapshot } from '../snapshot/snapshot-codec';
 
@@ -6,8 +7,9 @@ import { type EncodeOptions, encodeSnapshot, openSnapshot } from '../snapshot/sn
  * brotli) around one `ArchiveIndex` payload. The payload's own magic (`AIX3`) differs from a
  * whole snapshot's (`APX1`), so neither can be mistaken for the other.
  */
-export function encodeSegment(index: ArchiveIndex, options: EncodeOptions = {}): Promise<Uint8Array> {
-  return encodeSnapshot({ raw: index.serialize(), articleCount: index.size }, options);
+export async function encodeSegment(index: ArchiveIndex, options: EncodeOptions = {}): Promise<Uint8Array> {
+  const raw = await runInSlices(index.serializeSteps());
+  return encodeSnapshot({ raw, articleCount: index.size }, options);
 }
 
 /** Verifies (fingerprint, length, checksum) and decodes a segment blob. */

@@ -1,4 +1,4 @@
-import type { BlobStore } from '@archive/core';
+import { type BlobStore, runInSlices } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import type { PartitionedIndex } from '../partitions/partitioned-index';
 import {
@@ -186,21 +186,24 @@ export interface PreparedPublication {
 }
 
 /**
- * Seals the index's open segments under fresh keys and describes the resulting state, in one
- * synchronous step, so that the published state holds exactly the changes applied before it
- * (changes applied while it is written go to new open segments and new delete markers).
+ * Seals the index's open segments under fresh keys and describes the resulting state, so that the
+ * published state holds exactly the changes applied before it (changes applied later go to new
+ * open segments and new delete markers). The encoding runs in time slices, so searches go on
+ * meanwhile; the caller must keep the index unchanged until this resolves (the indexer's lock).
  */
-export function preparePublication(
+export async function preparePublication(
   index: SegmentedIndex,
   retired: IndexStateFile['retired'],
   nowMs: number,
-): PreparedPublication {
-  const segments = index.pendingSegments().map((open) => {
-    const raw = open.index.serialize();
-    const articleCount = open.index.size;
-    const view = index.seal(open.key, newSegmentKey(open.partition, nowMs), 0);
-    return { view, raw, articleCount };
-  });
+): Promise<PreparedPublication> {
+  const pending = index.pendingSegments();
+  const encoded: Uint8Array[] = [];
+  for (const open of pending) encoded.push(await runInSlices(open.index.serializeSteps()));
+  const segments = pending.map((open, i) => ({
+    raw: encoded[i] as Uint8Array,
+    articleCount: open.index.size,
+    view: index.seal(open.key, newSegmentKey(open.partition, nowMs), 0),
+  }));
   return { segments, state: index.describe(retired), articleCount: index.size };
 }
 

@@ -1,3 +1,4 @@
+import { runToEnd, type Steps } from '@archive/core';
 import type MiniSearch from 'minisearch';
 import type { IndexedArticle } from '../documents/indexed-article';
 import {
@@ -7,7 +8,7 @@ import {
   type IndexedFields,
   type SearchField,
 } from '../minisearch/index-definition';
-import { decodeMiniSearch, encodeMiniSearch, snapshotTermOrder } from '../minisearch/minisearch-codec';
+import { collectTermEntries, decodeMiniSearch, encodeMiniSearchSteps } from '../minisearch/minisearch-codec';
 import { VarintReader, VarintWriter } from './varint';
 
 /**
@@ -155,6 +156,16 @@ function writeSection(out: VarintWriter, bytes: Uint8Array): void {
 }
 
 export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
+  return runToEnd(encodeArchiveIndexSteps(parts));
+}
+
+/** Articles encoded between two pause points of the steps below (a sequence re-analyses the text). */
+const STEP_DOCS = 4;
+/** Terms numbered between two pause points. */
+const STEP_TERMS = 4096;
+
+/** {@link encodeArchiveIndex} as steps that may be paused (@archive/core's time slices). */
+export function* encodeArchiveIndexSteps(parts: ArchiveIndexParts): Steps<Uint8Array> {
   const docs = [...parts.docs];
   const out = new VarintWriter(1 << 20);
   out.writeBytes(MAGIC);
@@ -181,14 +192,24 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
     return row;
   });
   writeSection(out, utf8.encode(JSON.stringify(metadata)));
-  const bodies = docs.map((d) => utf8.encode(d.body));
+  yield;
+  const bodies: Uint8Array[] = [];
+  for (const doc of docs) {
+    if (bodies.push(utf8.encode(doc.body)) % (STEP_DOCS * 64) === 0) yield;
+  }
   for (const body of bodies) out.write(body.length);
   const total = bodies.reduce((sum, body) => sum + body.length, 0);
   out.write(total);
   for (const body of bodies) out.writeBytes(body);
-  const termIds = new Map(snapshotTermOrder(parts.miniSearch).map((term, id) => [term, id]));
+  const terms = yield* collectTermEntries(parts.miniSearch);
+  const termIds = new Map<string, number>();
+  for (const [id, [term]] of terms.entries()) {
+    if (id % STEP_TERMS === 0) yield;
+    termIds.set(term, id);
+  }
   const sequences = new VarintWriter(1 << 20);
-  for (const doc of docs) {
+  for (const [n, doc] of docs.entries()) {
+    if (n % STEP_DOCS === 0) yield;
     const start = sequences.position;
     // Nothing is written for an article with an unknown term: length 0, "not recorded".
     encodeSequence(doc, termIds, sequences);
@@ -197,7 +218,7 @@ export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
   out.write(sequences.position);
   out.writeBytes(sequences.finish());
   writeSection(out, utf8.encode(JSON.stringify([...parts.tombstones])));
-  writeSection(out, encodeMiniSearch(parts.miniSearch));
+  writeSection(out, yield* encodeMiniSearchSteps(parts.miniSearch, terms));
   return out.finish();
 }
 
