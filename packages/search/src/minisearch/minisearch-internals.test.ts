@@ -220,9 +220,7 @@ describe('adoptSortedTerms (the radix tree built from a sorted term list)', () =
 
 describe('sortedTermEntries', () => {
   it('walks the tree in code-unit order, after any adds and removals, as iterate-then-sort would', () => {
-    const word = fc
-      .string({ unit: 'binary', minLength: 1, maxLength: 6 })
-      .map((w) => w.replace(/\s/g, 'x'));
+    const word = fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }).map((w) => w.replace(/\s/g, 'x'));
     fc.assert(
       fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 40 }), fc.nat(40), (words, drop) => {
         const ms = new MiniSearch<{ id: string; text: string }>({
