@@ -18,55 +18,11 @@ import {
 } from '../segments/segment-store';
 import type { SegmentedIndex } from '../segments/segmented-index';
 import { MANIFEST_KEY } from '../snapshot/snapshot-manifest';
+import { applyChange, type ChangeItem, validateChange } from './change-records';
+import type { BatchResult, IndexState, MergeReport, Publication } from './indexer-results';
 
-/** One record of a change batch: decoded, or the error that made it undecodable. */
-export interface ChangeItem {
-  /** What the caller reports back on failure (the stream record's sequence number on AWS). */
-  recordId: string;
-  change: ArticleChange | Error;
-  /** When the change was committed, if known (stream `ApproximateCreationDateTime`). */
-  changedAt?: string;
-}
-
-export interface Publication {
-  version: number;
-  attempts: number;
-  /** Bytes written to the blob store: new segments, state and manifest. */
-  bytesWritten: number;
-  segmentsWritten: number;
-}
-
-export interface BatchResult {
-  batchItemFailures: { itemIdentifier: string }[];
-  /** Changes that altered the index. */
-  applied: number;
-  /** Redelivered or superseded changes, ignored by version. */
-  skipped: number;
-  /** The publication made for this batch, or null when nothing needed publishing. */
-  published: Publication | null;
-}
-
-/** The indexer's in-memory view, handed to a same-process loader (local runtime). */
-export interface IndexState {
-  index: SegmentedIndex;
-  /** Version of the publication this index is based on (0 before the first). */
-  version: number;
-  /** Increases on every in-memory change; orders states that share a version. */
-  revision: number;
-  articleCount: number;
-  highWatermark: string | null;
-  /** Changes applied in memory but not yet published. */
-  unpublished: number;
-}
-
-export interface MergeReport {
-  /** Segments merged away and the segments written in their place. */
-  inputs: number;
-  outputs: number;
-  /** Bytes of merged segments written, and of the publications that followed. */
-  bytesWritten: number;
-  garbage: number;
-}
+export { applyChange, type ChangeItem, type ChangeTarget } from './change-records';
+export type { BatchResult, IndexState, MergeReport, Publication } from './indexer-results';
 
 export interface IndexerOptions extends SegmentPublishOptions {
   store: BlobStore;
@@ -458,43 +414,6 @@ export class Indexer {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** What applying a change needs of an index. */
-export interface ChangeTarget {
-  applyUpsert(article: Extract<ArticleChange, { kind: 'upsert' }>['article']): boolean;
-  applyRemove(id: string, version: number): boolean;
-  versionOf(id: string): number | undefined;
-  has(id: string): boolean;
-}
-
-/** Applies one change through the index's version map; true when it changed the index. */
-export function applyChange(index: ChangeTarget, change: ArticleChange): boolean {
-  if (change.kind === 'upsert') return index.applyUpsert(change.article);
-  // applyRemove also accepts a repeat of the same tombstone; only a real change counts here.
-  const before = index.versionOf(change.id);
-  const wasLive = index.has(change.id);
-  if (!index.applyRemove(change.id, change.version)) return false;
-  return wasLive || before === undefined || before < change.version;
-}
-
-/** Structural checks a decoder may not make; a failing change is reported as a poison record. */
-function validateChange(change: ArticleChange): Error | null {
-  if (typeof change.id !== 'string' || change.id.length === 0) return new Error('change without an id');
-  if (!Number.isInteger(change.version) || change.version < 1)
-    return new Error(`bad version for ${change.id}`);
-  if (change.kind === 'upsert') {
-    const { article } = change;
-    if (!article || article.id !== change.id || article.version !== change.version) {
-      return new Error(`upsert of ${change.id} carries a mismatched article`);
-    }
-    if (typeof article.title !== 'string' || !Array.isArray(article.paragraphs)) {
-      return new Error(`upsert of ${change.id} carries an incomplete article`);
-    }
-  } else if ((change as { kind: string }).kind !== 'remove') {
-    return new Error(`unknown change kind for ${change.id}`);
-  }
-  return null;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,8 +5,8 @@ import type { QueryMode, QueryNote } from './ast';
 import { QueryError } from './errors';
 import { type FilterInput, type Filters, resolveFilters } from './filters';
 import { DEFAULT_LIMIT, MAX_LIMIT } from './limits';
-import { readQuery, readQueryAsText, splitExclusions } from './parser';
 import { type Plan, planQuery } from './plan';
+import { readQuery, readQueryAsText, splitExclusions } from './read-query';
 
 /** Planner refusals of a query with operators that has more words than they may carry. */
 const TOO_LONG: ReadonlySet<string> = new Set(['too_many_terms', 'too_many_phrase_terms']);

@@ -12,7 +12,7 @@ import {
   MAX_SUGGEST_QUERY_LENGTH,
   MIN_SUGGEST_PREFIX,
 } from './limits';
-import { readQuery } from './parser';
+import { readQuery } from './read-query';
 
 /** Words longer than this are not spell-checked (long words are rarely typos of indexed ones). */
 const MAX_SPELLCHECK_LENGTH = 24;

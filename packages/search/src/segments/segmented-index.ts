@@ -1,3 +1,5 @@
+// Over 400 lines: the one owner of a partition's segment views (open, sealed, merged, followed);
+// every method keeps the same maps of views and indexes in step, which is why they stay together.
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { ThreadSearch } from '../partitions/thread-search';
