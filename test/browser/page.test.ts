@@ -202,6 +202,25 @@ describe.skipIf(!HAS_CHROMIUM)('the search page in Chromium', () => {
     await page.close();
   });
 
+  it('offers a spelling fix and names the words no article holds, as a web search engine does', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    // Typed, so the client renders the answer: a misspelt word gets "Did you mean".
+    await page.locator('#q').pressSequentially('wheet', { delay: 30 });
+    await page.waitForURL(/[?&]q=wheet/);
+    const fix = page.locator('.did-you-mean a');
+    await fix.waitFor();
+    expect(await fix.textContent()).toBe('wheat');
+    await fix.click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'wheat');
+    await expect.poll(() => totalShown(page)).toBeGreaterThan(0);
+    // A word no article holds is not required: the others still answer, and it is shown struck out.
+    await page.goto(`${base}/?q=${encodeURIComponent('cocoa zzyzxq')}`);
+    expect(await totalShown(page)).toBeGreaterThan(0);
+    expect(await page.locator('.missing s').allTextContents()).toEqual(['zzyzxq']);
+    await page.close();
+  });
+
   it('appends more results by cursor', async () => {
     const page = await newPage();
     await page.goto(`${base}/?q=said`);
