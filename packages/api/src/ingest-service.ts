@@ -5,6 +5,7 @@ import {
   type ParseOptions,
   type ParseResult,
   parseDispatch,
+  TimeSlicer,
 } from '@archive/core';
 import { type ArticleRepository, ConcurrentWriteError, type PutOutcome } from '@archive/store';
 import { type ErrorBody, statusOfValidationError, validationErrorBody } from './errors';
@@ -33,9 +34,6 @@ export type IngestResult =
     }
   | { status: 'failed'; id?: string; httpStatus: 400 | 409 | 413 | 422; error: ErrorBody };
 
-/** Longest stretch a batch is parsed without letting other requests run. */
-const PARSE_SLICE_MS = 20;
-
 type Prepared = { ok: true; draft: ArticleDraft; diagnostics: Diagnostic[] } | IngestFailure;
 type IngestFailure = Extract<IngestResult, { status: 'failed' }>;
 
@@ -61,14 +59,12 @@ export async function ingestOne(input: DispatchInput, context: IngestContext): P
  */
 export async function ingestMany(inputs: DispatchInput[], context: IngestContext): Promise<IngestResult[]> {
   const prepared: Prepared[] = [];
-  let sliceStart = performance.now();
+  const slicer = new TimeSlicer();
   for (const input of inputs) {
     prepared.push(prepare(input, context));
     // Parsing a 5 MiB batch takes longer than any other request may wait: let them in between items.
-    if (performance.now() - sliceStart > PARSE_SLICE_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    const pause = slicer.due();
+    if (pause) await pause;
   }
   const valid = prepared.filter((p): p is Extract<Prepared, { ok: true }> => 'ok' in p);
   await assignStories(

@@ -7,6 +7,7 @@ import {
   fingerprintOf,
   isNearDuplicate,
   similarity,
+  TimeSlicer,
   withinStoryWindow,
 } from '@archive/core';
 import type { BandEntry, StoryMember, StoryStore } from '@archive/store';
@@ -34,10 +35,19 @@ export class StoryAssigner {
 
   /** Story id by article id, for every draft. */
   async assign(drafts: readonly ArticleDraft[]): Promise<Map<string, string>> {
-    const pending: Pending[] = drafts.map((draft) => {
+    // MinHash of a 5 MiB batch is hundreds of milliseconds: other requests run between slices.
+    const slicer = new TimeSlicer();
+    const pending: Pending[] = [];
+    for (const draft of drafts) {
       const fingerprint = fingerprintOf(draft);
-      return { draft, fingerprint, keys: fingerprint.shingles > 0 ? bandKeys(fingerprint.signature) : [] };
-    });
+      pending.push({
+        draft,
+        fingerprint,
+        keys: fingerprint.shingles > 0 ? bandKeys(fingerprint.signature) : [],
+      });
+      const pause = slicer.due();
+      if (pause) await pause;
+    }
     const known = await this.store.getBands(pending.flatMap((p) => p.keys));
     const fingerprints = new Map<string, Fingerprint>();
     const fingerprintOfEntry = (entry: BandEntry): Fingerprint => {
