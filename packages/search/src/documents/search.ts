@@ -27,6 +27,7 @@ import {
   type WordsDecision,
 } from './plain-words';
 import type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
+import { idOrder, isAfterCursor, keyOrder } from './sort-order';
 
 export type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
 
@@ -40,35 +41,8 @@ interface Hit {
 
 const NO_TERMS: ReadonlySet<string> = new Set();
 
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/*
- * Total orders of hits by (sort key, id): the key is the score (relevance) or the publication time;
- * `newest` is exactly the reverse of `oldest` (ties by id descending). Split in two so that ids,
- * which cost a lookup, are read only on ties.
- */
-function keyOrder(sort: SortOrder, a: number, b: number): number {
-  return sort === 'oldest' ? a - b : b - a;
-}
-
-function idOrder(sort: SortOrder, a: string, b: string): number {
-  return sort === 'newest' ? compareIds(b, a) : compareIds(a, b);
-}
-
 function cursorKey(sort: SortOrder, hit: Hit): number {
   return sort === 'relevance' ? hit.score : hit.time;
-}
-
-/** Whether the hit with sort key `key` and id `id()` comes strictly after the cursor position. */
-function isAfter(
-  sort: SortOrder,
-  after: Pick<CursorState, 'k' | 'i'>,
-  key: number,
-  id: () => string,
-): boolean {
-  return (keyOrder(sort, after.k, key) || idOrder(sort, after.i, id())) < 0;
 }
 
 /** First index in `order` whose time is >= t. */
@@ -118,7 +92,8 @@ export function listByDate(
     if (filtered && !passes(filters, entry.doc, entry.time)) continue;
     total++;
     facets.add(entry.shortId);
-    if (after && !isAfter(newest ? 'newest' : 'oldest', after, entry.time, () => entry.doc.id)) continue;
+    if (after && !isAfterCursor(newest ? 'newest' : 'oldest', after, entry.time, () => entry.doc.id))
+      continue;
     included++;
     if (page.length < limit) page.push({ doc: entry.doc, time: entry.time, score: 0, terms: NO_TERMS });
   }
@@ -154,7 +129,7 @@ export function rankHits(
     hits.size,
     k,
     (i, j) => keyOrder(sort, keys[i] as number, keys[j] as number) || idOrder(sort, docOf(i).id, docOf(j).id),
-    after ? (i) => isAfter(sort, after, keys[i] as number, () => docOf(i).id) : null,
+    after ? (i) => isAfterCursor(sort, after, keys[i] as number, () => docOf(i).id) : null,
   );
 }
 

@@ -2,6 +2,7 @@ import type { CursorState } from '../documents/cursor';
 import { type FacetCounts, type Facets, facetsFromCounts } from '../documents/facets';
 import { addDayCounts } from '../documents/histogram';
 import type { SortOrder } from '../documents/search-types';
+import { compareIds, idOrder, isAfterCursor, keyOrder } from '../documents/sort-order';
 import { rankPrefixCandidates } from '../minisearch/minisearch-internals';
 import { expansionWeight } from '../query/execute';
 import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
@@ -130,31 +131,10 @@ export interface MergedPage {
   total: number;
 }
 
-const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The single index's total orders (search.ts), on merged hits. */
+/** The single index's total order (documents/sort-order.ts), on merged hits. */
 function order(sort: SortOrder): (a: MergedHit, b: MergedHit) => number {
-  switch (sort) {
-    case 'relevance':
-      return (a, b) => b.final - a.final || compareIds(a.id, b.id);
-    case 'newest':
-      return (a, b) => b.time - a.time || compareIds(b.id, a.id);
-    case 'oldest':
-      return (a, b) => a.time - b.time || compareIds(a.id, b.id);
-  }
-}
-
-/** Whether a hit with sort key `k` and id `id` comes strictly after the cursor. */
-function afterCursor(sort: SortOrder, after: Pick<CursorState, 'k' | 'i'> | null, k: number, id: string) {
-  if (!after) return true;
-  switch (sort) {
-    case 'relevance':
-      return k < after.k || (k === after.k && id > after.i);
-    case 'newest':
-      return k < after.k || (k === after.k && id < after.i);
-    case 'oldest':
-      return k > after.k || (k === after.k && id > after.i);
-  }
+  const key = (hit: MergedHit) => (sort === 'relevance' ? hit.final : hit.time);
+  return (a, b) => keyOrder(sort, key(a), key(b)) || idOrder(sort, a.id, b.id);
 }
 
 /**
@@ -191,8 +171,8 @@ export function mergePages(
   for (const best of reranked) {
     const hit = { ...best, final: best.score + (bonuses.get(best.id) ?? 0) };
     inBest.add(hit.id);
-    if (afterCursor(sort, after, hit.score, hit.id)) afterCount--;
-    if (afterCursor(sort, after, hit.final, hit.id)) {
+    if (isAfterCursor(sort, after, hit.score, hit.id)) afterCount--;
+    if (isAfterCursor(sort, after, hit.final, hit.id)) {
       afterCount++;
       candidates.push(hit);
     }
