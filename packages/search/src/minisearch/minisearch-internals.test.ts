@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type HitList, TermSetTable } from '../query/hit-list';
 import {
   adoptSortedTerms,
+  boundedFuzzyTerms,
   documentFrequency,
   executeRaw,
   externalId,
@@ -236,5 +237,42 @@ describe('sortedTermEntries', () => {
         expect(Array.from(sortedTermEntries(ms), ([term]) => term)).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('boundedFuzzyTerms', () => {
+  const word = fc.oneof(
+    fc.stringMatching(/^[a-e]{1,7}$/),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 5 }).map((w) => w.replace(/\s/g, 'x')),
+  );
+  it('with room enough, finds exactly what MiniSearch’s fuzzy walk finds', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { minLength: 1, maxLength: 60 }),
+        word,
+        fc.integer({ min: 0, max: 2 }),
+        (words, query, distance) => {
+          const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+          ms.addAll(words.map((w, i) => ({ id: String(i), text: w })));
+          const key = (r: { term: string; distance: number; df: number }) =>
+            `${r.term}:${r.distance}:${r.df}`;
+          const exact = fuzzyTerms(ms, query, distance).map(key).sort();
+          expect(boundedFuzzyTerms(ms, query, distance, { steps: 1e9 }).map(key).sort()).toEqual(exact);
+        },
+      ),
+    );
+  });
+
+  it('stops when its budget is spent, sharing it between calls, and returns only true matches', () => {
+    const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+    const words = Array.from({ length: 2000 }, (_, i) => `w${i.toString(36)}x`);
+    ms.addAll(words.map((w, i) => ({ id: String(i), text: w })));
+    const budget = { steps: 50 };
+    const found = boundedFuzzyTerms(ms, 'w1x', 2, budget);
+    expect(budget.steps).toBeLessThanOrEqual(0);
+    const all = new Set(fuzzyTerms(ms, 'w1x', 2).map((r) => r.term));
+    expect(found.length).toBeLessThan(all.size);
+    for (const r of found) expect(all.has(r.term)).toBe(true);
+    expect(boundedFuzzyTerms(ms, 'w1x', 2, budget)).toEqual([]);
   });
 });

@@ -262,6 +262,81 @@ export function fuzzyTerms(
   return out;
 }
 
+/** Work a bounded fuzzy walk may still do: one unit per radix-tree character compared. */
+export interface WalkBudget {
+  steps: number;
+}
+
+/**
+ * As {@link fuzzyTerms}, but walking the radix tree at most `budget.steps` characters (shared by
+ * the calls given the same budget), then returning what it found so far. Spell-checking uses it:
+ * a walk costs with the vocabulary's shape, and an inflated vocabulary of random strings made four
+ * walks take 100–150 ms (issue 12, finding 6). Why by hand: MiniSearch's `fuzzyGet` takes no
+ * bound. A depth-first Levenshtein walk over the tree, one matrix row per character of a path,
+ * pruned where every cell of a row exceeds `maxDistance`.
+ */
+export function boundedFuzzyTerms(
+  ms: AnyMiniSearch,
+  term: string,
+  maxDistance: number,
+  budget: WalkBudget,
+): { term: string; distance: number; df: number }[] {
+  const out: { term: string; distance: number; df: number }[] = [];
+  const columns = term.length + 1;
+  const maxDepth = term.length + maxDistance;
+  const codes = new Uint16Array(term.length);
+  for (let i = 0; i < term.length; i++) codes[i] = term.charCodeAt(i);
+  // rows[i] is the Levenshtein row after the path's first i characters. Only the band of
+  // columns within maxDistance of the diagonal is computed; the rest keep "too far".
+  const tooFar = maxDistance + 1;
+  const rows = new Uint8Array((maxDepth + 1) * columns).fill(tooFar);
+  for (let j = 0; j < columns; j++) rows[j] = Math.min(j, 255);
+  for (let i = 0; i <= maxDepth; i++) rows[i * columns] = Math.min(i, 255);
+  const visit = (node: RadixNode, prefix: string, depth: number): void => {
+    for (const [edge, child] of node) {
+      if (budget.steps <= 0) return;
+      if (edge === LEAF) {
+        const distance = rows[depth * columns + columns - 1] as number;
+        if (distance <= maxDistance) {
+          const df = frequency(ms, child as FieldPostings);
+          if (df > 0) out.push({ term: prefix, distance, df });
+        }
+        continue;
+      }
+      let row = depth;
+      let alive = true;
+      for (let k = 0; k < edge.length; k++) {
+        const unit = edge.charCodeAt(k);
+        if (row + 1 > maxDepth || --budget.steps < 0) {
+          alive = false;
+          break;
+        }
+        row++;
+        const here = row * columns;
+        const above = here - columns;
+        let best = rows[here] as number;
+        const last = Math.min(columns - 1, row + maxDistance);
+        for (let j = Math.max(1, row - maxDistance); j <= last; j++) {
+          let cell = (rows[above + j - 1] as number) + (unit === codes[j - 1] ? 0 : 1);
+          const deletion = (rows[above + j] as number) + 1;
+          if (deletion < cell) cell = deletion;
+          const insertion = (rows[here + j - 1] as number) + 1;
+          if (insertion < cell) cell = insertion;
+          rows[here + j] = cell;
+          if (cell < best) best = cell;
+        }
+        if (best > maxDistance) {
+          alive = false;
+          break;
+        }
+      }
+      if (alive) visit(child as RadixNode, prefix + edge, row);
+    }
+  };
+  visit((internals(ms)._index as unknown as { _tree: RadixNode })._tree, '', 0);
+  return out;
+}
+
 /** Some live document (external id) containing `term`, for mapping a stem back to a word. */
 export function someDocumentWith(ms: AnyMiniSearch, term: string): string | undefined {
   const postings = internals(ms)._index.get(term);

@@ -333,6 +333,7 @@ function* didYouMean(
     terms: candidates.map((c) => c.term),
     prefixes: [],
     fuzzy: candidates.map(({ term, distance }) => ({ term, distance })),
+    spellcheck: true,
   });
   const fixes = spellingFixes(candidates, vocabularyOf(global));
   const forms = yield* surfaceForms(

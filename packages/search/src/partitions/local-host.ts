@@ -10,6 +10,7 @@ import {
   partitionWordCounts,
   renderPartitionHits,
   searchPartition,
+  spellcheckBudget,
   surfaceFormsIn,
 } from './partition-engine';
 import type {
@@ -42,7 +43,8 @@ export class LocalPartitionHost implements SyncPartitionHost {
   }
 
   termStats(keys: string[], lookup: TermLookup): TermStats {
-    const [first, ...rest] = keys.map((key) => partitionTermStats(this.index(key), lookup));
+    const budget = spellcheckBudget();
+    const [first, ...rest] = keys.map((key) => partitionTermStats(this.index(key), lookup, budget));
     if (!first) throw new Error('termStats: no partition named');
     return rest.reduce(addTermStats, first);
   }

@@ -14,12 +14,15 @@ import {
 } from '../documents/search';
 import type { SearchHit } from '../documents/search-types';
 import {
+  boundedFuzzyTerms,
   collectionStatistics,
   fieldFrequencies,
   fuzzyTerms,
   prefixTerms,
+  type WalkBudget,
 } from '../minisearch/minisearch-internals';
 import { prefixScope, type TermDictionary } from '../query/execute';
+import { MAX_SPELLCHECK_STEPS } from '../query/limits';
 import type { WordCounts } from '../query/relax';
 import { normaliseRequest } from '../query/search-request';
 import { surfaceForm } from '../query/suggest';
@@ -55,7 +58,12 @@ export function describePartition(key: string, index: ArchiveIndex): PartitionIn
 }
 
 /** Round 1: frequencies of the query's terms and the candidates of its prefixes and fuzzy words. */
-export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): TermStats {
+export function partitionTermStats(
+  index: ArchiveIndex,
+  lookup: TermLookup,
+  /** Shared by the indexes one host answers for, so one query's spell-check is bounded per host. */
+  budget: WalkBudget = spellcheckBudget(),
+): TermStats {
   const ms = index.engine;
   const { documentCount, avgFieldLength } = collectionStatistics(ms);
   const stats: TermStats = {
@@ -73,9 +81,10 @@ export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): Ter
     for (const term of found) terms.add(term);
   }
   for (const { term, distance } of lookup.fuzzy) {
-    const found = fuzzyTerms(ms, term, distance)
-      .filter((c) => c.distance > 0)
-      .map((c): [string, number] => [c.term, c.distance]);
+    const walked = lookup.spellcheck
+      ? boundedFuzzyTerms(ms, term, distance, budget)
+      : fuzzyTerms(ms, term, distance);
+    const found = walked.filter((c) => c.distance > 0).map((c): [string, number] => [c.term, c.distance]);
     stats.fuzzy.set(fuzzyKey(term, distance), found);
     for (const [candidate] of found) terms.add(candidate);
   }
@@ -84,6 +93,11 @@ export function partitionTermStats(index: ArchiveIndex, lookup: TermLookup): Ter
     if (perField.some((n) => n > 0)) stats.df.set(term, perField);
   }
   return stats;
+}
+
+/** The spell-check walks one host may do for one query (query/limits.ts). */
+export function spellcheckBudget(): WalkBudget {
+  return { steps: MAX_SPELLCHECK_STEPS };
 }
 
 /** The archive-wide figures of round 1 as the executor reads them. */

@@ -1,7 +1,12 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
 import { LocalPartitionHost } from './local-host';
-import { partitionBonuses, partitionTermStats, renderPartitionHits } from './partition-engine';
+import {
+  partitionBonuses,
+  partitionTermStats,
+  renderPartitionHits,
+  spellcheckBudget,
+} from './partition-engine';
 import type {
   Candidate,
   HostMethod,
@@ -77,7 +82,8 @@ export class PartitionService {
         return this.infos;
       case 'termStatsEach': {
         const [keys, lookup] = args as [string[], TermLookup];
-        return keys.map((key) => partitionTermStats(this.index(key), lookup));
+        const budget = spellcheckBudget();
+        return keys.map((key) => partitionTermStats(this.index(key), lookup, budget));
       }
       case 'searchFolded': {
         const [keys, query] = args as [string[], PartitionQuery];

@@ -50,6 +50,11 @@ export interface TermLookup {
   prefixes: string[];
   /** Words with an edit distance. */
   fuzzy: { term: string; distance: number }[];
+  /**
+   * The fuzzy words are spelling candidates (didYouMean): their walks share a bound
+   * (MAX_SPELLCHECK_STEPS per partition), so a hint never costs more than a search.
+   */
+  spellcheck?: boolean;
 }
 
 /** Round 1 answer of one partition (or the sum over several). */

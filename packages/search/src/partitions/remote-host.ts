@@ -131,7 +131,9 @@ export class RemotePartitionHost implements PartitionHost {
       return need ? [{ key, need }] : [];
     });
     if (missing.length > 0) {
-      // One lookup for all partitions that miss something: the union of what they miss.
+      // One lookup for all partitions that miss something: the union of what they miss. Without
+      // `spellcheck`: expansions are cached by word and distance, so they must be whole (a remote
+      // partition answers one request per invocation, where a longer walk delays no other).
       const union: TermLookup = {
         terms: [...new Set(missing.flatMap((m) => m.need.terms))],
         prefixes: [...new Set(missing.flatMap((m) => m.need.prefixes))],

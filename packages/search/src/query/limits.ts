@@ -58,6 +58,11 @@ export const DID_YOU_MEAN_BELOW = 3;
  * vocabulary: issue 12 measured 32 unknown words at 461 ms on an inflated vocabulary.
  */
 export const MAX_SPELLCHECK_WORDS = 4;
+/**
+ * Most radix-tree characters the spell-check walks of one query may compare, per partition
+ * (minisearch-internals' boundedFuzzyTerms); beyond it the hint uses what was found so far.
+ */
+export const MAX_SPELLCHECK_STEPS = 200_000;
 
 /** `/suggest` bounds. */
 export const MIN_SUGGEST_PREFIX = 2;
