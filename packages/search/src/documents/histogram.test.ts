@@ -6,7 +6,7 @@ import { AUTO_HISTOGRAM_BUCKETS, MAX_HISTOGRAM_BUCKETS } from '../query/limits';
 import { SearchRequestError } from '../query/search-error';
 import { ArchiveIndex } from './archive-index';
 import { buildHistogram, DayCounter } from './histogram';
-import { runSearch } from './search';
+import { runSearch } from './reference-search';
 
 function article(n: number, publishedAt: string, place: string): Article {
   return {

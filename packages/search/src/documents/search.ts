@@ -6,33 +6,24 @@ import { hasFilters, onlyDateFilters, passes } from '../query/filters';
 import { HitList, TermSetTable } from '../query/hit-list';
 import type { Plan } from '../query/plan';
 import { chooseWords } from '../query/relax';
-import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
-import { didYouMean } from '../query/suggest';
+import type { NormalisedRequest } from '../query/search-request';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from '../ranking/feedback';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from '../ranking/proximity';
 import { selectTopIndices } from '../ranking/top-k';
 import { bestSnippet, highlightAll } from '../text/snippet';
 import type { ArchiveIndex } from './archive-index';
-import { type CursorState, encodeCursor } from './cursor';
+import type { CursorState } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
 import { buildHistogram, DayCounter, type Histogram } from './histogram';
 import type { DatedArticle, IndexedArticle, SimpleHit } from './indexed-article';
-import {
-  allWordsFirst,
-  countWords,
-  decideWords,
-  describeReading,
-  keepRequired,
-  spellingTargets,
-  type WordsDecision,
-} from './plain-words';
-import type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
+import { allWordsFirst, countWords, decideWords, keepRequired, type WordsDecision } from './plain-words';
+import type { SearchHit, SearchResponse, SortOrder } from './search-types';
 import { idOrder, isAfterCursor, keyOrder } from './sort-order';
 
 export type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
 
 /** A hit of the page being returned (built only for the page, not per match). */
-interface Hit {
+export interface Hit {
   doc: IndexedArticle;
   time: number;
   score: number;
@@ -41,7 +32,8 @@ interface Hit {
 
 const NO_TERMS: ReadonlySet<string> = new Set();
 
-function cursorKey(sort: SortOrder, hit: Hit): number {
+/** The sort key a cursor records for a hit of the single index. */
+export function cursorKey(sort: SortOrder, hit: Hit): number {
   return sort === 'relevance' ? hit.score : hit.time;
 }
 
@@ -57,7 +49,7 @@ function lowerBound(order: readonly { time: number }[], t: number): number {
   return lo;
 }
 
-interface Collected {
+export interface Collected {
   total: number;
   page: Hit[];
   hasMore: boolean;
@@ -273,33 +265,6 @@ export function histogramOf(
   return req.histogram ? { histogram: buildHistogram(days ?? [], req.histogram, req.timeZone) } : {};
 }
 
-function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
-  const { plan, sort, limit, after } = req;
-  const facets = facetCounter(index, req);
-  if (!plan) return { total: 0, page: [], hasMore: false, facets: facets.result(), counts: facets.counts() };
-  const { hits, termSets, words } = matchRequest(index, req);
-  const { ids, scores } = hits;
-  for (let i = 0; i < hits.size; i++) facets.add(ids[i] as number);
-  if (sort === 'relevance') {
-    for (const [i, bonus] of proximityBonuses(index, plan, hits)) scores[i] = (scores[i] as number) + bonus;
-  }
-  const keys = sort === 'relevance' ? scores : hitTimes(index, hits);
-  const { top, included } = rankHits(index, hits, sort, keys, limit, after);
-  return {
-    total: hits.size,
-    page: top.map((i) => ({
-      doc: index.documentByShortId(ids[i] as number) as IndexedArticle,
-      time: index.timeByShortId(ids[i] as number),
-      score: scores[i] as number,
-      terms: termSets.get(hits.termSets[i] as number),
-    })),
-    hasMore: included > limit,
-    facets: facets.result(),
-    counts: facets.counts(),
-    ...(words ? { words } : {}),
-  };
-}
-
 export function simpleHits(response: SearchResponse): SimpleHit[] {
   return response.results.map(({ id, title, publishedAt, place, score }) => ({
     id,
@@ -332,47 +297,4 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     snippet: bestSnippet(doc.body, terms, ANALYZER),
     score,
   };
-}
-
-/**
- * Runs a search request against an index: parse → analyse/guard → execute → filter → facet →
- * sort → page → snippets. Throws QueryError / SearchRequestError for 400s.
- */
-export function runSearch(index: ArchiveIndex, request: SearchRequest): SearchResponse {
-  const started = performance.now();
-  const req = normaliseRequest(request);
-  const collected = req.hasQuery ? searchText(index, req) : listByDate(index, req);
-  if (collected.total === 0 && req.retryAsText) return runSearch(index, { ...request, asText: true });
-  const last = collected.page.at(-1);
-  const response: SearchResponse = {
-    query: req.echo,
-    total: collected.total,
-    results: collected.page.map((hit) => renderHit(hit.doc, hit.terms, hit.score)),
-    facets: collected.facets,
-    nextCursor:
-      collected.hasMore && last
-        ? encodeCursor({
-            v: index.indexVersion,
-            f: req.fingerprint,
-            k: cursorKey(req.sort, last),
-            i: last.doc.id,
-          })
-        : null,
-    indexVersion: index.indexVersion,
-    tookMs: 0,
-    ...histogramOf(req, collected.counts.day),
-  };
-  describeReading(
-    response,
-    req,
-    collected.words,
-    collected.page.map((hit) => hit.terms),
-  );
-  const targets = spellingTargets(req, collected.total, collected.words);
-  if (targets !== null) {
-    const suggestion = didYouMean(index, req.q, req.mode, targets);
-    if (suggestion) response.didYouMean = suggestion;
-  }
-  response.tookMs = Math.round((performance.now() - started) * 100) / 100;
-  return response;
 }

@@ -1,7 +1,7 @@
 import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/search';
+import { runSearch } from '../documents/reference-search';
 import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import { PartitionedIndex } from './partitioned-index';
 import type { PartitionPeriod } from './period';

@@ -1,7 +1,7 @@
 import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runSearch } from '../documents/search';
+import { runSearch } from '../documents/reference-search';
 import { suggest } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
 import { allPages, article, build, corpus, oracle, query, request, word } from './exactness-arbitraries';

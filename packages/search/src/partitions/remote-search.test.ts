@@ -3,7 +3,7 @@ import { LambdaPartitionTransport, partitionLambdaClient } from '@archive/store'
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/search';
+import { runSearch } from '../documents/reference-search';
 import { suggest } from '../query/suggest';
 import {
   allPagesAsync,

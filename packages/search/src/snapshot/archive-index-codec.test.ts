@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeArticle } from '../../../../test/fixtures/lifecycle-articles';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/search';
+import { runSearch } from '../documents/reference-search';
 import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import { shortIdOf } from '../minisearch/minisearch-internals';
 
