@@ -3,9 +3,13 @@
 import type MiniSearch from 'minisearch';
 import type { Query } from 'minisearch';
 import { HitList, type TermSetTable } from '../query/hit-list';
+import { type MiniSearchState, ProtectedState } from './protected-state';
+
+export type { MiniSearchState } from './protected-state';
 
 /**
- * The one place that reaches into MiniSearch 7.2 internals (pinned by minisearch-internals.test.ts).
+ * The one place that reaches into MiniSearch 7.2 internals (pinned by minisearch-internals.test.ts),
+ * through protected-state.ts's subclass, so names and types are checked by the compiler.
  * Why: the public `search()` multiplies scores by the number of matched query terms, builds and sorts
  * a result object per hit, and cannot bound prefix expansion; the engine needs raw per-document
  * BM25 sums with the matched index terms, bounded prefix expansion and document frequencies.
@@ -21,43 +25,9 @@ export interface RawMatch {
 /** field id → (short doc id → term frequency) */
 type FieldPostings = Map<number, Map<number, number>>;
 
-interface SearchableMapLike {
-  get(term: string): FieldPostings | undefined;
-  atPrefix(prefix: string): Iterable<[string, FieldPostings]>;
-  fuzzyGet(term: string, maxDistance: number): Map<string, [FieldPostings, number]>;
-}
-
-interface Internals {
-  _index: SearchableMapLike;
-  _documentIds: Map<number, string>;
-  _idToShortId: Map<string, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _documentCount: number;
-  _dirtCount: number;
+/** MiniSearch's private query executor (raw BM25 sums per short id, before its own multiplier). */
+interface PrivateExecutor {
   executeQuery(query: Query, options?: object): Map<number, RawMatch>;
-}
-
-/**
- * MiniSearch's whole private state, as the snapshot codec (minisearch-codec.ts) reads and restores
- * it. Kept here so that this module stays the one description of MiniSearch's internals.
- */
-export interface MiniSearchState {
-  _index: {
-    get(term: string): FieldPostings | undefined;
-    set(term: string, data: FieldPostings): unknown;
-    [Symbol.iterator](): Iterator<[string, FieldPostings]>;
-  };
-  _documentCount: number;
-  _nextId: number;
-  _documentIds: Map<number, unknown>;
-  _idToShortId: Map<unknown, number>;
-  _fieldIds: Record<string, number>;
-  _fieldLength: Map<number, number[]>;
-  _avgFieldLength: number[];
-  _storedFields: Map<number, Record<string, unknown> | undefined>;
-  _dirtCount: number;
 }
 
 /** MiniSearch 7.2's radix tree node: edge label → child, and '' (its LEAF) → the term's data. */
@@ -136,21 +106,20 @@ function radixNode(
   return node;
 }
 
-/** The private state of a MiniSearch instance (for the snapshot codec only). */
+/** The protected state of a MiniSearch instance (protected-state.ts), for the snapshot codec. */
 export function stateOf(ms: AnyMiniSearch): MiniSearchState {
-  return ms as unknown as MiniSearchState;
+  return ProtectedState.of(ms);
 }
 
-function internals(ms: MiniSearch<never> | MiniSearch<unknown>): Internals {
-  return ms as unknown as Internals;
-}
+const internals = stateOf;
 
 // biome-ignore lint/suspicious/noExplicitAny: MiniSearch's document type does not matter here.
 type AnyMiniSearch = MiniSearch<any>;
 
 /** Runs a query tree and returns raw matches keyed by MiniSearch's short document ids. */
 export function executeRaw(ms: AnyMiniSearch, query: Query): Map<number, RawMatch> {
-  return internals(ms).executeQuery(query, {});
+  // executeQuery is private in MiniSearch: no subclass can name it (pinned by the tests).
+  return (ms as unknown as PrivateExecutor).executeQuery(query, {});
 }
 
 /** External id of a short document id (undefined for a discarded document). */
