@@ -96,6 +96,7 @@ await stage(`fuzz: ${FUZZ_COUNT} generated requests over every route`, async () 
     const statuses = new Map<number, number>();
     let slow = 0;
     let maxMs = 0;
+    let slowest = '';
     const requests = fuzzRequests(FUZZ_COUNT, 12);
     let next = 0;
     const serverErrors: string[] = [];
@@ -105,7 +106,11 @@ await stage(`fuzz: ${FUZZ_COUNT} generated requests over every route`, async () 
           const r = requests[next++] as FuzzRequest;
           const { status, ms, body } = await send(server, r);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
-          maxMs = Math.max(maxMs, ms);
+          if (ms > maxMs) {
+            maxMs = ms;
+            const size = typeof r.body === 'string' ? `, ${r.body.length} chars` : '';
+            slowest = `${r.method} ${r.path.slice(0, 60)}${size} → ${status}`;
+          }
           if (ms > 1000) slow++;
           if (status >= 500 && serverErrors.length < 5)
             serverErrors.push(`${status} ${r.method} ${r.path.slice(0, 120)}`);
@@ -127,7 +132,7 @@ await stage(`fuzz: ${FUZZ_COUNT} generated requests over every route`, async () 
       .map(([s, n]) => `${s}×${n}`)
       .join(' ');
     figures.push(
-      `fuzz: ${FUZZ_COUNT} requests, statuses ${table}, slowest ${maxMs.toFixed(0)} ms, server event-loop max ${stall.loopMaxMs.toFixed(0)} ms`,
+      `fuzz: ${FUZZ_COUNT} requests, statuses ${table}, slowest ${maxMs.toFixed(0)} ms (${slowest}), server event-loop max ${stall.loopMaxMs.toFixed(0)} ms`,
     );
     const fivexx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
     check(fivexx === 0, `${fivexx} answers were 5xx, e.g. ${serverErrors.join('; ')}`);
