@@ -13,7 +13,8 @@
  * table with the best peer's nDCG@10 beside ours.
  *
  * `--param name=value` (repeatable) adds a query parameter to every request, e.g. `--param
- * mode=natural` to measure the natural mode.
+ * mode=natural` to measure the natural mode. `--peer lunr` also runs Lunr 2.3.9 (peer-lunr.ts) on
+ * the same requests and prints per-query wins, ties and losses (per-query.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -21,6 +22,8 @@ import { createApp, registerSearchRoutes } from '@archive/api';
 import type { Article } from '@archive/core';
 import { PartitionedIndex } from '@archive/search';
 import { Command } from 'commander';
+import { lunrPeer } from './peer-lunr';
+import { comparePerQuery, type PerQuery, printPerQuery } from './per-query';
 import { evaluateRun, formatTrecRun, parseCranfieldQrels, type Run } from './relevance-metrics';
 
 interface CollectionDoc {
@@ -138,6 +141,7 @@ interface CollectionReport {
   refused: { qid: string; why: string }[];
   empty: string[];
   relaxed: number;
+  perQuery: PerQuery | undefined;
   buildMs: number;
   searchMs: number;
   runFile: string;
@@ -147,6 +151,7 @@ async function evaluateCollection(
   dir: string,
   runFile: string,
   params: [string, string][],
+  peer?: 'lunr',
 ): Promise<CollectionReport> {
   const name = basename(dir);
   const started = performance.now();
@@ -173,8 +178,23 @@ async function evaluateCollection(
   mkdirSync(dirname(runFile), { recursive: true });
   writeFileSync(runFile, formatTrecRun(rows, 'dispatch-archive'));
   const run: Run = new Map(rows.map((r) => [r.qid, r.ranked.map((h) => h.id)]));
-  const summary = evaluateRun(run, parseCranfieldQrels(readFileSync(join(dir, 'qrels.tsv'), 'utf8')));
+  const qrels = parseCranfieldQrels(readFileSync(join(dir, 'qrels.tsv'), 'utf8'));
+  const summary = evaluateRun(run, qrels);
+  let perQuery: PerQuery | undefined;
+  if (peer === 'lunr') {
+    const docs = readJsonl<CollectionDoc>(join(dir, 'docs.jsonl')).map((d) => ({
+      id: String(d.id),
+      title: d.title ?? '',
+      body: d.body ?? '',
+      author: d.author ?? '',
+    }));
+    const lunr = lunrPeer(docs);
+    const peerRun: Run = new Map(queries.map((q) => [String(q.qid), lunr.rank(q.text, RUN_DEPTH)]));
+    const texts = new Map(queries.map((q) => [String(q.qid), q.text]));
+    perQuery = comparePerQuery(name, run, peerRun, qrels, texts);
+  }
   return {
+    perQuery,
     name,
     docs: index.size,
     queries: queries.length,
@@ -303,6 +323,7 @@ async function main(): Promise<void> {
     )
     .option('--run <file>', 'where to write the TREC run (default bench/results/<collection>.run)')
     .option('--param <name=value>', 'extra /search parameter for every request (repeatable)', parseParam, [])
+    .option('--peer <engine>', 'also run a peer on the same requests and compare per query (lunr)')
     .parse();
   const opts = program.opts<{
     collection?: string;
@@ -310,7 +331,10 @@ async function main(): Promise<void> {
     root: string;
     run?: string;
     param: [string, string][];
+    peer?: string;
   }>();
+  if (opts.peer !== undefined && opts.peer !== 'lunr') program.error('--peer knows lunr only');
+  const peer = opts.peer === 'lunr' ? ('lunr' as const) : undefined;
   if (!opts.all && !opts.collection) program.error('give --collection DIR or --all');
   const suffix = opts.param.map(([k, v]) => `.${k}-${v}`).join('');
   const runFileOf = (name: string) => resolve(join(import.meta.dirname, 'results', `${name}${suffix}.run`));
@@ -319,17 +343,24 @@ async function main(): Promise<void> {
     for (const name of COLLECTIONS) {
       const dir = resolve(opts.root, name);
       if (!existsSync(join(dir, 'docs.jsonl'))) program.error(`no collection at ${dir}`);
-      reports.push(await evaluateCollection(dir, runFileOf(name), opts.param));
+      reports.push(await evaluateCollection(dir, runFileOf(name), opts.param, peer));
     }
     if (opts.param.length > 0)
       console.log(`parameters: ${opts.param.map(([k, v]) => `${k}=${v}`).join('&')}`);
     printTable(reports);
+    const compared = reports.flatMap((r) => (r.perQuery ? [r.perQuery] : []));
+    if (compared.length > 0) printPerQuery('Lunr 2.3.9', compared);
     return;
   }
   const dir = resolve(opts.collection as string);
-  printOne(
-    await evaluateCollection(dir, opts.run ? resolve(opts.run) : runFileOf(basename(dir)), opts.param),
+  const report = await evaluateCollection(
+    dir,
+    opts.run ? resolve(opts.run) : runFileOf(basename(dir)),
+    opts.param,
+    peer,
   );
+  printOne(report);
+  if (report.perQuery) printPerQuery('Lunr 2.3.9', [report.perQuery]);
 }
 
 await main();
