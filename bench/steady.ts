@@ -1,0 +1,260 @@
+/**
+ * `npm run bench:steady -- [--articles N] [--batches B] [--grow G]`: the index life cycle under
+ * steady ingest (issue 10), on the modules the AWS handlers wrap (`Indexer` for the indexer
+ * function's stream batches, `IndexLoader` for the search function's refresh), over a blob store
+ * on local disk, with batches of 10 new articles arriving onto an archive of N.
+ *
+ * Reported, each against the whole-snapshot life cycle of earlier builds measured in the same run
+ * (one blob of the whole archive written per batch and loaded by every search function):
+ * - publishBytes: bytes one batch writes ÷ bytes of a whole snapshot of the same archive;
+ * - publishTime: indexer time for one batch (apply + publish) ÷ a whole-snapshot publication
+ *   (serialise + compress + write);
+ * - refreshTime: a search function's refresh after one batch ÷ a whole-snapshot load;
+ * - p99UnderIngest: search p99 while batches arrive, the refresh inside the request that finds the
+ *   change (as on Lambda, where nothing runs between invocations) ÷ idle p99 of the same queries;
+ * - ingestToSearchableP95Ms: from a batch reaching the indexer to a search function answering with
+ *   its article;
+ * - writeAmplification and maxSegmentsPerPartition: growing an archive from 0 to G in batches of
+ *   10 (merges included) ÷ the whole snapshot the archive ends with.
+ * Not measured here: Lambda's own overheads (cold starts, S3 latency) and the bundled handlers'
+ * JSON decoding of stream records (`npm run bench` and the bundled-pipeline test cover those).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Article, BlobStore } from '@archive/core';
+import {
+  type ChangeItem,
+  decodeSnapshot,
+  encodeSnapshot,
+  Indexer,
+  IndexLoader,
+  PartitionedIndex,
+  publishRebuild,
+} from '@archive/search';
+import { FsBlobStore } from '@archive/store';
+import { Command } from 'commander';
+import { growCorpus } from './corpus';
+import { generateCorpus } from './generate';
+import { buildQueryMix, toSearchRequest } from './queries';
+import { median, percentile } from './stats';
+
+const p = (sample: readonly number[], q: number) =>
+  percentile(
+    [...sample].sort((a, b) => a - b),
+    q,
+  );
+
+const BATCH = 10;
+
+/** A blob store that counts what is written to it. */
+function counting(store: BlobStore): { store: BlobStore; written: () => number } {
+  let bytes = 0;
+  const counted: BlobStore = {
+    get: (key) => store.get(key),
+    put: (key, value) => {
+      bytes += value.byteLength;
+      return store.put(key, value);
+    },
+    delete: (key) => store.delete(key),
+    list: (prefix) => store.list(prefix),
+    read: (key) => store.read(key),
+    readIfChanged: (key, etag) => store.readIfChanged(key, etag),
+    writeIfMatch: (key, value, etag) => {
+      bytes += value.byteLength;
+      return store.writeIfMatch(key, value, etag);
+    },
+  };
+  return { store: counted, written: () => bytes };
+}
+
+const upsert = (article: Article, n: number): ChangeItem => ({
+  recordId: `r${n}`,
+  change: { kind: 'upsert', id: article.id, version: article.version, article },
+  changedAt: article.updatedAt,
+});
+
+/** The whole-snapshot life cycle of earlier builds, for the same archive. */
+async function wholeSnapshot(articles: readonly Article[], dir: string) {
+  const index = PartitionedIndex.empty();
+  for (const article of articles) index.applyUpsert(article);
+  const store = new FsBlobStore(join(dir, 'whole'));
+  const publishTimes: number[] = [];
+  const loadTimes: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const blob = await encodeSnapshot({ raw: index.serialize(), articleCount: index.size });
+    await store.put(`snapshots/${i}.snap`, blob);
+    publishTimes.push(performance.now() - started);
+    bytes = blob.byteLength;
+    const loading = performance.now();
+    await decodeSnapshot(blob);
+    loadTimes.push(performance.now() - loading);
+  }
+  return { bytes, publishMs: median(publishTimes), loadMs: median(loadTimes) };
+}
+
+async function steady(articles: number, batches: number, dir: string) {
+  const corpus = growCorpus(generateCorpus(2_000, 11), articles + batches * BATCH, 5);
+  const base = corpus.slice(0, articles);
+  const arriving = corpus.slice(articles);
+  const { store, written } = counting(new FsBlobStore(join(dir, 'segments')));
+  await publishRebuild(
+    store,
+    (async function* () {
+      yield* base;
+    })(),
+  );
+  const whole = await wholeSnapshot(base, dir);
+
+  const loader = await IndexLoader.open({ store, refreshIntervalMs: 0 });
+  const indexer = new Indexer({ store });
+  const queries = buildQueryMix(base, 140, 3).map(toSearchRequest);
+  for (const request of queries) loader.current().index.query(request); // warm-up, not counted
+  const idle: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const request of queries) {
+      const started = performance.now();
+      loader.current().index.query(request);
+      idle.push(performance.now() - started);
+    }
+  }
+
+  const publishMs: number[] = [];
+  const publishBytes: number[] = [];
+  const mergeMs: number[] = [];
+  const refreshMs: number[] = [];
+  const underIngest: number[] = [];
+  const toSearchable: number[] = [];
+  const perBatch = Math.ceil(queries.length / batches) * 3;
+  let q = 0;
+  for (let b = 0; b < batches; b++) {
+    const batch = arriving.slice(b * BATCH, (b + 1) * BATCH);
+    const before = written();
+    const started = performance.now();
+    await indexer.applyChangeBatch(batch.map((a, i) => upsert(a, b * BATCH + i)));
+    const published = performance.now() - started;
+    publishMs.push(published);
+    publishBytes.push(written() - before);
+    const merging = performance.now();
+    await indexer.maintain({ budgetMs: 20_000 });
+    mergeMs.push(performance.now() - merging);
+    for (let i = 0; i < perBatch; i++) {
+      const request = queries[q++ % queries.length] ?? { q: 'x' };
+      const asked = performance.now();
+      if (i === 0) {
+        // Merges ran in between (the indexer's invocation goes on after publishing); what a reader
+        // waits for is the publication, then the search function's refresh and query.
+        const refreshing = performance.now();
+        await loader.refresh();
+        refreshMs.push(performance.now() - refreshing);
+        const newest = batch[0] as Article;
+        const found = loader
+          .current()
+          .index.query({ q: newest.title, limit: 10 })
+          .results.some((hit) => hit.id === newest.id);
+        if (found) toSearchable.push(published + performance.now() - refreshing);
+      }
+      loader.current().index.query(request);
+      underIngest.push(performance.now() - asked);
+    }
+  }
+  const idleP99 = p(idle, 99);
+  const p99 = p(underIngest, 99);
+  return {
+    articles,
+    batches,
+    whole,
+    batch: {
+      publishBytes: median(publishBytes),
+      publishMs: median(publishMs),
+      mergeMsMedian: median(mergeMs),
+      refreshMs: median(refreshMs),
+    },
+    idleP99Ms: idleP99,
+    underIngestP99Ms: p99,
+    ingestToSearchableP95Ms: p(toSearchable, 95),
+    searchableBatches: toSearchable.length,
+    ratios: {
+      publishBytes: median(publishBytes) / whole.bytes,
+      publishTime: median(publishMs) / whole.publishMs,
+      refreshTime: median(refreshMs) / whole.loadMs,
+      p99UnderIngest: p99 / idleP99,
+    },
+  };
+}
+
+/** Grows an archive from 0 to `total` in batches of 10: bytes written, merges included. */
+async function growth(total: number, dir: string) {
+  const corpus = growCorpus(generateCorpus(2_000, 13), total, 9);
+  const { store, written } = counting(new FsBlobStore(join(dir, 'growth')));
+  const indexer = new Indexer({ store });
+  let maxSegments = 0;
+  for (let i = 0; i < corpus.length; i += BATCH) {
+    await indexer.applyChangeBatch(corpus.slice(i, i + BATCH).map((a, j) => upsert(a, i + j)));
+    await indexer.maintain({ budgetMs: 20_000 });
+    const state = indexer.state();
+    for (const partition of state?.index.partitions() ?? []) {
+      const count = state?.index.segmentsOf(partition.id).filter((s) => s.sealed).length ?? 0;
+      maxSegments = Math.max(maxSegments, count);
+    }
+  }
+  const whole = await wholeSnapshot(corpus, dir);
+  return {
+    articles: total,
+    bytesWritten: written(),
+    finalSnapshotBytes: whole.bytes,
+    writeAmplification: written() / whole.bytes,
+    maxSegmentsPerPartition: maxSegments,
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} kB`;
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .name('bench:steady')
+    .option('--articles <n>', 'archive size the batches arrive onto', Number, 10_000)
+    .option('--batches <n>', 'batches of 10 new articles', Number, 30)
+    .option('--grow <n>', 'articles grown from 0 for write amplification (0: skip)', Number, 5_000)
+    .parse()
+    .opts<{ articles: number; batches: number; grow: number }>();
+  const dir = await mkdtemp(join(tmpdir(), 'bench-steady-'));
+  try {
+    const s = await steady(opts.articles, opts.batches, dir);
+    console.log(`steady ingest onto ${s.articles} articles, ${s.batches} batches of ${BATCH}:`);
+    console.log(
+      `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
+    );
+    console.log(
+      `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
+    );
+    console.log(
+      `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
+    );
+    const r = s.ratios;
+    console.log(
+      `  ratios: publishBytes ${r.publishBytes.toFixed(4)} (≤ 0.02), publishTime ${r.publishTime.toFixed(3)} (≤ 0.05), refreshTime ${r.refreshTime.toFixed(3)} (≤ 0.05), p99UnderIngest ${r.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+    );
+    const out: Record<string, unknown> = { steady: s };
+    if (opts.grow > 0) {
+      const g = await growth(opts.grow, dir);
+      console.log(
+        `growth 0 → ${g.articles} in batches of ${BATCH}: ${mb(g.bytesWritten)} written for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
+      );
+      out.growth = g;
+    }
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(join(import.meta.dirname, 'results'), { recursive: true });
+    await writeFile(
+      join(import.meta.dirname, 'results', `steady-${opts.articles}.json`),
+      `${JSON.stringify(out, null, 2)}\n`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
