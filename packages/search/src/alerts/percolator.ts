@@ -1,6 +1,9 @@
 import type { Article } from '@archive/core';
 import { ANALYZER } from '../minisearch/index-definition';
 import {
+  type CompiledStandingQuery,
+  compileStandingQuery,
+  matchesCompiled,
   matchesIndex,
   type RequiredTerms,
   requiredTerms,
@@ -21,11 +24,15 @@ export interface PercolatedAlert {
  * its analysis, one single-document index, and one verification per candidate; it does not grow
  * with the number of alerts that share no term with it.
  *
- * Every candidate is verified with the same search `/search` runs (standing-query.ts), so the
- * answer equals checking every alert (percolator.property.test.ts holds it to that).
+ * Every candidate is verified with the matcher `/search` counts its hits with (standing-query.ts),
+ * so the answer equals running `/search` for every alert (percolator.property.test.ts holds it to
+ * that).
  */
 export class Percolator {
-  private readonly alerts = new Map<string, PercolatedAlert & { required: RequiredTerms }>();
+  private readonly alerts = new Map<
+    string,
+    PercolatedAlert & { required: RequiredTerms; compiled: CompiledStandingQuery }
+  >();
   /** Alert ids by a term of their required set. */
   private readonly byTerm = new Map<string, Set<string>>();
   /** Alerts with no required set: candidates for every article. */
@@ -37,9 +44,10 @@ export class Percolator {
 
   /** Adds or replaces an alert. @throws QueryError / SearchRequestError for a query `/search` refuses. */
   add(alert: PercolatedAlert): void {
-    this.remove(alert.id);
+    const compiled = compileStandingQuery(alert.query);
     const required = requiredTerms(alert.query);
-    this.alerts.set(alert.id, { ...alert, required });
+    this.remove(alert.id);
+    this.alerts.set(alert.id, { ...alert, required, compiled });
     if (required === null) {
       this.unindexed.add(alert.id);
       return;
@@ -88,12 +96,15 @@ export class Percolator {
     const matched: string[] = [];
     for (const id of candidates) {
       const alert = this.alerts.get(id);
-      if (alert && matchesIndex(index, alert.query)) matched.push(id);
+      if (alert && matchesCompiled(index, article, alert.compiled)) matched.push(id);
     }
     return matched.sort();
   }
 
-  /** Every alert checked against the article: the reference the percolator must equal. */
+  /**
+   * Every alert checked against the article with the whole `/search` (runSearch): the reference the
+   * percolator, with its candidates and its shorter check, must equal.
+   */
   matchEveryAlert(article: Article): string[] {
     const index = singleArticleIndex(article);
     return [...this.alerts.values()]

@@ -1,10 +1,11 @@
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/search';
+import { matchRequest, runSearch } from '../documents/search';
 import type { SearchRequest } from '../documents/search-types';
-import { resolveFilters } from '../query/filters';
+import { hasFilters, passes, resolveFilters } from '../query/filters';
 import { readQuery } from '../query/parser';
 import { type Plan, planQuery } from '../query/plan';
+import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
 
 /**
  * What a standing search (an alert) asks for: the query and filters `/search` accepts. It is
@@ -108,4 +109,33 @@ export function singleArticleIndex(article: Article): ArchiveIndex {
 /** Whether `/search` with this query over an index holding the article would list it. */
 export function matchesIndex(index: ArchiveIndex, query: StandingQuery): boolean {
   return runSearch(index, standingRequest(query)).total > 0;
+}
+
+/** A standing query read once (parsed, analysed, filters resolved), for checking many articles. */
+export type CompiledStandingQuery = Pick<NormalisedRequest, 'plan' | 'mode' | 'filters' | 'hasQuery'>;
+
+/** @throws QueryError or SearchRequestError, as {@link checkStandingQuery}. */
+export function compileStandingQuery(query: StandingQuery): CompiledStandingQuery {
+  const { plan, mode, filters, hasQuery } = normaliseRequest(standingRequest(query));
+  return { plan, mode, filters, hasQuery };
+}
+
+/**
+ * {@link matchesIndex} without what a page of results needs (ranking, facets, snippets,
+ * suggestions): the same plan executed by the same matcher `/search` counts its `total` with, or,
+ * without a query, the same filter `/search` lists by. The filters are tried first: they are cheap.
+ */
+export function matchesCompiled(
+  index: ArchiveIndex,
+  article: Article,
+  query: CompiledStandingQuery,
+): boolean {
+  const { filters } = query;
+  if (hasFilters(filters)) {
+    const doc = index.document(article.id);
+    const time = index.timeOf(article.id);
+    if (doc === undefined || time === undefined || !passes(filters, doc, time)) return false;
+  }
+  if (!query.hasQuery) return true;
+  return matchRequest(index, query).hits.size > 0;
 }
