@@ -140,7 +140,7 @@ export class AlertService {
 
   private async deliverMatch(alertId: string, article: Article): Promise<DeliveryOutcome> {
     const alert = await this.store.get(alertId);
-    if (!alert || alert.status !== 'active') return 'skipped';
+    if (alert?.status !== 'active') return 'skipped';
     const outcome = await this.deliverer.deliver(
       alert,
       this.deliveryOf(alert, article),

@@ -86,7 +86,7 @@ export class WebhookDeliverer {
       if (signal?.aborted) return 'skipped';
       // A deleted or parked alert gets no more attempts.
       const current = await this.store.get(alert.id);
-      if (!current || current.status !== 'active') return 'skipped';
+      if (current?.status !== 'active') return 'skipped';
       const failure = await this.attempt(current, delivery, signal);
       if (signal?.aborted) return 'skipped';
       if (failure === null) {
