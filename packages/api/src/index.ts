@@ -2,6 +2,7 @@ export * from './alerts/alert-service';
 export * from './alerts/delivery';
 export * from './alerts/signature';
 export * from './alerts/webhook-url';
+export * from './alerts/webhook-url-error';
 export * from './app';
 export * from './auth';
 export * from './error-codes';

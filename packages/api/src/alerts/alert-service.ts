@@ -1,5 +1,5 @@
 import type { Article, ArticleChange } from '@archive/core';
-import { Percolator } from '@archive/search';
+import { checkStandingQuery, Percolator } from '@archive/search';
 import {
   type AlertQuery,
   type AlertRecord,
@@ -73,10 +73,11 @@ export class AlertService {
   }
 
   /**
-   * Creates an alert (query already checked by the caller, URL checked here).
-   * @throws WebhookUrlError when the URL is not allowed.
+   * Creates an alert, once its query is one `/search` accepts and its URL one the policy allows.
+   * @throws QueryError or SearchRequestError for the query, as `/search` does; WebhookUrlError.
    */
   async create(query: AlertQuery, webhookUrl: string): Promise<AlertRecord> {
+    checkStandingQuery(query);
     await checkWebhookUrl(webhookUrl, this.options.delivery.policy, this.options.delivery.resolveHost);
     for (;;) {
       const alert: AlertRecord = {

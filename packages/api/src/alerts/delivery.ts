@@ -6,13 +6,8 @@ import {
   signDelivery,
   TIMESTAMP_HEADER,
 } from './signature';
-import {
-  checkWebhookUrl,
-  type ResolveHost,
-  resolveWithDns,
-  WebhookUrlError,
-  type WebhookUrlPolicy,
-} from './webhook-url';
+import { checkWebhookUrl, type ResolveHost, resolveWithDns, type WebhookUrlPolicy } from './webhook-url';
+import { WebhookUrlError } from './webhook-url-error';
 
 /** How deliveries are made and retried (defaults: 5 attempts over ~1 minute, 5 s per attempt). */
 export interface DeliveryOptions {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkWebhookUrl,
-  STRICT_WEBHOOK_POLICY,
-  WebhookUrlError,
-  type WebhookUrlPolicy,
-} from './webhook-url';
+import { checkWebhookUrl, STRICT_WEBHOOK_POLICY, type WebhookUrlPolicy } from './webhook-url';
+import { WebhookUrlError } from './webhook-url-error';
 
 const LOCAL: WebhookUrlPolicy = { allowHttp: true, allowLoopback: true, allowPrivate: false };
 /** A resolver that answers from a table: no DNS in unit tests. */

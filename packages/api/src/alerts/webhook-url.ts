@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { MAX_WEBHOOK_URL_LENGTH, WebhookUrlError } from './webhook-url-error';
 
 /**
  * Where webhooks may point. On AWS: https only and public addresses only, so an alert cannot make
@@ -24,13 +25,6 @@ export type ResolveHost = (hostname: string) => Promise<string[]>;
 
 export const resolveWithDns: ResolveHost = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
-
-export const MAX_WEBHOOK_URL_LENGTH = 2048;
-
-/** Why a webhook URL is refused; the message is shown to the client or stored as a parked reason. */
-export class WebhookUrlError extends Error {
-  override readonly name = 'WebhookUrlError';
-}
 
 /**
  * Checks a webhook URL and the addresses its host resolves to now.

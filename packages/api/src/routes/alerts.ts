@@ -1,10 +1,10 @@
-import { checkStandingQuery, MAX_QUERY_PARAMETER_LENGTH } from '@archive/search';
+import { MAX_QUERY_PARAMETER_LENGTH } from '@archive/search';
 import type { AlertQuery, AlertRecord } from '@archive/store';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import type { AlertService } from '../alerts/alert-service';
-import { MAX_WEBHOOK_URL_LENGTH, WebhookUrlError } from '../alerts/webhook-url';
+import { MAX_WEBHOOK_URL_LENGTH, WebhookUrlError } from '../alerts/webhook-url-error';
 import { type Authorize, requireWriteKey } from '../auth';
 import { ApiError } from '../errors';
 import { engineError } from './search';
@@ -87,18 +87,14 @@ export function registerAlertRoutes(app: Hono, deps: AlertRouteDeps, authorize: 
         Object.entries(query).filter(([, value]) => value !== undefined),
       );
       try {
-        checkStandingQuery(alertQuery);
-      } catch (error) {
-        throw engineError(error);
-      }
-      try {
         const alert = await deps.alerts.create(alertQuery, webhookUrl);
         return c.json(alert, 201, { Location: `/alerts/${alert.id}` });
       } catch (error) {
         if (error instanceof WebhookUrlError) {
           throw new ApiError(422, 'invalid_webhook_url', error.message, { webhookUrl });
         }
-        throw error;
+        // A query or filter /search refuses: the same code, reason and position.
+        throw engineError(error);
       }
     },
   );
