@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { STRICT_WEBHOOK_POLICY, WebhookDeliverer, type WebhookUrlPolicy } from '@archive/api';
+import { AlertService, STRICT_WEBHOOK_POLICY, WebhookDeliverer, type WebhookUrlPolicy } from '@archive/api';
 import {
   type AlertRecord,
   DEFAULT_ALERT_TABLE_NAME,
@@ -115,5 +115,20 @@ describe('WebhookDeliverer', () => {
     await store.delete(alert.id);
     expect(await outcome).toBe('skipped');
     expect(hits.get('/gone')).toBeLessThan(5);
+  });
+});
+
+describe('AlertService.start', () => {
+  it('leaves out, and reports, a stored alert whose query no longer reads', async () => {
+    const broken = await alertTo(`${base}/ok`);
+    await store.delete(broken.id);
+    await store.create({ ...broken, query: { q: '"never closed' } });
+    const errors: unknown[] = [];
+    const service = await AlertService.start(store, {
+      delivery: { policy: LOCAL },
+      onError: (e) => errors.push(e),
+    });
+    expect(String(errors[0])).toContain(`alert ${broken.id} not loaded`);
+    await service.close();
   });
 });

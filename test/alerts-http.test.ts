@@ -223,3 +223,26 @@ describe('deliveries', () => {
     expect((await server.request('/alerts/nope', { auth: true })).status).toBe(404);
   });
 });
+
+describe('the number of alerts', () => {
+  it('is bounded: 409 too_many_alerts at the limit, room again after a deletion', async () => {
+    const small = await startTestServer({ maxAlerts: 1 });
+    try {
+      const create = () =>
+        small.request('/alerts', {
+          method: 'POST',
+          auth: true,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ q: 'oil', webhookUrl: `${receiver.url}/ok` }),
+        });
+      const first = await (await create()).json();
+      const refused = await create();
+      expect(refused.status).toBe(409);
+      expect((await refused.json()).error).toMatchObject({ code: 'too_many_alerts', details: { limit: 1 } });
+      await small.request(`/alerts/${first.id}`, { method: 'DELETE', auth: true });
+      expect((await create()).status).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ export interface TestServerOptions {
   log?: (line: string) => void;
   /** Alert delivery settings (tests use small backoffs). */
   alertDelivery?: Partial<DeliveryOptions>;
+  maxAlerts?: number;
 }
 
 /** A local runtime (in memory unless a data dir is given) served on 127.0.0.1 with an ephemeral port. */
@@ -42,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     log: options.log ?? (() => {}),
     logger: { error: () => {} },
     alertDelivery: options.alertDelivery,
+    maxAlerts: options.maxAlerts,
   });
   const url = await runtime.listen(0);
   const key = runtime.ingestKey.key;

@@ -46,6 +46,7 @@ export const ERROR_CODES = {
     422,
     'the webhook URL is not allowed: not https (on AWS), with credentials, or a loopback, private or link-local host',
   ],
+  too_many_alerts: [409, 'as many alerts as allowed exist (10,000 by default); delete some first'],
   too_many_exports: [429, 'as many exports as allowed are running (`Retry-After`)'],
   rate_limited: [
     429,

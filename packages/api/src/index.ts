@@ -1,6 +1,7 @@
 export * from './alerts/alert-service';
 export * from './alerts/delivery';
 export * from './alerts/signature';
+export * from './alerts/too-many-alerts';
 export * from './alerts/webhook-url';
 export * from './alerts/webhook-url-error';
 export * from './app';

@@ -59,6 +59,8 @@ export interface LocalRuntimeConfig {
    * this machine), private and link-local ones are not, and retries follow DEFAULT_DELIVERY.
    */
   alertDelivery?: Partial<DeliveryOptions>;
+  /** Most alerts (default 10,000). */
+  maxAlerts?: number;
   /** Detect stories at ingest (default true; off only to measure what detection costs). */
   storyDetection?: boolean;
   /** `ARCHIVE_INGEST_KEY`; otherwise read from or generated into the data dir. */
@@ -158,7 +160,8 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
           ...config.alertDelivery?.policy,
         },
       },
-      onError: (error) => log(`alert delivery failed: ${String(error)}`),
+      ...(config.maxAlerts === undefined ? {} : { maxAlerts: config.maxAlerts }),
+      onError: (error) => log(`alerts: ${String(error)}`),
     });
     // The same change records the indexer gets; matching is in memory, deliveries run after.
     feed.subscribe((records) => alerts.matchChanges(records.map(decodeChangeRecord)).then(() => undefined));

@@ -8,6 +8,7 @@ import {
   generateAlertSecret,
 } from '@archive/store';
 import { type Delivery, type DeliveryOptions, type DeliveryOutcome, WebhookDeliverer } from './delivery';
+import { DEFAULT_MAX_ALERTS, TooManyAlertsError } from './too-many-alerts';
 import { checkWebhookUrl } from './webhook-url';
 
 /** What a webhook receives for a match (docs/ALERTS.md). */
@@ -33,6 +34,8 @@ export function deliveryIdOf(alertId: string, article: Pick<Article, 'id' | 'ver
 
 export interface AlertServiceOptions {
   delivery: DeliveryOptions;
+  /** Default {@link DEFAULT_MAX_ALERTS}. */
+  maxAlerts?: number;
   now?: () => Date;
   /** Where delivery bugs are reported (outcomes themselves are recorded on the alert). */
   onError?: (error: unknown) => void;
@@ -50,6 +53,8 @@ export class AlertService {
   private readonly now: () => Date;
   /** Aborted by close(): retries waiting are dropped. */
   private readonly stopping = new AbortController();
+  /** Alerts in the store, parked ones included (this process is the only writer locally). */
+  private count = 0;
 
   private constructor(
     readonly store: AlertStore,
@@ -59,11 +64,21 @@ export class AlertService {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Loads the active alerts of the store into the percolator. */
+  /**
+   * Loads the active alerts of the store into the percolator. An alert whose query no longer
+   * reads (the query language changed since) is reported and left out rather than stopping start.
+   */
   static async start(store: AlertStore, options: AlertServiceOptions): Promise<AlertService> {
     const service = new AlertService(store, options);
-    for (const alert of await store.list()) {
-      if (alert.status === 'active') service.percolator.add({ id: alert.id, query: alert.query });
+    const alerts = await store.list();
+    service.count = alerts.length;
+    for (const alert of alerts) {
+      if (alert.status !== 'active') continue;
+      try {
+        service.percolator.add({ id: alert.id, query: alert.query });
+      } catch (error) {
+        options.onError?.(new Error(`alert ${alert.id} not loaded: ${String(error)}`, { cause: error }));
+      }
     }
     return service;
   }
@@ -77,6 +92,8 @@ export class AlertService {
    * @throws QueryError or SearchRequestError for the query, as `/search` does; WebhookUrlError.
    */
   async create(query: AlertQuery, webhookUrl: string): Promise<AlertRecord> {
+    const limit = this.options.maxAlerts ?? DEFAULT_MAX_ALERTS;
+    if (this.count >= limit) throw new TooManyAlertsError(limit);
     checkStandingQuery(query);
     await checkWebhookUrl(webhookUrl, this.options.delivery.policy, this.options.delivery.resolveHost);
     for (;;) {
@@ -96,6 +113,7 @@ export class AlertService {
       };
       // 96 random bits do not collide; the loop is for the record.
       if (await this.store.create(alert)) {
+        this.count++;
         this.percolator.add({ id: alert.id, query: alert.query });
         return alert;
       }
@@ -104,7 +122,9 @@ export class AlertService {
 
   async delete(id: string): Promise<boolean> {
     this.percolator.remove(id);
-    return this.store.delete(id);
+    const deleted = await this.store.delete(id);
+    if (deleted) this.count--;
+    return deleted;
   }
 
   /**

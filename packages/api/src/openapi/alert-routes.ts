@@ -76,6 +76,7 @@ export function alertRoutes(
           'unsupported_media_type',
           'invalid_alert',
           'invalid_webhook_url',
+          'too_many_alerts',
         ),
         ...rateLimited,
       },

@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import type { AlertService } from '../alerts/alert-service';
+import { TooManyAlertsError } from '../alerts/too-many-alerts';
 import { MAX_WEBHOOK_URL_LENGTH, WebhookUrlError } from '../alerts/webhook-url-error';
 import { type Authorize, requireWriteKey } from '../auth';
 import { ApiError } from '../errors';
@@ -92,6 +93,9 @@ export function registerAlertRoutes(app: Hono, deps: AlertRouteDeps, authorize: 
       } catch (error) {
         if (error instanceof WebhookUrlError) {
           throw new ApiError(422, 'invalid_webhook_url', error.message, { webhookUrl });
+        }
+        if (error instanceof TooManyAlertsError) {
+          throw new ApiError(409, 'too_many_alerts', error.message, { limit: error.limit });
         }
         // A query or filter /search refuses: the same code, reason and position.
         throw engineError(error);
