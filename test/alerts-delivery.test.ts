@@ -36,6 +36,7 @@ beforeAll(async () => {
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (path === '/hang') return; // never answers
     if (path === '/redirect') return void response.writeHead(302, { location: 'http://10.0.0.1/' }).end();
+    if (path === '/ok') return void response.writeHead(204).end();
     response.writeHead(500).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,6 +99,19 @@ describe('WebhookDeliverer', () => {
     expect((await store.get(alert.id))?.parkedReason).toBe(
       '2 attempts failed; the last: a webhook URL is https',
     );
+  });
+
+  it('connects to the addresses it checked, not to a second resolution of the host', async () => {
+    const port = new URL(base).port;
+    const alert = await alertTo(`http://hooks.invalid:${port}/ok`);
+    // `.invalid` never resolves in DNS: the delivery can only arrive through the checked address.
+    const deliverer = new WebhookDeliverer(store, {
+      ...fast,
+      policy: LOCAL,
+      resolveHost: async () => ['127.0.0.1'],
+    });
+    expect(await deliverer.deliver(alert, delivery)).toBe('delivered');
+    expect(hits.get('/ok')).toBe(1);
   });
 
   it('stops retrying an alert deleted meanwhile', async () => {

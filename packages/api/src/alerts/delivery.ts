@@ -1,4 +1,5 @@
 import type { AlertRecord, AlertStore } from '@archive/store';
+import { postPinned } from './pinned-post';
 import {
   ALERT_ID_HEADER,
   DELIVERY_ID_HEADER,
@@ -105,36 +106,35 @@ export class WebhookDeliverer {
     delivery: Delivery,
     signal?: AbortSignal,
   ): Promise<string | null> {
+    let target: { url: URL; addresses: string[] };
     try {
       // Checked again at every attempt: the host may resolve elsewhere now than at creation.
-      await checkWebhookUrl(alert.webhookUrl, this.options.policy, this.options.resolveHost);
+      target = await checkWebhookUrl(alert.webhookUrl, this.options.policy, this.options.resolveHost);
     } catch (error) {
       if (error instanceof WebhookUrlError) return error.message;
       throw error;
     }
     const timestamp = Math.floor(this.options.now().getTime() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'dispatch-archive-alerts/1',
+      [TIMESTAMP_HEADER]: String(timestamp),
+      [SIGNATURE_HEADER]: signDelivery(alert.secret, timestamp, delivery.body),
+      [ALERT_ID_HEADER]: alert.id,
+      [DELIVERY_ID_HEADER]: delivery.deliveryId,
+    };
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      const response = await fetch(alert.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'dispatch-archive-alerts/1',
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signDelivery(alert.secret, timestamp, delivery.body),
-          [ALERT_ID_HEADER]: alert.id,
-          [DELIVERY_ID_HEADER]: delivery.deliveryId,
-        },
-        body: delivery.body,
-        // A redirect could lead anywhere, past the address check: it counts as a failure.
-        redirect: 'manual',
-        signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)])
-          : AbortSignal.timeout(this.options.timeoutMs),
-      });
-      // The body is not needed; reading it (bounded by the same timeout) frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return null;
-      return `the receiver answered HTTP ${response.status}`;
+      // A redirect is not followed (it could lead anywhere, past the address check): a failure.
+      const status = await postPinned(
+        target.url,
+        target.addresses,
+        headers,
+        delivery.body,
+        signal ? AbortSignal.any([signal, timeout]) : timeout,
+      );
+      if (status >= 200 && status < 300) return null;
+      return `the receiver answered HTTP ${status}`;
     } catch (error) {
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
         return `no answer within ${this.options.timeoutMs} ms`;

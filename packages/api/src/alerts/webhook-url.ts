@@ -28,14 +28,14 @@ export const resolveWithDns: ResolveHost = async (hostname) =>
 
 /**
  * Checks a webhook URL and the addresses its host resolves to now.
- * @returns the parsed URL.
+ * @returns the parsed URL and the addresses checked (a delivery connects to those only).
  * @throws WebhookUrlError naming what is wrong.
  */
 export async function checkWebhookUrl(
   raw: string,
   policy: WebhookUrlPolicy,
   resolveHost: ResolveHost = resolveWithDns,
-): Promise<URL> {
+): Promise<{ url: URL; addresses: string[] }> {
   if (raw.length > MAX_WEBHOOK_URL_LENGTH) {
     throw new WebhookUrlError(`a webhook URL is at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
   }
@@ -65,7 +65,7 @@ export async function checkWebhookUrl(
     const refusal = refusalOf(address, policy);
     if (refusal) throw new WebhookUrlError(`the webhook host ${host} is ${refusal} (${address})`);
   }
-  return url;
+  return { url, addresses };
 }
 
 /** Why an address is not allowed, or null when it is. */
