@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DeliveryOptions } from '@archive/api';
 import type { LocalPlugin } from '@archive/local';
 import { createLocalRuntime, type LocalRuntime } from '@archive/local';
 import { assertConforms } from './openapi-conformance';
@@ -29,6 +30,9 @@ export interface TestServerOptions {
   dataDir?: string | null;
   plugins?: LocalPlugin[];
   log?: (line: string) => void;
+  /** Alert delivery settings (tests use small backoffs). */
+  alertDelivery?: Partial<DeliveryOptions>;
+  maxAlerts?: number;
 }
 
 /** A local runtime (in memory unless a data dir is given) served on 127.0.0.1 with an ephemeral port. */
@@ -38,6 +42,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     plugins: options.plugins,
     log: options.log ?? (() => {}),
     logger: { error: () => {} },
+    alertDelivery: options.alertDelivery,
+    maxAlerts: options.maxAlerts,
   });
   const url = await runtime.listen(0);
   const key = runtime.ingestKey.key;

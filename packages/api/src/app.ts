@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Authorize } from './auth';
 import { ApiError } from './errors';
+import { type AlertRouteDeps, registerAlertRoutes } from './routes/alerts';
 import { type ArticleRouteDeps, registerArticleRoutes } from './routes/articles';
 import { type IngestRouteDeps, registerDispatchRoutes } from './routes/dispatches';
 import { type ExportRoutesOptions, registerExportRoutes } from './routes/export';
@@ -43,6 +44,8 @@ export interface AppDeps {
   search?: SearchDeps;
   /** `GET /stories/{id}`. */
   stories?: StoryRouteDeps;
+  /** `POST|GET /alerts`, `GET|DELETE /alerts/{id}` (standing searches). */
+  alerts?: AlertRouteDeps;
   /** Checks write keys. Without it every write is refused (401): the app fails closed. */
   authorize?: Authorize;
   /** Mounts more routes (the reader's pages plug in here). */
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): Hono {
     registerExportRoutes(app, { ...exports, getIndex, loadArticles });
   }
   if (deps.stories) registerStoryRoutes(app, deps.stories);
+  if (deps.alerts) registerAlertRoutes(app, deps.alerts, deps.authorize);
   deps.extraRoutes?.(app);
 
   const repository: ArticleRepository | undefined = deps.articles?.repository ?? deps.ingest?.repository;

@@ -30,7 +30,7 @@ export const ERROR_CODES = {
   invalid_id: [400, 'an article id that cannot be one (empty, too long, not printable)'],
   bad_request: [400, 'a request the HTTP layer refuses before any route reads it'],
   unauthorized: [401, 'a write without a known key (`Authorization: Bearer <key>`)'],
-  not_found: [404, 'no such route, or no such article (never stored, or taken down)'],
+  not_found: [404, 'no such route, or no such article (never stored, or taken down), story or alert'],
   taken_down: [409, 'upload of a taken-down article without `?restore=true`'],
   conflict: [409, 'writers kept racing on one article through every retry; nothing changed, send it again'],
   too_large: [413, 'over a size limit (see Limits), more than 2,000 paragraphs in one dispatch included'],
@@ -41,6 +41,12 @@ export const ERROR_CODES = {
   invalid_time: [422, 'the dateline time cannot be read or does not exist'],
   unknown_place: [422, 'the dateline place maps to no time zone and none was given'],
   invalid_field: [422, 'a field of a JSON dispatch has the wrong type or value'],
+  invalid_alert: [422, 'a field of an alert has the wrong type or value, or is unknown (`details.issues`)'],
+  invalid_webhook_url: [
+    422,
+    'the webhook URL is not allowed: not https (on AWS), with credentials, or a loopback, private or link-local host',
+  ],
+  too_many_alerts: [409, 'as many alerts as allowed exist (10,000 by default); delete some first'],
   too_many_exports: [429, 'as many exports as allowed are running (`Retry-After`)'],
   rate_limited: [
     429,

@@ -1,3 +1,9 @@
+export * from './alerts/alert-service';
+export * from './alerts/delivery';
+export * from './alerts/signature';
+export * from './alerts/too-many-alerts';
+export * from './alerts/webhook-url';
+export * from './alerts/webhook-url-error';
 export * from './app';
 export * from './auth';
 export * from './error-codes';
@@ -6,6 +12,7 @@ export * from './ingest-service';
 export * from './limits';
 export * from './openapi/document';
 export * from './query';
+export * from './routes/alerts';
 export * from './routes/collapse';
 export * from './routes/export';
 export * from './routes/feeds';

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  AlertService,
   type AppDeps,
   createApp,
+  type DeliveryOptions,
   type IngestSummary,
   ingestMany,
   type Logger,
@@ -14,12 +16,15 @@ import {
 import {
   createDynamoClients,
   DataDirInUseError,
+  DEFAULT_ALERT_TABLE_NAME,
   DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_STORY_TABLE_NAME,
   DEFAULT_TABLE_NAME,
+  DynamoAlertStore,
   DynamoArticleRepository,
   type DynamoClients,
   DynamoStoryStore,
+  decodeChangeRecord,
   ensureTables,
   hashIngestKey,
   KeyStore,
@@ -48,6 +53,14 @@ export interface LocalRuntimeConfig {
   tableName?: string;
   keysTableName?: string;
   storyTableName?: string;
+  alertTableName?: string;
+  /**
+   * How alerts are delivered; by default http and loopback webhooks are allowed (a receiver on
+   * this machine), private and link-local ones are not, and retries follow DEFAULT_DELIVERY.
+   */
+  alertDelivery?: Partial<DeliveryOptions>;
+  /** Most alerts (default 10,000). */
+  maxAlerts?: number;
   /** Detect stories at ingest (default true; off only to measure what detection costs). */
   storyDetection?: boolean;
   /** `ARCHIVE_INGEST_KEY`; otherwise read from or generated into the data dir. */
@@ -68,6 +81,8 @@ export interface LocalRuntime {
   /** Story detection at ingest and the story table it writes. */
   stories: StoryAssigner;
   storyStore: DynamoStoryStore;
+  /** Standing searches: matched in process from the change records, delivered in the background. */
+  alerts: AlertService;
   ingestKey: LocalIngestKey;
   dataDir: string | null;
   dynamo: DynamoClients & { endpoint: string };
@@ -95,6 +110,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const tableName = config.tableName ?? DEFAULT_TABLE_NAME;
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
   const storyTableName = config.storyTableName ?? DEFAULT_STORY_TABLE_NAME;
+  const alertTableName = config.alertTableName ?? DEFAULT_ALERT_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
@@ -108,7 +124,11 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const clients = createDynamoClients({ endpoint: localDynamo.endpoint });
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    await ensureTablesOrExplain(clients, { tableName, keysTableName, storyTableName }, dataDir);
+    await ensureTablesOrExplain(
+      clients,
+      { tableName, keysTableName, storyTableName, alertTableName },
+      dataDir,
+    );
     const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
     if (cleanMarker && !(await exists(cleanMarker))) {
       const repaired = await repairLocalDateIndex(clients.doc, tableName);
@@ -130,6 +150,22 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     const keyStore = new KeyStore(clients.doc, keysTableName);
     const storyStore = new DynamoStoryStore(clients.doc, storyTableName);
     const stories = new StoryAssigner(storyStore);
+    const alerts = await AlertService.start(new DynamoAlertStore(clients.doc, alertTableName), {
+      delivery: {
+        ...config.alertDelivery,
+        policy: {
+          allowHttp: true,
+          allowLoopback: true,
+          allowPrivate: false,
+          ...config.alertDelivery?.policy,
+        },
+      },
+      ...(config.maxAlerts === undefined ? {} : { maxAlerts: config.maxAlerts }),
+      onError: (error) => log(`alerts: ${String(error)}`),
+    });
+    // The same change records the indexer gets; matching is in memory, deliveries run after.
+    feed.subscribe((records) => alerts.matchChanges(records.map(decodeChangeRecord)).then(() => undefined));
+    cleanup.push(() => alerts.close());
     const ingestKey = await resolveLocalIngestKey(dataDir, config.ingestKey);
     const localKeyHash = hashIngestKey(ingestKey.key);
 
@@ -154,6 +190,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       ingest: { repository, ...(config.storyDetection === false ? {} : { stories }) },
       articles: { repository },
       stories: { stories: storyStore, repository },
+      alerts: { alerts },
       // The local key, or any key created with `archive keys create`.
       authorize: async (bearer) =>
         bearer !== undefined &&
@@ -179,6 +216,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       keyStore,
       stories,
       storyStore,
+      alerts,
       ingestKey,
       dataDir,
       dynamo: { ...clients, endpoint: localDynamo.endpoint },

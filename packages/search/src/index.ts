@@ -3,6 +3,7 @@
  * each wing's index.ts says what it offers. Blob store and change records come in through the ports
  * of @archive/core.
  */
+export * from './alerts';
 export * from './documents';
 export * from './lifecycle';
 export * from './minisearch';

@@ -1,3 +1,4 @@
+export * from './alert-store';
 export * from './article-repository';
 export * from './blob-store-from-url';
 export * from './blob-store-fs';

@@ -6,6 +6,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
+import { ALERT_TABLE_SCHEMA } from './alert-store';
 import { STORY_TABLE_SCHEMA } from './story-store';
 
 /**
@@ -83,11 +84,23 @@ export function storyTableDefinition(tableName: string): CreateTableCommandInput
   };
 }
 
+/** The alert table (alert-store.ts): partition key `id`. */
+export function alertTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: ALERT_TABLE_SCHEMA.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: ALERT_TABLE_SCHEMA.partitionKey, KeyType: 'HASH' }],
+  };
+}
+
 export interface TableNames {
   tableName: string;
   keysTableName: string;
   /** Created too when given (story detection). */
   storyTableName?: string;
+  /** Created too when given (standing searches). */
+  alertTableName?: string;
 }
 
 /**
@@ -98,6 +111,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   await ensureTable(client, articleTableDefinition(names.tableName));
   await ensureTable(client, keysTableDefinition(names.keysTableName));
   if (names.storyTableName) await ensureTable(client, storyTableDefinition(names.storyTableName));
+  if (names.alertTableName) await ensureTable(client, alertTableDefinition(names.alertTableName));
 }
 
 async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {

@@ -7,6 +7,7 @@ import { ingestQuerySchema } from '../routes/dispatches';
 import { ExportOnlyParams } from '../routes/export';
 import { SearchParams, SuggestParams } from '../routes/search';
 import { SimilarParams } from '../routes/similar';
+import { alertRoutes } from './alert-routes';
 import {
   Article,
   ErrorResponse,
@@ -173,6 +174,7 @@ export const API_ROUTES: RouteConfig[] = [
     request: { params: ArticleId },
     responses: { 200: json(StoryResponse, 'The story'), ...errors('invalid_id', 'not_found') },
   },
+  ...alertRoutes(json, errors, rateLimited),
   {
     method: 'get',
     path: '/search',

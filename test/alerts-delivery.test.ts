@@ -1,0 +1,148 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AlertService, STRICT_WEBHOOK_POLICY, WebhookDeliverer, type WebhookUrlPolicy } from '@archive/api';
+import {
+  type AlertRecord,
+  DEFAULT_ALERT_TABLE_NAME,
+  DynamoAlertStore,
+  ensureTables,
+  generateAlertId,
+} from '@archive/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestDynamo, type TestDynamo } from './store-helpers';
+
+/**
+ * The deliverer's failure paths against real sockets on loopback and the alert table on dynalite:
+ * a receiver that never answers (the per-attempt timeout), one that redirects, a URL the policy
+ * refuses at delivery time, and an alert deleted between attempts.
+ */
+const LOCAL: WebhookUrlPolicy = { allowHttp: true, allowLoopback: true, allowPrivate: false };
+let db: TestDynamo;
+let store: DynamoAlertStore;
+let server: Server;
+let base = '';
+const hits = new Map<string, number>();
+
+beforeAll(async () => {
+  db = await startTestDynamo();
+  await ensureTables(db.client, {
+    tableName: 'articles',
+    keysTableName: 'ingest-keys',
+    alertTableName: DEFAULT_ALERT_TABLE_NAME,
+  });
+  store = new DynamoAlertStore(db.doc, DEFAULT_ALERT_TABLE_NAME);
+  server = createServer((request, response) => {
+    const path = request.url ?? '';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    if (path === '/hang') return; // never answers
+    if (path === '/redirect') return void response.writeHead(302, { location: 'http://10.0.0.1/' }).end();
+    if (path === '/ok') return void response.writeHead(204).end();
+    response.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await db.close();
+});
+
+async function alertTo(webhookUrl: string): Promise<AlertRecord> {
+  const alert: AlertRecord = {
+    id: generateAlertId(),
+    query: { q: 'anything' },
+    webhookUrl,
+    secret: 'whsec_test',
+    createdAt: new Date().toISOString(),
+    status: 'active',
+    failures: 0,
+    deliveries: 0,
+    lastDeliveryAt: null,
+    lastFailure: null,
+    parkedAt: null,
+    parkedReason: null,
+  };
+  await store.create(alert);
+  return alert;
+}
+
+const delivery = { deliveryId: 'd1', body: '{}' };
+const fast = { maxAttempts: 2, baseBackoffMs: 1, maxBackoffMs: 2 };
+
+describe('WebhookDeliverer', () => {
+  it('bounds each attempt: a receiver that never answers parks the alert with a timeout', async () => {
+    const alert = await alertTo(`${base}/hang`);
+    const deliverer = new WebhookDeliverer(store, { ...fast, policy: LOCAL, timeoutMs: 100 });
+    expect(await deliverer.deliver(alert, delivery)).toBe('parked');
+    expect(hits.get('/hang')).toBe(2);
+    expect(await store.get(alert.id)).toMatchObject({
+      status: 'parked',
+      failures: 2,
+      parkedReason: '2 attempts failed; the last: no answer within 100 ms',
+    });
+  });
+
+  it('does not follow redirects (they could lead past the address check)', async () => {
+    const alert = await alertTo(`${base}/redirect`);
+    const deliverer = new WebhookDeliverer(store, { ...fast, policy: LOCAL });
+    expect(await deliverer.deliver(alert, delivery)).toBe('parked');
+    expect((await store.get(alert.id))?.parkedReason).toMatch(/HTTP 302/);
+  });
+
+  it('checks the URL again at every attempt: no request to an address the policy refuses', async () => {
+    const alert = await alertTo(`${base}/strict`);
+    const deliverer = new WebhookDeliverer(store, { ...fast, policy: STRICT_WEBHOOK_POLICY });
+    expect(await deliverer.deliver(alert, delivery)).toBe('parked');
+    expect(hits.get('/strict')).toBeUndefined();
+    expect((await store.get(alert.id))?.parkedReason).toBe(
+      '2 attempts failed; the last: a webhook URL is https',
+    );
+  });
+
+  it('connects to the addresses it checked, not to a second resolution of the host', async () => {
+    const port = new URL(base).port;
+    const alert = await alertTo(`http://hooks.invalid:${port}/ok`);
+    // `.invalid` never resolves in DNS: the delivery can only arrive through the checked address.
+    const deliverer = new WebhookDeliverer(store, {
+      ...fast,
+      policy: LOCAL,
+      resolveHost: async () => ['127.0.0.1'],
+    });
+    expect(await deliverer.deliver(alert, delivery)).toBe('delivered');
+    expect(hits.get('/ok')).toBe(1);
+  });
+
+  it('stops retrying an alert deleted meanwhile', async () => {
+    const alert = await alertTo(`${base}/gone`);
+    const deliverer = new WebhookDeliverer(store, {
+      maxAttempts: 5,
+      // Waits of 100-200 ms: the deletion lands long before the retries could run out.
+      baseBackoffMs: 200,
+      maxBackoffMs: 200,
+      policy: LOCAL,
+    });
+    const outcome = deliverer.deliver(alert, delivery);
+    // Deleted as soon as the first attempt is recorded as failed.
+    while (((await store.get(alert.id))?.failures ?? 0) < 1) await new Promise((r) => setTimeout(r, 5));
+    await store.delete(alert.id);
+    expect(await outcome).toBe('skipped');
+    expect(hits.get('/gone')).toBeLessThan(5);
+  });
+});
+
+describe('AlertService.start', () => {
+  it('leaves out, and reports, a stored alert whose query no longer reads', async () => {
+    const broken = await alertTo(`${base}/ok`);
+    await store.delete(broken.id);
+    await store.create({ ...broken, query: { q: '"never closed' } });
+    const errors: unknown[] = [];
+    const service = await AlertService.start(store, {
+      delivery: { policy: LOCAL },
+      onError: (e) => errors.push(e),
+    });
+    expect(String(errors[0])).toContain(`alert ${broken.id} not loaded`);
+    await service.close();
+  });
+});
