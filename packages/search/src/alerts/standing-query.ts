@@ -1,10 +1,11 @@
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
-import { matchRequest, runSearch } from '../documents/search';
+import { runSearch } from '../documents/reference-search';
+import { matchRequest } from '../documents/search';
 import type { SearchRequest } from '../documents/search-types';
 import { hasFilters, passes, resolveFilters } from '../query/filters';
-import { readQuery } from '../query/parser';
 import { type Plan, planQuery } from '../query/plan';
+import { readQuery } from '../query/read-query';
 import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
 
 /**

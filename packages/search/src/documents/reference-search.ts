@@ -23,7 +23,9 @@ import type { SearchRequest, SearchResponse } from './search-types';
  * analyse/guard → execute → filter → facet → sort → page → snippets). Production answers through
  * partitions/coordinator.ts, in rounds over partitions; this is the answer those rounds must equal,
  * which the exactness property tests (partitions/exactness-arbitraries.ts) and the engine tests
- * compare against. Both are built from the same parts (search.ts, sort-order.ts).
+ * compare against, and what an alert's query is checked with (alerts/standing-query.ts: one
+ * article as a one-document index). Both pipelines are built from the same parts (search.ts,
+ * sort-order.ts).
  */
 
 function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
