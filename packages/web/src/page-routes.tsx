@@ -1,11 +1,12 @@
 import type { Context, Hono } from 'hono';
 import { raw } from 'hono/html';
-import { type ApiFetch, getArticle, relatedCoverage, searchArchive } from './api-client';
+import { type ApiFetch, getArticle, getStory, relatedCoverage, searchArchive } from './api-client';
 import { ASSETS } from './assets';
 import { pageHref, stateFromParams } from './search-state';
 import { ArticleView, MissingArticle } from './views/article-page';
 import { Layout } from './views/layout';
 import { SearchBody } from './views/search-page';
+import { MissingStory, StoryView } from './views/story-page';
 
 export interface PageRoutesOptions {
   /**
@@ -19,8 +20,8 @@ export interface PageRoutesOptions {
 export const FRAGMENT_HEADER = 'x-page-fragment';
 
 /**
- * The reader's pages on an app: `GET /` (search), `GET /read/{id}` (an article) and their two
- * assets. Every page is whole HTML rendered on the server (hono JSX: text escaped by default), so it
+ * The reader's pages on an app: `GET /` (search), `GET /read/{id}` (an article), `GET /story/{id}`
+ * (the dispatches of a story) and their two assets. Every page is whole HTML rendered on the server (hono JSX: text escaped by default), so it
  * works without JavaScript; the script (client/main.ts) makes it live.
  */
 export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): void {
@@ -81,6 +82,32 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
         {raw('<!doctype html>')}
         <Layout title={`${article.body.title} · Dispatch archive`} q="">
           <ArticleView article={article.body} related={related} back={backToResults(c)} />
+        </Layout>
+      </>,
+    );
+  });
+
+  app.get('/story/:id', async (c) => {
+    const story = await getStory(api, c.req.param('id'));
+    pageHeaders(c);
+    if (!story.ok) {
+      const status = story.error.status === 404 || story.error.status === 400 ? 404 : 503;
+      return c.html(
+        <>
+          {raw('<!doctype html>')}
+          <Layout title="Story not found · Dispatch archive" q="">
+            <MissingStory message={story.error.message} />
+          </Layout>
+        </>,
+        status,
+      );
+    }
+    const title = story.body.members[0]?.title ?? 'Story';
+    return c.html(
+      <>
+        {raw('<!doctype html>')}
+        <Layout title={`${title} (story) · Dispatch archive`} q="">
+          <StoryView story={story.body} back={backToResults(c)} />
         </Layout>
       </>,
     );

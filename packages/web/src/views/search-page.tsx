@@ -1,5 +1,5 @@
 import { raw } from 'hono/html';
-import type { ApiFailure, SearchAnswer, SearchResult } from '../api-client';
+import type { ApiFailure, SearchAnswer, SearchResult, StoryOfResult } from '../api-client';
 import {
   activeRefinements,
   FACET_LABELS,
@@ -10,8 +10,9 @@ import {
   SORTS,
   toggleFacet,
   withChange,
+  withStories,
 } from '../search-state';
-import { formatCount, formatLocal, formatUtc, markedHtml } from './format';
+import { formatCount, formatDate, formatLocal, formatUtc, markedHtml } from './format';
 import { Timeline } from './timeline';
 
 const SORT_LABELS = { relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest' } as const;
@@ -33,7 +34,24 @@ export function ResultItem(props: { hit: SearchResult }) {
         source={hit.source}
       />
       <p class="snippet">{raw(markedHtml(hit.snippet))}</p>
+      {hit.story && hit.story.size > 1 ? <StoryLine story={hit.story} /> : null}
     </li>
+  );
+}
+
+/** `1 of 3 dispatches in this story · Reuters, AP · first seen 27 Nov 2024`, linking to the story. */
+function StoryLine(props: { story: StoryOfResult }) {
+  const { story } = props;
+  return (
+    <p class="story-line">
+      <a class="story-link" href={`/story/${encodeURIComponent(story.id)}`}>
+        1 of {formatCount(story.size)} dispatches in this story
+      </a>
+      {story.sources.length > 0 ? <span>{story.sources.join(', ')}</span> : null}
+      <span>
+        first seen <time datetime={story.firstSeen}>{formatDate(story.firstSeen)}</time>
+      </span>
+    </p>
   );
 }
 
@@ -100,7 +118,7 @@ export function Refine(props: { state: SearchState; answer: SearchAnswer | null 
     <aside class="refine" aria-label="Refine results">
       <form class="dates" action="/" method="get" aria-labelledby="dates-heading">
         <h2 id="dates-heading">Date range</h2>
-        {(['q', 'place', 'source', 'language', 'sort'] as const).map((name) =>
+        {(['q', 'place', 'source', 'language', 'sort', 'stories'] as const).map((name) =>
           state[name] ? <input type="hidden" name={name} value={state[name]} /> : null,
         )}
         <label for="from">From</label>
@@ -117,16 +135,36 @@ export function Refine(props: { state: SearchState; answer: SearchAnswer | null 
 function Stats(props: { state: SearchState; answer: SearchAnswer }) {
   const { state, answer } = props;
   const noun = answer.total === 1 ? 'dispatch' : 'dispatches';
+  const stories = answer.stories;
   return (
     <div class="stats">
       <p id="total" aria-live="polite">
         <strong>{formatCount(answer.total)}</strong> {noun}
+        {stories ? (
+          <>
+            {' '}
+            in {stories.exact ? null : 'at least '}
+            <strong class="stories">{formatCount(stories.total)}</strong>{' '}
+            {stories.total === 1 ? 'story' : 'stories'}
+          </>
+        ) : null}
         {state.q ? (
           <>
             {' '}
             for <q>{state.q}</q>
           </>
         ) : null}
+      </p>
+      <p class="view">
+        {state.stories === 'all' ? (
+          <a id="view-toggle" href={pageHref(withStories(state, ''))}>
+            Group copies of a story
+          </a>
+        ) : (
+          <a id="view-toggle" href={pageHref(withStories(state, 'all'))}>
+            Show every dispatch
+          </a>
+        )}
       </p>
       {answer.didYouMean ? (
         <p class="did-you-mean">
