@@ -286,7 +286,7 @@ describe.skipIf(!HAS_CHROMIUM)('the search page in Chromium', () => {
     );
     const line = page.locator('#results .story-line');
     expect(normalised(await line.textContent())).toBe(
-      '1 of 2 dispatches in this story Wire A, Wire B first seen 14 May 2024',
+      '1 of 2 dispatches in this story · Wire A, Wire B · first seen 14 May 2024',
     );
     // The story page: both copies oldest first, each linking to its article, the new lead marked.
     await line.locator('a.story-link').click();

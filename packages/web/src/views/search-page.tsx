@@ -47,10 +47,8 @@ function StoryLine(props: { story: StoryOfResult }) {
       <a class="story-link" href={`/story/${encodeURIComponent(story.id)}`}>
         1 of {formatCount(story.size)} dispatches in this story
       </a>
-      {story.sources.length > 0 ? <span>{story.sources.join(', ')}</span> : null}
-      <span>
-        first seen <time datetime={story.firstSeen}>{formatDate(story.firstSeen)}</time>
-      </span>
+      {story.sources.length > 0 ? ` · ${story.sources.join(', ')}` : null} · first seen{' '}
+      <time datetime={story.firstSeen}>{formatDate(story.firstSeen)}</time>
     </p>
   );
 }
@@ -144,7 +142,7 @@ function Stats(props: { state: SearchState; answer: SearchAnswer }) {
           <>
             {' '}
             in {stories.exact ? null : 'at least '}
-            <strong class="stories">{formatCount(stories.total)}</strong>{' '}
+            <span class="story-count">{formatCount(stories.total)}</span>{' '}
             {stories.total === 1 ? 'story' : 'stories'}
           </>
         ) : null}
