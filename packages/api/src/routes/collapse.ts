@@ -77,17 +77,24 @@ export async function collapsedSearch(
   const offset = decodeOffset(request.cursor);
   const limit = request.limit ?? 20;
   const groups = new Map<string, Group>();
+  // Every read of the window, in order: the cursor it started from and the ids it gave.
+  const reads: { cursor: string | undefined; ids: string[] }[] = [];
   let first: SearchResponse | null = null;
   let cursor: string | undefined;
   let read = 0;
   let exhausted = false;
   while (read < COLLAPSE_WINDOW) {
+    // The hits are read to be grouped and counted: only the page's are shown, so only they are
+    // rendered with snippets (below); the histogram is the first read's (it covers all hits).
     const page = await index.query({
       ...request,
       cursor,
       limit: Math.min(MAX_LIMIT, COLLAPSE_WINDOW - read),
+      snippets: false,
+      histogram: first ? undefined : request.histogram,
     });
     first ??= page;
+    reads.push({ cursor, ids: page.results.map((hit) => hit.id) });
     for (const hit of page.results) {
       const group = groups.get(hit.storyId);
       if (group) group.members.push(hit);
@@ -103,7 +110,10 @@ export async function collapsedSearch(
   const response = first as SearchResponse;
   const ordered = [...groups.values()];
   const pageGroups = ordered.slice(offset, offset + limit);
-  const summaries = describe ? await describe(pageGroups.map((g) => g.best.storyId)) : new Map();
+  const [summaries, shown] = await Promise.all([
+    describe ? describe(pageGroups.map((g) => g.best.storyId)) : new Map<string, StorySummary>(),
+    withSnippets(index, request, reads, new Set(pageGroups.map((g) => g.best.id))),
+  ]);
   const facets = {} as CollapsedResponse['facets'];
   for (const dimension of Object.keys(facetValue) as (keyof Facets)[]) {
     const storiesByValue = new Map<string, Set<string>>();
@@ -127,7 +137,8 @@ export async function collapsedSearch(
   return {
     ...response,
     collapse: 'story',
-    results: pageGroups.map(({ best, members }) => {
+    results: pageGroups.map(({ best: read, members }) => {
+      const best = shown.get(read.id) ?? read;
       const summary = summaries.get(best.storyId);
       // ISO instants in UTC compare as strings.
       const firstSeen = members.map((m) => m.publishedAt).sort()[0] ?? best.publishedAt;
@@ -149,4 +160,28 @@ export async function collapsedSearch(
     nextCursor: offset + limit < ordered.length ? encodeOffset(offset + limit) : null,
     tookMs: Math.round((performance.now() - started) * 100) / 100,
   };
+}
+
+/**
+ * The page's hits as a plain search shows them (highlighted title, snippet), read again: each read
+ * of the window that holds some of them is repeated from the same cursor, just far enough to reach
+ * the last of them (same request, same order, so the same hits). For the first page of stories
+ * that is one read of about `limit` hits instead of rendering all 500.
+ */
+async function withSnippets(
+  index: Searcher,
+  request: SearchRequest,
+  reads: readonly { cursor: string | undefined; ids: string[] }[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, SearchHit>> {
+  const shown = new Map<string, SearchHit>();
+  const again = reads.flatMap(({ cursor, ids }) => {
+    const last = ids.findLastIndex((id) => wanted.has(id));
+    return last < 0 ? [] : [{ cursor, limit: last + 1 }];
+  });
+  const pages = await Promise.all(
+    again.map(({ cursor, limit }) => index.query({ ...request, cursor, limit, histogram: undefined })),
+  );
+  for (const hit of pages.flatMap((page) => page.results)) if (wanted.has(hit.id)) shown.set(hit.id, hit);
+  return shown;
 }

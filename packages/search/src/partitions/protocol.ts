@@ -152,6 +152,8 @@ export interface BonusRequest {
 export interface RenderRequest {
   key: string;
   hits: { id: string; score: number; terms: string[] }[];
+  /** `false`: no snippet, the title unmarked (the request's `snippets`); absent means `true`. */
+  snippets?: boolean;
 }
 
 /**
