@@ -2,6 +2,7 @@ import {
   type FacetBucket,
   type Facets,
   MAX_LIMIT,
+  MAX_UNRENDERED_LIMIT,
   type Searcher,
   type SearchHit,
   type SearchRequest,
@@ -77,24 +78,25 @@ export async function collapsedSearch(
   const offset = decodeOffset(request.cursor);
   const limit = request.limit ?? 20;
   const groups = new Map<string, Group>();
-  // Every read of the window, in order: the cursor it started from and the ids it gave.
-  const reads: { cursor: string | undefined; ids: string[] }[] = [];
+  // The ids of the window's hits in the request's order.
+  const order: string[] = [];
   let first: SearchResponse | null = null;
   let cursor: string | undefined;
   let read = 0;
   let exhausted = false;
   while (read < COLLAPSE_WINDOW) {
     // The hits are read to be grouped and counted: only the page's are shown, so only they are
-    // rendered with snippets (below); the histogram is the first read's (it covers all hits).
+    // rendered with snippets (below), and without them the window is one read. The histogram is
+    // the first read's (it covers all hits).
     const page = await index.query({
       ...request,
       cursor,
-      limit: Math.min(MAX_LIMIT, COLLAPSE_WINDOW - read),
+      limit: Math.min(MAX_UNRENDERED_LIMIT, COLLAPSE_WINDOW - read),
       snippets: false,
       histogram: first ? undefined : request.histogram,
     });
     first ??= page;
-    reads.push({ cursor, ids: page.results.map((hit) => hit.id) });
+    for (const hit of page.results) order.push(hit.id);
     for (const hit of page.results) {
       const group = groups.get(hit.storyId);
       if (group) group.members.push(hit);
@@ -112,7 +114,7 @@ export async function collapsedSearch(
   const pageGroups = ordered.slice(offset, offset + limit);
   const [summaries, shown] = await Promise.all([
     describe ? describe(pageGroups.map((g) => g.best.storyId)) : new Map<string, StorySummary>(),
-    withSnippets(index, request, reads, new Set(pageGroups.map((g) => g.best.id))),
+    withSnippets(index, request, order, new Set(pageGroups.map((g) => g.best.id))),
   ]);
   const facets = {} as CollapsedResponse['facets'];
   for (const dimension of Object.keys(facetValue) as (keyof Facets)[]) {
@@ -163,25 +165,34 @@ export async function collapsedSearch(
 }
 
 /**
- * The page's hits as a plain search shows them (highlighted title, snippet), read again: each read
- * of the window that holds some of them is repeated from the same cursor, just far enough to reach
- * the last of them (same request, same order, so the same hits). For the first page of stories
- * that is one read of about `limit` hits instead of rendering all 500.
+ * The page's hits as a plain search shows them (highlighted title, snippet), read again: the same
+ * request in the same order gives the same hits, so a read without snippets as far as the first of
+ * them gives the cursor, and reads with snippets from there reach the last. For the first page of
+ * stories that renders about `limit` hits instead of the whole window.
  */
 async function withSnippets(
   index: Searcher,
   request: SearchRequest,
-  reads: readonly { cursor: string | undefined; ids: string[] }[],
+  order: readonly string[],
   wanted: ReadonlySet<string>,
 ): Promise<Map<string, SearchHit>> {
   const shown = new Map<string, SearchHit>();
-  const again = reads.flatMap(({ cursor, ids }) => {
-    const last = ids.findLastIndex((id) => wanted.has(id));
-    return last < 0 ? [] : [{ cursor, limit: last + 1 }];
-  });
-  const pages = await Promise.all(
-    again.map(({ cursor, limit }) => index.query({ ...request, cursor, limit, histogram: undefined })),
-  );
-  for (const hit of pages.flatMap((page) => page.results)) if (wanted.has(hit.id)) shown.set(hit.id, hit);
+  const firstAt = order.findIndex((id) => wanted.has(id));
+  const lastAt = order.findLastIndex((id) => wanted.has(id));
+  if (firstAt < 0) return shown;
+  const plain = { ...request, histogram: undefined };
+  let cursor: string | undefined;
+  if (firstAt > 0) {
+    const skipped = await index.query({ ...plain, cursor: undefined, limit: firstAt, snippets: false });
+    if (!skipped.nextCursor) return shown;
+    cursor = skipped.nextCursor;
+  }
+  for (let at = firstAt; at <= lastAt; ) {
+    const page = await index.query({ ...plain, cursor, limit: Math.min(MAX_LIMIT, lastAt - at + 1) });
+    for (const hit of page.results) if (wanted.has(hit.id)) shown.set(hit.id, hit);
+    at += page.results.length;
+    if (!page.nextCursor || page.results.length === 0) break;
+    cursor = page.nextCursor;
+  }
   return shown;
 }

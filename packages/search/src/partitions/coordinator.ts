@@ -242,6 +242,7 @@ export function* searchSteps(
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
     ...(req.histogram ? { histogram: req.histogram } : {}),
+    ...(request.snippets === false ? { snippets: false } : {}),
   };
   if (req.plan?.kind === 'words')
     query.words = yield* wordsDecision(targets, query, req.plan.words, req.mode);

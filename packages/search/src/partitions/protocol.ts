@@ -105,6 +105,8 @@ export interface PartitionQuery {
   words?: WordsDecision;
   /** Count hits by local day too (in `filters.tz`), for the histogram. */
   histogram?: HistogramRequest;
+  /** `false`: the page is rendered without snippets, so a host renders nothing ahead. */
+  snippets?: boolean;
 }
 
 /** A hit as the merge needs it. */
