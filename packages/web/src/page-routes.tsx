@@ -14,6 +14,11 @@ export interface PageRoutesOptions {
    * the page answers from the same routes, validation and errors as any API client.
    */
   api?: ApiFetch;
+  /**
+   * Serve `GET /story/{id}` and link results to it. Default true; false where the API this page asks
+   * has no `GET /stories/{id}` (the search function on AWS cannot read the story table).
+   */
+  storyPages?: boolean;
 }
 
 /** Header with which the page's script asks for the part of the page below the search box. */
@@ -26,6 +31,7 @@ export const FRAGMENT_HEADER = 'x-page-fragment';
  */
 export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): void {
   const api: ApiFetch = options.api ?? ((path) => Promise.resolve(app.request(path)));
+  const storyPages = options.storyPages ?? true;
 
   for (const file of Object.values(ASSETS)) {
     app.get(file.path, (c) => {
@@ -40,6 +46,7 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
     const answer = await searchArchive(api, state);
     const body = (
       <SearchBody
+        storyPages={storyPages}
         state={state}
         answer={answer.ok ? answer.body : null}
         error={answer.ok ? null : answer.error}
@@ -87,6 +94,11 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
     );
   });
 
+  if (storyPages) registerStoryPage(app, api);
+}
+
+/** `GET /story/{id}`: a story's dispatches, oldest first, with what each changed. */
+function registerStoryPage(app: Hono, api: ApiFetch): void {
   app.get('/story/:id', async (c) => {
     const story = await getStory(api, c.req.param('id'));
     pageHeaders(c);

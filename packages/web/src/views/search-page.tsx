@@ -18,7 +18,7 @@ import { Timeline } from './timeline';
 const SORT_LABELS = { relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest' } as const;
 
 /** One result: title to the article, dateline (place, local time), UTC time, source, snippet. */
-export function ResultItem(props: { hit: SearchResult }) {
+export function ResultItem(props: { hit: SearchResult; storyPages: boolean }) {
   const { hit } = props;
   return (
     <li class="result">
@@ -34,19 +34,24 @@ export function ResultItem(props: { hit: SearchResult }) {
         source={hit.source}
       />
       <p class="snippet">{raw(markedHtml(hit.snippet))}</p>
-      {hit.story && hit.story.size > 1 ? <StoryLine story={hit.story} /> : null}
+      {hit.story && hit.story.size > 1 ? <StoryLine story={hit.story} link={props.storyPages} /> : null}
     </li>
   );
 }
 
 /** `1 of 3 dispatches in this story · Reuters, AP · first seen 27 Nov 2024`, linking to the story. */
-function StoryLine(props: { story: StoryOfResult }) {
+function StoryLine(props: { story: StoryOfResult; link: boolean }) {
   const { story } = props;
+  const text = `1 of ${formatCount(story.size)} dispatches in this story`;
   return (
     <p class="story-line">
-      <a class="story-link" href={`/story/${encodeURIComponent(story.id)}`}>
-        1 of {formatCount(story.size)} dispatches in this story
-      </a>
+      {props.link ? (
+        <a class="story-link" href={`/story/${encodeURIComponent(story.id)}`}>
+          {text}
+        </a>
+      ) : (
+        text
+      )}
       {story.sources.length > 0 ? ` · ${story.sources.join(', ')}` : null} · first seen{' '}
       <time datetime={story.firstSeen}>{formatDate(story.firstSeen)}</time>
     </p>
@@ -243,14 +248,14 @@ function Sort(props: { state: SearchState }) {
 }
 
 /** The results list and the "more results" link (the part the script appends to). */
-export function ResultList(props: { state: SearchState; answer: SearchAnswer }) {
+export function ResultList(props: { state: SearchState; answer: SearchAnswer; storyPages: boolean }) {
   const { state, answer } = props;
   return (
     <>
       <h2 class="visually-hidden">Results</h2>
       <ol class="results" id="results">
         {answer.results.map((hit) => (
-          <ResultItem hit={hit} />
+          <ResultItem hit={hit} storyPages={props.storyPages} />
         ))}
       </ol>
       {answer.nextCursor ? (
@@ -267,6 +272,8 @@ export function ResultList(props: { state: SearchState; answer: SearchAnswer }) 
 /** Everything below the search box: refinements and results. Live updates replace this region. */
 export function SearchBody(props: {
   state: SearchState;
+  /** Whether results link to the story page (`GET /story/{id}` is served here). */
+  storyPages: boolean;
   answer: SearchAnswer | null;
   error: ApiFailure | null;
 }) {
@@ -294,7 +301,7 @@ export function SearchBody(props: {
                 Later results. <a href={pageHref(withChange(state, {}))}>Back to the first results</a>
               </p>
             ) : null}
-            <ResultList state={state} answer={answer} />
+            <ResultList state={state} answer={answer} storyPages={props.storyPages} />
             {answer.results.length === 0 ? (
               <p class="empty">No dispatch matches. Try fewer words or refinements.</p>
             ) : null}
