@@ -138,6 +138,8 @@ export async function collapsedSearch(
   }
   return {
     ...response,
+    // The echo is of the window's read (no snippets, 500 hits); the request's page size is this.
+    query: { ...response.query, limit },
     collapse: 'story',
     results: pageGroups.map(({ best: read, members }) => {
       const best = shown.get(read.id) ?? read;
