@@ -1,7 +1,8 @@
 /**
  * The reader's page on the Reuters corpus, in Chromium: page weight (gzip), the time from navigation
  * to the first results rendered (median of 10 queries, each in a fresh browser context, so nothing
- * is cached), and axe-core on the results and article pages.
+ * is cached), grouped by story (the default) and every dispatch (`stories=all`), and axe-core on
+ * the results, article and story pages.
  *
  *   flock /work/coord/bench.lock npx tsx bench/page.ts [../shared/corpora/reuters21578.jsonl]
  *
@@ -87,28 +88,36 @@ try {
 
   const browser = await launchChromium();
   try {
-    const wall: number[] = [];
-    const paint: number[] = [];
+    // The default page groups copies of a story (`collapse=story`); `stories=all` is one plain page
+    // of results, as the page was before grouping. Measured alternately, so both see the same load.
+    const views = { grouped: '', every: '&stories=all' } as const;
+    const wall: Record<keyof typeof views, number[]> = { grouped: [], every: [] };
+    const paint: Record<keyof typeof views, number[]> = { grouped: [], every: [] };
     for (const q of QUERIES) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      const tab = await context.newPage();
-      const t0 = performance.now();
-      await tab.goto(`${base}/?q=${encodeURIComponent(q)}`, { waitUntil: 'commit' });
-      await tab.locator('#results li').first().waitFor({ state: 'visible' });
-      wall.push(performance.now() - t0);
-      // First contentful paint: the results are in the server's HTML, so they are in that paint.
-      paint.push(
-        await tab.evaluate<number>(
-          `new Promise((resolve) => new PerformanceObserver((list) => { const e = list.getEntriesByName('first-contentful-paint')[0]; if (e) resolve(e.startTime); }).observe({ type: 'paint', buffered: true }))`,
-        ),
-      );
-      await context.close();
+      for (const view of Object.keys(views) as (keyof typeof views)[]) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const tab = await context.newPage();
+        const t0 = performance.now();
+        await tab.goto(`${base}/?q=${encodeURIComponent(q)}${views[view]}`, { waitUntil: 'commit' });
+        await tab.locator('#results li').first().waitFor({ state: 'visible' });
+        wall[view].push(performance.now() - t0);
+        // First contentful paint: the results are in the server's HTML, so they are in that paint.
+        paint[view].push(
+          await tab.evaluate<number>(
+            `new Promise((resolve) => new PerformanceObserver((list) => { const e = list.getEntriesByName('first-contentful-paint')[0]; if (e) resolve(e.startTime); }).observe({ type: 'paint', buffered: true }))`,
+          ),
+        );
+        await context.close();
+      }
     }
-    process.stdout.write(
-      `navigation -> first results visible (${QUERIES.length} queries, fresh context each): median ${median(wall).toFixed(0)} ms ` +
-        `(min ${Math.min(...wall).toFixed(0)}, max ${Math.max(...wall).toFixed(0)}); ` +
-        `first contentful paint median ${median(paint).toFixed(0)} ms after navigation start\n`,
-    );
+    for (const view of Object.keys(views) as (keyof typeof views)[]) {
+      process.stdout.write(
+        `navigation -> first results visible, ${view === 'grouped' ? 'grouped by story (the default)' : 'every dispatch (stories=all)'} ` +
+          `(${QUERIES.length} queries, fresh context each): median ${median(wall[view]).toFixed(0)} ms ` +
+          `(min ${Math.min(...wall[view]).toFixed(0)}, max ${Math.max(...wall[view]).toFixed(0)}); ` +
+          `first contentful paint median ${median(paint[view]).toFixed(0)} ms after navigation start\n`,
+      );
+    }
 
     const tab = await browser.newPage();
     const report: Record<string, string> = {};
@@ -125,6 +134,15 @@ try {
     await tab.locator('a.result-link').first().click();
     await tab.waitForURL(/\/read\//);
     const violations = await axeScan(tab);
+    const story = (await (await fetch(`${base}/search?q=dollar&collapse=story&limit=50`)).json()) as {
+      results: { story: { id: string; size: number } }[];
+    };
+    const shared = story.results.find((hit) => hit.story.size > 1);
+    if (shared) {
+      await tab.goto(`${base}/story/${encodeURIComponent(shared.story.id)}`);
+      const onStory = await axeScan(tab);
+      report.story = `${onStory.length} violations (${seriousOrWorse(onStory).length} serious or critical)`;
+    }
     report.article = `${violations.length} violations (${seriousOrWorse(violations).length} serious or critical)`;
     process.stdout.write(`axe-core (wcag2a, wcag2aa, wcag21aa, best-practice): ${JSON.stringify(report)}\n`);
   } finally {

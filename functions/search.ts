@@ -113,7 +113,9 @@ function searchApp(
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       },
     },
-    extraRoutes: (routes) => registerPageRoutes(routes, { api: pageApi }),
+    // No story page: this function cannot read the story table (results say their story's size
+    // without linking to it).
+    extraRoutes: (routes) => registerPageRoutes(routes, { api: pageApi, storyPages: false }),
     health,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });

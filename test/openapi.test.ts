@@ -142,6 +142,8 @@ describe('answers conform to the document', () => {
       '/',
       '/?q=Geneva',
       '/read/not-there',
+      '/?q=Geneva&stories=all',
+      '/story/not-there',
     ];
     const statuses: string[] = [];
     for (const path of paths) {

@@ -163,6 +163,38 @@ describe('GET /search?collapse=story', () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it('shows each hit as a plain search does (snippet and marks), though it groups without them', async () => {
+    type Hit = { id: string; titleHighlighted: string; snippet: string; localTime: string };
+    const plain = (await (await fetch(`${url}/search?q=floods+OR+council&limit=50`)).json()) as {
+      results: Hit[];
+    };
+    const collapsed = (await (await fetch(`${url}/search?q=floods+OR+council&collapse=story`)).json()) as {
+      results: Hit[];
+    };
+    expect(collapsed.results.length).toBeGreaterThan(0);
+    for (const hit of collapsed.results) {
+      const same = plain.results.find((p) => p.id === hit.id);
+      expect(same).toBeDefined();
+      expect(hit.snippet).toContain('<mark>');
+      expect({ ...hit, story: undefined }).toEqual({ ...same, story: undefined });
+    }
+    // A later page's hit too (read again from a cursor past the hits before it).
+    const second = (await (
+      await fetch(
+        `${url}/search?q=floods+OR+council&collapse=story&limit=1&cursor=${encodeURIComponent(
+          (
+            (await (await fetch(`${url}/search?q=floods+OR+council&collapse=story&limit=1`)).json()) as {
+              nextCursor: string;
+            }
+          ).nextCursor,
+        )}`,
+      )
+    ).json()) as { results: Hit[] };
+    const later = second.results[0];
+    expect(later?.snippet).toContain('<mark>');
+    expect(later?.snippet).toBe(plain.results.find((p) => p.id === later?.id)?.snippet);
+  });
+
   it('refuses an unknown collapse field', async () => {
     expect((await fetch(`${url}/search?q=floods&collapse=place`)).status).toBe(400);
   });

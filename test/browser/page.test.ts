@@ -11,6 +11,7 @@ import {
   startArchive,
   waitForIndex,
 } from './browser-support';
+import { NEW_LEAD, NEW_TITLE, OLD_LEAD, OLD_TITLE, STORY_WORD, uploadStory } from './story-fixture';
 
 /**
  * The reader's page in a real browser (Debian's Chromium through playwright-core) against the real
@@ -45,6 +46,11 @@ async function newPage(options: { javaScriptEnabled?: boolean; width?: number } 
     throw new Error(`a dialog opened: ${dialog.message()}`);
   });
   return page;
+}
+
+/** Text as a reader sees it: runs of white space as one space. */
+function normalised(text: string | null): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
 }
 
 describe.skipIf(!HAS_CHROMIUM)('the search page in Chromium', () => {
@@ -269,12 +275,66 @@ describe.skipIf(!HAS_CHROMIUM)('the search page in Chromium', () => {
     await page.context().close();
   });
 
-  it('has no serious or critical axe-core violation on the search, results and article pages', async () => {
+  it('groups copies of a story into one result, opens the story, and shows every dispatch on request', async () => {
+    const story = await uploadStory(base, runtime.ingestKey.key);
+    const page = await newPage();
+    await page.goto(`${base}/?q=${STORY_WORD}`);
+    // Grouped by default: one result for the two copies, saying so, with both counts in the stats.
+    expect(await page.locator('#results > li').count()).toBe(1);
+    expect(normalised(await page.locator('#total').textContent())).toBe(
+      `2 dispatches in 1 story for ${STORY_WORD}`,
+    );
+    const line = page.locator('#results .story-line');
+    expect(normalised(await line.textContent())).toBe(
+      '1 of 2 dispatches in this story · Wire A, Wire B · first seen 14 May 2024',
+    );
+    // The story page: both copies oldest first, each linking to its article, the new lead marked.
+    await line.locator('a.story-link').click();
+    await page.waitForURL((url) => url.pathname === `/story/${story.storyId}`);
+    const members = page.locator('.story-member');
+    expect(await members.count()).toBe(2);
+    expect(
+      await members.locator('a.member-link').evaluateAll((els) => els.map((el) => el.getAttribute('href'))),
+    ).toEqual([`/read/${story.original}`, `/read/${story.resent}`]);
+    expect(await members.nth(0).locator('.dateline .source').textContent()).toBe('Wire A');
+    expect(await members.nth(1).locator('.changes.added ins').allTextContents()).toEqual([
+      NEW_TITLE,
+      NEW_LEAD,
+    ]);
+    expect(await members.nth(1).locator('.changes.removed del').allTextContents()).toEqual([
+      OLD_TITLE,
+      OLD_LEAD,
+    ]);
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/' && url.searchParams.get('q') === STORY_WORD);
+    expect(await page.locator('#results > li').count()).toBe(1);
+    // Every dispatch: both copies, no story line; the view stays in the URL and the search form.
+    await page.locator('#view-toggle').click();
+    await page.waitForURL((url) => url.searchParams.get('stories') === 'all');
+    await expect.poll(() => page.locator('#results > li').count()).toBe(2);
+    expect(normalised(await page.locator('#total').textContent())).toBe(`2 dispatches for ${STORY_WORD}`);
+    expect(await page.locator('#results .story-line').count()).toBe(0);
+    expect(await page.locator('form.search input[name="stories"]').inputValue()).toBe('all');
+    await page.goBack();
+    await page.waitForURL((url) => !url.searchParams.has('stories'));
+    await expect.poll(() => page.locator('#results > li').count()).toBe(1);
+    expect(await page.locator('form.search input[name="stories"]').count()).toBe(0);
+    // An unknown story is a 404 page.
+    const missing = await page.goto(`${base}/story/no-such-story`);
+    expect(missing?.status()).toBe(404);
+    expect(await page.locator('h1').textContent()).toBe('Story not found');
+    await page.close();
+  });
+
+  it('has no serious or critical axe-core violation on the search, results, story and article pages', async () => {
     const page = await newPage();
     const report: Record<string, unknown> = {};
+    const { storyId } = await uploadStory(base, runtime.ingestKey.key);
     for (const [name, path] of [
       ['search', '/'],
       ['results', '/?q=oil&place=London'],
+      ['grouped results', `/?q=${STORY_WORD}`],
+      ['story', `/story/${storyId}`],
     ] as const) {
       await page.goto(`${base}${path}`);
       const violations = await axeScan(page);

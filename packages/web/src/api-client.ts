@@ -3,7 +3,7 @@ import { type SearchState, toParams } from './search-state';
 
 /**
  * The page is a client of the public HTTP API, like any other: it asks `GET /search`,
- * `GET /articles/{id}` and `GET /articles/{id}/similar` and renders their JSON. On one machine and
+ * `GET /articles/{id}`, `GET /articles/{id}/similar` and `GET /stories/{id}` and renders their JSON. On one machine and
  * in the search function those requests go to the same app in process (`app.request`), so no
  * network hop is added; the page sees exactly what an API user sees, errors included.
  */
@@ -11,7 +11,10 @@ export type ApiFetch = (path: string) => Promise<Response>;
 
 /** The parts of `GET /search`'s answer the page reads. */
 export interface SearchAnswer {
+  /** Articles matched (exact), grouped or not. */
   total: number;
+  /** With `collapse=story`: stories among the matches (exact, or counted over the best hits). */
+  stories?: { total: number; exact: boolean };
   results: SearchResult[];
   facets: Record<'place' | 'source' | 'language' | 'month', { value: string; count: number }[] | undefined>;
   nextCursor: string | null;
@@ -35,6 +38,39 @@ export interface SearchResult {
   place: string | null;
   source?: string | null;
   snippet: string;
+  /** With `collapse=story`: the story this hit stands for. */
+  story?: StoryOfResult;
+}
+
+export interface StoryOfResult {
+  id: string;
+  /** Live articles in the story. */
+  size: number;
+  sources: string[];
+  firstSeen: string;
+  /** Members of the story among the matches read. */
+  matched: number;
+}
+
+/** `GET /stories/{id}`: the story's members oldest first, with what changed since the one before. */
+export interface StoryAnswer {
+  id: string;
+  size: number;
+  sources: string[];
+  firstSeen: string;
+  lastSeen: string;
+  members: StoryMember[];
+}
+
+export interface StoryMember {
+  id: string;
+  title: string;
+  publishedAt: string;
+  place: string | null;
+  source: string | null;
+  url: string | null;
+  version: number;
+  changes: { added: string[]; removed: string[] } | null;
 }
 
 /** `GET /articles/{id}`: the article model itself (the API returns it as stored). */
@@ -67,9 +103,10 @@ async function ask<T>(api: ApiFetch, path: string): Promise<Answer<T>> {
   };
 }
 
-/** One page of results with facets and the coverage timeline. */
+/** One page of results with facets and the coverage timeline; one result per story unless `stories=all`. */
 export function searchArchive(api: ApiFetch, state: SearchState): Promise<Answer<SearchAnswer>> {
   const params = toParams(state);
+  if (state.stories !== 'all') params.set('collapse', 'story');
   params.set('limit', String(PAGE_SIZE));
   params.set('histogram', 'auto');
   return ask(api, `/search?${params}`);
@@ -77,6 +114,10 @@ export function searchArchive(api: ApiFetch, state: SearchState): Promise<Answer
 
 export function getArticle(api: ApiFetch, id: string): Promise<Answer<ArticleAnswer>> {
   return ask(api, `/articles/${encodeURIComponent(id)}`);
+}
+
+export function getStory(api: ApiFetch, id: string): Promise<Answer<StoryAnswer>> {
+  return ask(api, `/stories/${encodeURIComponent(id)}`);
 }
 
 /** Related coverage; an empty list when the API has no `/similar` route (yet) or it fails. */

@@ -1,11 +1,12 @@
 import type { Context, Hono } from 'hono';
 import { raw } from 'hono/html';
-import { type ApiFetch, getArticle, relatedCoverage, searchArchive } from './api-client';
+import { type ApiFetch, getArticle, getStory, relatedCoverage, searchArchive } from './api-client';
 import { ASSETS } from './assets';
 import { pageHref, stateFromParams } from './search-state';
 import { ArticleView, MissingArticle } from './views/article-page';
 import { Layout } from './views/layout';
 import { SearchBody } from './views/search-page';
+import { MissingStory, StoryView } from './views/story-page';
 
 export interface PageRoutesOptions {
   /**
@@ -13,18 +14,24 @@ export interface PageRoutesOptions {
    * the page answers from the same routes, validation and errors as any API client.
    */
   api?: ApiFetch;
+  /**
+   * Serve `GET /story/{id}` and link results to it. Default true; false where the API this page asks
+   * has no `GET /stories/{id}` (the search function on AWS cannot read the story table).
+   */
+  storyPages?: boolean;
 }
 
 /** Header with which the page's script asks for the part of the page below the search box. */
 export const FRAGMENT_HEADER = 'x-page-fragment';
 
 /**
- * The reader's pages on an app: `GET /` (search), `GET /read/{id}` (an article) and their two
- * assets. Every page is whole HTML rendered on the server (hono JSX: text escaped by default), so it
+ * The reader's pages on an app: `GET /` (search), `GET /read/{id}` (an article), `GET /story/{id}`
+ * (the dispatches of a story) and their two assets. Every page is whole HTML rendered on the server (hono JSX: text escaped by default), so it
  * works without JavaScript; the script (client/main.ts) makes it live.
  */
 export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): void {
   const api: ApiFetch = options.api ?? ((path) => Promise.resolve(app.request(path)));
+  const storyPages = options.storyPages ?? true;
 
   for (const file of Object.values(ASSETS)) {
     app.get(file.path, (c) => {
@@ -39,6 +46,7 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
     const answer = await searchArchive(api, state);
     const body = (
       <SearchBody
+        storyPages={storyPages}
         state={state}
         answer={answer.ok ? answer.body : null}
         error={answer.ok ? null : answer.error}
@@ -81,6 +89,37 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
         {raw('<!doctype html>')}
         <Layout title={`${article.body.title} · Dispatch archive`} q="">
           <ArticleView article={article.body} related={related} back={backToResults(c)} />
+        </Layout>
+      </>,
+    );
+  });
+
+  if (storyPages) registerStoryPage(app, api);
+}
+
+/** `GET /story/{id}`: a story's dispatches, oldest first, with what each changed. */
+function registerStoryPage(app: Hono, api: ApiFetch): void {
+  app.get('/story/:id', async (c) => {
+    const story = await getStory(api, c.req.param('id'));
+    pageHeaders(c);
+    if (!story.ok) {
+      const status = story.error.status === 404 || story.error.status === 400 ? 404 : 503;
+      return c.html(
+        <>
+          {raw('<!doctype html>')}
+          <Layout title="Story not found · Dispatch archive" q="">
+            <MissingStory message={story.error.message} />
+          </Layout>
+        </>,
+        status,
+      );
+    }
+    const title = story.body.members[0]?.title ?? 'Story';
+    return c.html(
+      <>
+        {raw('<!doctype html>')}
+        <Layout title={`${title} (story) · Dispatch archive`} q="">
+          <StoryView story={story.body} back={backToResults(c)} />
         </Layout>
       </>,
     );

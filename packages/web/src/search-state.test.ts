@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { activeRefinements, pageHref, type SearchState, stateFromParams, toggleFacet } from './search-state';
+import {
+  activeRefinements,
+  pageHref,
+  type SearchState,
+  stateFromParams,
+  toggleFacet,
+  toParams,
+  withChange,
+  withStories,
+} from './search-state';
 import { markedHtml, safeHttpUrl } from './views/format';
 
 const state = fc.record<SearchState>({
@@ -12,6 +21,7 @@ const state = fc.record<SearchState>({
   to: fc.constantFrom('', '1987-04-30'),
   sort: fc.constantFrom('', 'relevance', 'newest', 'oldest'),
   cursor: fc.string(),
+  stories: fc.constantFrom('', 'all'),
 });
 
 describe('search state in the URL', () => {
@@ -37,6 +47,28 @@ describe('search state in the URL', () => {
 
   it('drops unknown sorts', () => {
     expect(stateFromParams(new URLSearchParams('sort=best')).sort).toBe('');
+  });
+
+  it('groups by story unless the URL says stories=all, and keeps the view across changes', () => {
+    expect(stateFromParams(new URLSearchParams('q=oil')).stories).toBe('');
+    expect(stateFromParams(new URLSearchParams('q=oil&stories=some')).stories).toBe('');
+    const every = stateFromParams(new URLSearchParams('q=oil&stories=all&cursor=abc'));
+    expect(every.stories).toBe('all');
+    expect(pageHref(toggleFacet(every, 'source', 'AP'))).toBe('/?q=oil&source=AP&stories=all');
+    expect(pageHref(withChange(every, { q: 'gas' }))).toBe('/?q=gas&stories=all');
+    // Switching view starts from the first page: a grouped cursor is not an article cursor.
+    expect(pageHref(withStories(every, ''))).toBe('/?q=oil');
+    expect(pageHref(withStories(stateFromParams(new URLSearchParams('q=oil')), 'all'))).toBe(
+      '/?q=oil&stories=all',
+    );
+  });
+
+  it("asks the API only what the API reads (the view is the page's to translate)", () => {
+    fc.assert(
+      fc.property(state, (s) => {
+        expect(toParams(s).has('stories')).toBe(false);
+      }),
+    );
   });
 });
 

@@ -262,6 +262,10 @@ export const API_ROUTES: RouteConfig[] = [
         to: z.string().optional(),
         sort: z.enum(['relevance', 'newest', 'oldest']).optional(),
         cursor: z.string().optional(),
+        stories: z
+          .enum(['all'])
+          .optional()
+          .describe('`all`: every dispatch; by default copies of a story are one result (`collapse=story`)'),
       }),
     },
     responses: {
@@ -276,6 +280,17 @@ export const API_ROUTES: RouteConfig[] = [
     summary: "The reader's article page (HTML)",
     request: { params: ArticleId },
     responses: { 200: html('The article and its related coverage'), 404: html('No such article') },
+  },
+  {
+    method: 'get',
+    path: '/story/{id}',
+    tags: ['Pages'],
+    summary: "The reader's story page (HTML)",
+    request: { params: z.object({ id: z.string().describe('A story id (`storyId`)') }) },
+    responses: {
+      200: html('The dispatches of the story, oldest first, with the sentences each changed'),
+      404: html('No such story'),
+    },
   },
 ];
 

@@ -2,6 +2,7 @@ import {
   type FacetBucket,
   type Facets,
   MAX_LIMIT,
+  MAX_UNRENDERED_LIMIT,
   type Searcher,
   type SearchHit,
   type SearchRequest,
@@ -77,17 +78,25 @@ export async function collapsedSearch(
   const offset = decodeOffset(request.cursor);
   const limit = request.limit ?? 20;
   const groups = new Map<string, Group>();
+  // The ids of the window's hits in the request's order.
+  const order: string[] = [];
   let first: SearchResponse | null = null;
   let cursor: string | undefined;
   let read = 0;
   let exhausted = false;
   while (read < COLLAPSE_WINDOW) {
+    // The hits are read to be grouped and counted: only the page's are shown, so only they are
+    // rendered with snippets (below), and without them the window is one read. The histogram is
+    // the first read's (it covers all hits).
     const page = await index.query({
       ...request,
       cursor,
-      limit: Math.min(MAX_LIMIT, COLLAPSE_WINDOW - read),
+      limit: Math.min(MAX_UNRENDERED_LIMIT, COLLAPSE_WINDOW - read),
+      snippets: false,
+      histogram: first ? undefined : request.histogram,
     });
     first ??= page;
+    for (const hit of page.results) order.push(hit.id);
     for (const hit of page.results) {
       const group = groups.get(hit.storyId);
       if (group) group.members.push(hit);
@@ -103,7 +112,10 @@ export async function collapsedSearch(
   const response = first as SearchResponse;
   const ordered = [...groups.values()];
   const pageGroups = ordered.slice(offset, offset + limit);
-  const summaries = describe ? await describe(pageGroups.map((g) => g.best.storyId)) : new Map();
+  const [summaries, shown] = await Promise.all([
+    describe ? describe(pageGroups.map((g) => g.best.storyId)) : new Map<string, StorySummary>(),
+    withSnippets(index, request, order, new Set(pageGroups.map((g) => g.best.id))),
+  ]);
   const facets = {} as CollapsedResponse['facets'];
   for (const dimension of Object.keys(facetValue) as (keyof Facets)[]) {
     const storiesByValue = new Map<string, Set<string>>();
@@ -126,8 +138,11 @@ export async function collapsedSearch(
   }
   return {
     ...response,
+    // The echo is of the window's read (no snippets, 500 hits); the request's page size is this.
+    query: { ...response.query, limit },
     collapse: 'story',
-    results: pageGroups.map(({ best, members }) => {
+    results: pageGroups.map(({ best: read, members }) => {
+      const best = shown.get(read.id) ?? read;
       const summary = summaries.get(best.storyId);
       // ISO instants in UTC compare as strings.
       const firstSeen = members.map((m) => m.publishedAt).sort()[0] ?? best.publishedAt;
@@ -149,4 +164,37 @@ export async function collapsedSearch(
     nextCursor: offset + limit < ordered.length ? encodeOffset(offset + limit) : null,
     tookMs: Math.round((performance.now() - started) * 100) / 100,
   };
+}
+
+/**
+ * The page's hits as a plain search shows them (highlighted title, snippet), read again: the same
+ * request in the same order gives the same hits, so a read without snippets as far as the first of
+ * them gives the cursor, and reads with snippets from there reach the last. For the first page of
+ * stories that renders about `limit` hits instead of the whole window.
+ */
+async function withSnippets(
+  index: Searcher,
+  request: SearchRequest,
+  order: readonly string[],
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, SearchHit>> {
+  const shown = new Map<string, SearchHit>();
+  const firstAt = order.findIndex((id) => wanted.has(id));
+  const lastAt = order.findLastIndex((id) => wanted.has(id));
+  if (firstAt < 0) return shown;
+  const plain = { ...request, histogram: undefined };
+  let cursor: string | undefined;
+  if (firstAt > 0) {
+    const skipped = await index.query({ ...plain, cursor: undefined, limit: firstAt, snippets: false });
+    if (!skipped.nextCursor) return shown;
+    cursor = skipped.nextCursor;
+  }
+  for (let at = firstAt; at <= lastAt; ) {
+    const page = await index.query({ ...plain, cursor, limit: Math.min(MAX_LIMIT, lastAt - at + 1) });
+    for (const hit of page.results) if (wanted.has(hit.id)) shown.set(hit.id, hit);
+    at += page.results.length;
+    if (!page.nextCursor || page.results.length === 0) break;
+    cursor = page.nextCursor;
+  }
+  return shown;
 }

@@ -22,6 +22,12 @@ export interface SearchRequest extends FilterInput {
   cursor?: string | undefined;
   /** Counts per day, week, month or year over the whole filtered result set (see histogram.ts). */
   histogram?: HistogramRequest | undefined;
+  /**
+   * `false`: the hits carry no snippet (`''`) and an unmarked title (escaped), which saves most of
+   * the cost of a page, for callers that read hits only to group or count them (`collapse=story`
+   * reads up to 500). Not a `GET /search` parameter. Default `true`.
+   */
+  snippets?: boolean | undefined;
 }
 
 export interface SearchHit {

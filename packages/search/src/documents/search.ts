@@ -10,7 +10,7 @@ import type { NormalisedRequest } from '../query/search-request';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from '../ranking/feedback';
 import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from '../ranking/proximity';
 import { selectTopIndices } from '../ranking/top-k';
-import { bestSnippet, highlightAll } from '../text/snippet';
+import { bestSnippet, escapeHtml, highlightAll } from '../text/snippet';
 import type { ArchiveIndex } from './archive-index';
 import type { CursorState } from './cursor';
 import { FacetCounter, type FacetCounts, type Facets } from './facets';
@@ -281,12 +281,20 @@ export function localTimeOf(publishedAt: string, timeZone: string | null): strin
   return local.isValid ? (local.toISO({ suppressMilliseconds: true }) ?? publishedAt) : publishedAt;
 }
 
-/** A page hit as the response gives it: title and best passage highlighted (HTML-escaped). */
-export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score: number): SearchHit {
+/**
+ * A page hit as the response gives it: title and best passage highlighted (HTML-escaped); without
+ * `snippets`, no passage and the title only escaped (analysing the body is most of a hit's cost).
+ */
+export function renderHit(
+  doc: IndexedArticle,
+  terms: ReadonlySet<string>,
+  score: number,
+  snippets = true,
+): SearchHit {
   return {
     id: doc.id,
     title: doc.title,
-    titleHighlighted: highlightAll(doc.title, terms, ANALYZER),
+    titleHighlighted: snippets ? highlightAll(doc.title, terms, ANALYZER) : escapeHtml(doc.title),
     publishedAt: doc.publishedAt,
     localTime: localTimeOf(doc.publishedAt, doc.timeZone),
     timeZone: doc.timeZone,
@@ -294,7 +302,7 @@ export function renderHit(doc: IndexedArticle, terms: ReadonlySet<string>, score
     source: doc.source,
     language: doc.language,
     storyId: doc.storyId,
-    snippet: bestSnippet(doc.body, terms, ANALYZER),
+    snippet: snippets ? bestSnippet(doc.body, terms, ANALYZER) : '',
     score,
   };
 }

@@ -185,7 +185,11 @@ function* proximityBonuses(
   return new Map(answers.flatMap((answer) => [...answer]));
 }
 
-function* renderPage(placements: readonly Placement[], page: readonly MergedHit[]): Steps<SearchHit[]> {
+function* renderPage(
+  placements: readonly Placement[],
+  page: readonly MergedHit[],
+  snippets: boolean,
+): Steps<SearchHit[]> {
   const byKey = groupBy(
     page,
     (hit) => hit.key,
@@ -199,6 +203,7 @@ function* renderPage(placements: readonly Placement[], page: readonly MergedHit[
       keys.map((key) => ({
         key,
         hits: (byKey.get(key) ?? []).map((h) => ({ id: h.id, score: h.final, terms: h.terms })),
+        ...(snippets ? {} : { snippets }),
       })),
     ],
   }) as SearchHit[][];
@@ -237,6 +242,7 @@ export function* searchSteps(
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
     ...(req.histogram ? { histogram: req.histogram } : {}),
+    ...(request.snippets === false ? { snippets: false } : {}),
   };
   if (req.plan?.kind === 'words')
     query.words = yield* wordsDecision(targets, query, req.plan.words, req.mode);
@@ -261,7 +267,7 @@ export function* searchSteps(
   const merged = mergePages(results, req.sort, req.limit, query.after, reranked, bonuses);
   if (merged.total === 0 && req.retryAsText)
     return yield* searchSteps(placements, { ...request, asText: true });
-  const hits = yield* renderPage(placements, merged.page);
+  const hits = yield* renderPage(placements, merged.page, request.snippets ?? true);
   const indexVersion = combinedVersion(placements);
   const last = merged.page.at(-1);
   const response: SearchResponse = {

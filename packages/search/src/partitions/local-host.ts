@@ -72,7 +72,9 @@ export class LocalPartitionHost implements SyncPartitionHost {
   }
 
   render(requests: RenderRequest[]): SearchHit[] {
-    return requests.flatMap(({ key, hits }) => renderPartitionHits(this.index(key), hits));
+    return requests.flatMap(({ key, hits, snippets }) =>
+      renderPartitionHits(this.index(key), hits, snippets),
+    );
   }
 
   surfaceForms(keys: string[], terms: string[], startingWith: string): Map<string, string> {

@@ -226,10 +226,14 @@ function candidate(doc: IndexedArticle, score: number, time: number, terms: stri
 }
 
 /** Round 3: the page's hits this partition holds, as the response gives them. */
-export function renderPartitionHits(index: ArchiveIndex, hits: RenderRequest['hits']): SearchHit[] {
+export function renderPartitionHits(
+  index: ArchiveIndex,
+  hits: RenderRequest['hits'],
+  snippets = true,
+): SearchHit[] {
   return hits.flatMap(({ id, score, terms }) => {
     const doc = index.document(id);
-    return doc ? [renderHit(doc, new Set(terms), score)] : [];
+    return doc ? [renderHit(doc, new Set(terms), score, snippets)] : [];
   });
 }
 

@@ -115,7 +115,8 @@ export class PartitionService {
             )
           : new Map<string, number>();
       bonuses.push(...bonus);
-      rendered.push(...renderPartitionHits(index, likelyPage(result, query, bonus)));
+      if (query.snippets !== false)
+        rendered.push(...renderPartitionHits(index, likelyPage(result, query, bonus)));
     }
     return { results, bonuses, rendered };
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runSearch } from '../documents/reference-search';
 import { suggest } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
+import { escapeHtml } from '../text/snippet';
 import { allPages, article, build, corpus, oracle, query, request, word } from './exactness-arbitraries';
 import { PartitionedIndex } from './partitioned-index';
 import { type PartitionPeriod, partitionOf } from './period';
@@ -65,6 +66,23 @@ describe('PartitionedIndex answers as one index over the same articles', () => {
       expect(expected[0]?.total).toBeGreaterThan(RERANK_DEPTH);
       expect(allPages(partitioned, { q, limit: 7 })).toEqual(expected);
     }
+  });
+
+  it('without snippets: the same hits, pages and counts, with no passage and the title only escaped', () => {
+    fc.assert(
+      fc.property(corpus, request, (articles, req) => {
+        const { partitioned } = build(articles);
+        const full = allPages(partitioned, req);
+        const bare = allPages(partitioned, { ...req, snippets: false });
+        expect(bare).toEqual(
+          full.map((page) => ({
+            ...page,
+            hits: page.hits.map((hit) => ({ ...hit, titleHighlighted: escapeHtml(hit.title), snippet: '' })),
+          })),
+        );
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('for suggestions and spelling fixes', () => {

@@ -105,6 +105,8 @@ export interface PartitionQuery {
   words?: WordsDecision;
   /** Count hits by local day too (in `filters.tz`), for the histogram. */
   histogram?: HistogramRequest;
+  /** `false`: the page is rendered without snippets, so a host renders nothing ahead. */
+  snippets?: boolean;
 }
 
 /** A hit as the merge needs it. */
@@ -152,6 +154,8 @@ export interface BonusRequest {
 export interface RenderRequest {
   key: string;
   hits: { id: string; score: number; terms: string[] }[];
+  /** `false`: no snippet, the title unmarked (the request's `snippets`); absent means `true`. */
+  snippets?: boolean;
 }
 
 /**

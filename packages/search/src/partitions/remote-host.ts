@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { SearchHit } from '../documents/search-types';
 import type { WordCounts } from '../query/relax';
+import { escapeHtml } from '../text/snippet';
 import { addTermStats } from './merge';
 import type { FoldedSearch } from './partition-service';
 import {
@@ -200,14 +201,21 @@ export class RemotePartitionHost implements PartitionHost {
   async render(requests: RenderRequest[]): Promise<SearchHit[]> {
     const out: SearchHit[] = [];
     const missing: RenderRequest[] = [];
-    for (const { key, hits } of requests) {
+    for (const request of requests) {
+      const { key, hits } = request;
       const absent: RenderRequest['hits'] = [];
       for (const hit of hits) {
         const found = this.rendered.get(renderKey(key, this.version(key), hit.id, hit.terms));
-        if (found) out.push({ ...found, score: hit.score });
+        // Rendered ahead with snippets; a request without them gets the same hit without them.
+        if (found)
+          out.push(
+            request.snippets === false
+              ? { ...found, score: hit.score, titleHighlighted: escapeHtml(found.title), snippet: '' }
+              : { ...found, score: hit.score },
+          );
         else absent.push(hit);
       }
-      if (absent.length > 0) missing.push({ key, hits: absent });
+      if (absent.length > 0) missing.push({ ...request, hits: absent });
     }
     if (missing.length > 0) {
       out.push(...(await this.call<SearchHit[]>('render', [missing])));

@@ -45,6 +45,11 @@ export const MAX_NESTING = 4;
 /** Page size bounds. */
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 50;
+/**
+ * Page size bound of a request without snippets (`snippets: false`, never from `GET /search`):
+ * such hits are cheap, and `collapse=story` reads its whole window of 500 in one.
+ */
+export const MAX_UNRENDERED_LIMIT = 500;
 /** Most buckets returned per facet (months are never cut: one per month of the result set). */
 export const MAX_FACET_BUCKETS = 50;
 /** Most buckets of a `histogram` (a finer interval over a longer result set is a 400). */

@@ -4,7 +4,7 @@ import type { SearchRequest, SearchResponse, SortOrder } from '../documents/sear
 import type { QueryMode, QueryNote } from './ast';
 import { QueryError } from './errors';
 import { type FilterInput, type Filters, resolveFilters } from './filters';
-import { DEFAULT_LIMIT, MAX_LIMIT } from './limits';
+import { DEFAULT_LIMIT, MAX_LIMIT, MAX_UNRENDERED_LIMIT } from './limits';
 import { type Plan, planQuery } from './plan';
 import { readQuery, readQueryAsText, splitExclusions } from './read-query';
 
@@ -41,7 +41,8 @@ export interface NormalisedRequest {
 export function normaliseRequest(request: SearchRequest): NormalisedRequest {
   const q = (request.q ?? '').trim();
   const mode = request.mode ?? 'auto';
-  const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+  const maxLimit = request.snippets === false ? MAX_UNRENDERED_LIMIT : MAX_LIMIT;
+  const limit = Math.min(Math.max(Math.trunc(request.limit ?? DEFAULT_LIMIT), 1), maxLimit);
   const filters = resolveFilters(request);
   const timeZone = resolveTimeZone(request.tz);
   const strict = request.strict ?? false;

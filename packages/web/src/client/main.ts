@@ -59,7 +59,7 @@ function syncSearchForm(): void {
   const state = currentState();
   if (document.activeElement !== input) input.value = state.q;
   for (const hidden of searchForm.querySelectorAll('input[type=hidden]')) hidden.remove();
-  for (const name of ['place', 'source', 'language', 'from', 'to', 'sort'] as const) {
+  for (const name of ['place', 'source', 'language', 'from', 'to', 'sort', 'stories'] as const) {
     if (!state[name]) continue;
     const hidden = document.createElement('input');
     hidden.type = 'hidden';

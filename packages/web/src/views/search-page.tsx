@@ -1,5 +1,5 @@
 import { raw } from 'hono/html';
-import type { ApiFailure, SearchAnswer, SearchResult } from '../api-client';
+import type { ApiFailure, SearchAnswer, SearchResult, StoryOfResult } from '../api-client';
 import {
   activeRefinements,
   FACET_LABELS,
@@ -10,14 +10,15 @@ import {
   SORTS,
   toggleFacet,
   withChange,
+  withStories,
 } from '../search-state';
-import { formatCount, formatLocal, formatUtc, markedHtml } from './format';
+import { formatCount, formatDate, formatLocal, formatUtc, markedHtml } from './format';
 import { Timeline } from './timeline';
 
 const SORT_LABELS = { relevance: 'Relevance', newest: 'Newest', oldest: 'Oldest' } as const;
 
 /** One result: title to the article, dateline (place, local time), UTC time, source, snippet. */
-export function ResultItem(props: { hit: SearchResult }) {
+export function ResultItem(props: { hit: SearchResult; storyPages: boolean }) {
   const { hit } = props;
   return (
     <li class="result">
@@ -33,7 +34,27 @@ export function ResultItem(props: { hit: SearchResult }) {
         source={hit.source}
       />
       <p class="snippet">{raw(markedHtml(hit.snippet))}</p>
+      {hit.story && hit.story.size > 1 ? <StoryLine story={hit.story} link={props.storyPages} /> : null}
     </li>
+  );
+}
+
+/** `1 of 3 dispatches in this story · Reuters, AP · first seen 27 Nov 2024`, linking to the story. */
+function StoryLine(props: { story: StoryOfResult; link: boolean }) {
+  const { story } = props;
+  const text = `1 of ${formatCount(story.size)} dispatches in this story`;
+  return (
+    <p class="story-line">
+      {props.link ? (
+        <a class="story-link" href={`/story/${encodeURIComponent(story.id)}`}>
+          {text}
+        </a>
+      ) : (
+        text
+      )}
+      {story.sources.length > 0 ? ` · ${story.sources.join(', ')}` : null} · first seen{' '}
+      <time datetime={story.firstSeen}>{formatDate(story.firstSeen)}</time>
+    </p>
   );
 }
 
@@ -100,7 +121,7 @@ export function Refine(props: { state: SearchState; answer: SearchAnswer | null 
     <aside class="refine" aria-label="Refine results">
       <form class="dates" action="/" method="get" aria-labelledby="dates-heading">
         <h2 id="dates-heading">Date range</h2>
-        {(['q', 'place', 'source', 'language', 'sort'] as const).map((name) =>
+        {(['q', 'place', 'source', 'language', 'sort', 'stories'] as const).map((name) =>
           state[name] ? <input type="hidden" name={name} value={state[name]} /> : null,
         )}
         <label for="from">From</label>
@@ -117,16 +138,36 @@ export function Refine(props: { state: SearchState; answer: SearchAnswer | null 
 function Stats(props: { state: SearchState; answer: SearchAnswer }) {
   const { state, answer } = props;
   const noun = answer.total === 1 ? 'dispatch' : 'dispatches';
+  const stories = answer.stories;
   return (
     <div class="stats">
       <p id="total" aria-live="polite">
         <strong>{formatCount(answer.total)}</strong> {noun}
+        {stories ? (
+          <>
+            {' '}
+            in {stories.exact ? null : 'at least '}
+            <span class="story-count">{formatCount(stories.total)}</span>{' '}
+            {stories.total === 1 ? 'story' : 'stories'}
+          </>
+        ) : null}
         {state.q ? (
           <>
             {' '}
             for <q>{state.q}</q>
           </>
         ) : null}
+      </p>
+      <p class="view">
+        {state.stories === 'all' ? (
+          <a id="view-toggle" href={pageHref(withStories(state, ''))}>
+            Group copies of a story
+          </a>
+        ) : (
+          <a id="view-toggle" href={pageHref(withStories(state, 'all'))}>
+            Show every dispatch
+          </a>
+        )}
       </p>
       {answer.didYouMean ? (
         <p class="did-you-mean">
@@ -207,14 +248,14 @@ function Sort(props: { state: SearchState }) {
 }
 
 /** The results list and the "more results" link (the part the script appends to). */
-export function ResultList(props: { state: SearchState; answer: SearchAnswer }) {
+export function ResultList(props: { state: SearchState; answer: SearchAnswer; storyPages: boolean }) {
   const { state, answer } = props;
   return (
     <>
       <h2 class="visually-hidden">Results</h2>
       <ol class="results" id="results">
         {answer.results.map((hit) => (
-          <ResultItem hit={hit} />
+          <ResultItem hit={hit} storyPages={props.storyPages} />
         ))}
       </ol>
       {answer.nextCursor ? (
@@ -231,6 +272,8 @@ export function ResultList(props: { state: SearchState; answer: SearchAnswer }) 
 /** Everything below the search box: refinements and results. Live updates replace this region. */
 export function SearchBody(props: {
   state: SearchState;
+  /** Whether results link to the story page (`GET /story/{id}` is served here). */
+  storyPages: boolean;
   answer: SearchAnswer | null;
   error: ApiFailure | null;
 }) {
@@ -258,7 +301,7 @@ export function SearchBody(props: {
                 Later results. <a href={pageHref(withChange(state, {}))}>Back to the first results</a>
               </p>
             ) : null}
-            <ResultList state={state} answer={answer} />
+            <ResultList state={state} answer={answer} storyPages={props.storyPages} />
             {answer.results.length === 0 ? (
               <p class="empty">No dispatch matches. Try fewer words or refinements.</p>
             ) : null}
