@@ -1,12 +1,19 @@
 import type { Context, Hono } from 'hono';
 import { raw } from 'hono/html';
-import { type ApiFetch, getArticle, getStory, relatedCoverage, searchArchive } from './api-client';
+import {
+  type ApiFailure,
+  type ApiFetch,
+  getArticle,
+  getStory,
+  relatedCoverage,
+  searchArchive,
+} from './api-client';
 import { ASSETS } from './assets';
 import { pageHref, stateFromParams } from './search-state';
-import { ArticleView, MissingArticle } from './views/article-page';
-import { Layout } from './views/layout';
+import { ArticleView } from './views/article-page';
+import { Layout, NotFound } from './views/layout';
 import { SearchBody } from './views/search-page';
-import { MissingStory, StoryView } from './views/story-page';
+import { StoryView } from './views/story-page';
 
 export interface PageRoutesOptions {
   /**
@@ -72,18 +79,7 @@ export function registerPageRoutes(app: Hono, options: PageRoutesOptions = {}): 
     const id = c.req.param('id');
     const [article, related] = await Promise.all([getArticle(api, id), relatedCoverage(api, id)]);
     pageHeaders(c);
-    if (!article.ok) {
-      const status = article.error.status === 404 || article.error.status === 400 ? 404 : 503;
-      return c.html(
-        <>
-          {raw('<!doctype html>')}
-          <Layout title="Article not found · Dispatch archive" q="">
-            <MissingArticle message={article.error.message} />
-          </Layout>
-        </>,
-        status,
-      );
-    }
+    if (!article.ok) return notFoundPage(c, 'Article', article.error);
     return c.html(
       <>
         {raw('<!doctype html>')}
@@ -102,18 +98,7 @@ function registerStoryPage(app: Hono, api: ApiFetch): void {
   app.get('/story/:id', async (c) => {
     const story = await getStory(api, c.req.param('id'));
     pageHeaders(c);
-    if (!story.ok) {
-      const status = story.error.status === 404 || story.error.status === 400 ? 404 : 503;
-      return c.html(
-        <>
-          {raw('<!doctype html>')}
-          <Layout title="Story not found · Dispatch archive" q="">
-            <MissingStory message={story.error.message} />
-          </Layout>
-        </>,
-        status,
-      );
-    }
+    if (!story.ok) return notFoundPage(c, 'Story', story.error);
     const title = story.body.members[0]?.title ?? 'Story';
     return c.html(
       <>
@@ -124,6 +109,20 @@ function registerStoryPage(app: Hono, api: ApiFetch): void {
       </>,
     );
   });
+}
+
+/** An article or story the archive does not have (404), or could not read (503). */
+function notFoundPage(c: Context, what: 'Article' | 'Story', error: ApiFailure) {
+  const status = error.status === 404 || error.status === 400 ? 404 : 503;
+  return c.html(
+    <>
+      {raw('<!doctype html>')}
+      <Layout title={`${what} not found · Dispatch archive`} q="">
+        <NotFound what={what} message={error.message} />
+      </Layout>
+    </>,
+    status,
+  );
 }
 
 /** The search page the reader came from (same site), else the front page. */

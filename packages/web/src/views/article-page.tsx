@@ -64,18 +64,3 @@ export function ArticleView(props: { article: ArticleAnswer; related: SearchResu
     </div>
   );
 }
-
-/** The page for an id the archive does not have (or took down). */
-export function MissingArticle(props: { message: string }) {
-  return (
-    <div class="body">
-      <main id="main" tabindex={-1}>
-        <h1>Article not found</h1>
-        <p>{props.message}</p>
-        <p>
-          <a href="/">Search the archive</a>
-        </p>
-      </main>
-    </div>
-  );
-}

@@ -60,3 +60,18 @@ export function Layout(props: {
     </html>
   );
 }
+
+/** The page for an id the archive does not have (or took down): an article or a story. */
+export function NotFound(props: { what: 'Article' | 'Story'; message: string }) {
+  return (
+    <div class="body">
+      <main id="main" tabindex={-1}>
+        <h1>{props.what} not found</h1>
+        <p>{props.message}</p>
+        <p>
+          <a href="/">Search the archive</a>
+        </p>
+      </main>
+    </div>
+  );
+}

@@ -85,18 +85,3 @@ function SentenceList(props: { kind: 'added' | 'removed'; sentences: string[]; p
     </section>
   );
 }
-
-/** The page for a story id the archive does not know (or whose dispatches were all taken down). */
-export function MissingStory(props: { message: string }) {
-  return (
-    <div class="body">
-      <main id="main" tabindex={-1}>
-        <h1>Story not found</h1>
-        <p>{props.message}</p>
-        <p>
-          <a href="/">Search the archive</a>
-        </p>
-      </main>
-    </div>
-  );
-}
