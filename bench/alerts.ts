@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import type { Article } from '@archive/core';
 import { createLocalRuntime, defaultPlugins } from '@archive/local';
 import { ANALYZER, checkStandingQuery, Percolator, type StandingQuery } from '@archive/search';
+import { newAlertRecord } from '@archive/store';
 import { growCorpus, readJsonlCorpus } from './corpus';
 import { pick, randomInt, seededRandom } from './prng';
 import { percentiles } from './stats';
@@ -141,20 +142,14 @@ const url = await runtime.listen(0);
 const auth = { authorization: `Bearer ${runtime.ingestKey.key}`, 'content-type': 'application/json' };
 // Background alerts: they are candidates for nothing here but sit in the percolator.
 for (let i = 0; i < 999; i++) {
-  await runtime.alerts.store.create({
-    id: `alr_background${String(i).padStart(6, '0')}`,
-    query: { q: `zzbackground${i} zzother${i}` },
-    webhookUrl: hook,
-    secret: 'whsec_background',
-    createdAt: new Date().toISOString(),
-    status: 'active',
-    failures: 0,
-    deliveries: 0,
-    lastDeliveryAt: null,
-    lastFailure: null,
-    parkedAt: null,
-    parkedReason: null,
-  });
+  await runtime.alerts.store.create(
+    newAlertRecord({
+      id: `alr_background${String(i).padStart(6, '0')}`,
+      query: { q: `zzbackground${i} zzother${i}` },
+      webhookUrl: hook,
+      secret: 'whsec_background',
+    }),
+  );
 }
 const created = await fetch(`${url}/alerts`, {
   method: 'POST',

@@ -6,7 +6,7 @@ import {
   DEFAULT_ALERT_TABLE_NAME,
   DynamoAlertStore,
   ensureTables,
-  generateAlertId,
+  newAlertRecord,
 } from '@archive/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from './store-helpers';
@@ -50,20 +50,7 @@ afterAll(async () => {
 });
 
 async function alertTo(webhookUrl: string): Promise<AlertRecord> {
-  const alert: AlertRecord = {
-    id: generateAlertId(),
-    query: { q: 'anything' },
-    webhookUrl,
-    secret: 'whsec_test',
-    createdAt: new Date().toISOString(),
-    status: 'active',
-    failures: 0,
-    deliveries: 0,
-    lastDeliveryAt: null,
-    lastFailure: null,
-    parkedAt: null,
-    parkedReason: null,
-  };
+  const alert = newAlertRecord({ query: { q: 'anything' }, webhookUrl, secret: 'whsec_test' });
   await store.create(alert);
   return alert;
 }

@@ -3,8 +3,7 @@ import {
   DEFAULT_ALERT_TABLE_NAME,
   DynamoAlertStore,
   ensureTables,
-  generateAlertId,
-  generateAlertSecret,
+  newAlertRecord,
 } from '@archive/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDynamo, type TestDynamo } from './store-helpers';
@@ -26,18 +25,10 @@ afterAll(async () => {
 
 function newAlert(overrides: Partial<AlertRecord> = {}): AlertRecord {
   return {
-    id: generateAlertId(),
-    query: { q: 'geneva talks', place: 'Jerusalem', tags: ['politics'] },
-    webhookUrl: 'https://example.org/hook',
-    secret: generateAlertSecret(),
-    createdAt: new Date().toISOString(),
-    status: 'active',
-    failures: 0,
-    deliveries: 0,
-    lastDeliveryAt: null,
-    lastFailure: null,
-    parkedAt: null,
-    parkedReason: null,
+    ...newAlertRecord({
+      query: { q: 'geneva talks', place: 'Jerusalem', tags: ['politics'] },
+      webhookUrl: 'https://example.org/hook',
+    }),
     ...overrides,
   };
 }

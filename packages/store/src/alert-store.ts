@@ -47,13 +47,34 @@ export const ALERT_TABLE_SCHEMA = { partitionKey: 'id' } as const;
 export const DEFAULT_ALERT_TABLE_NAME = 'alerts';
 
 /** A new alert id: `alr_` + 12 random bytes, base64url. */
-export function generateAlertId(): string {
+function generateAlertId(): string {
   return `alr_${randomBytes(12).toString('base64url')}`;
 }
 
 /** A new signing secret: `whsec_` + 32 random bytes, base64url. */
-export function generateAlertSecret(): string {
+function generateAlertSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/** A new alert, active and never delivered to; id, secret and creation time made unless given. */
+export function newAlertRecord(
+  fields: Pick<AlertRecord, 'query' | 'webhookUrl'> &
+    Partial<Pick<AlertRecord, 'id' | 'secret' | 'createdAt'>>,
+): AlertRecord {
+  return {
+    id: fields.id ?? generateAlertId(),
+    query: fields.query,
+    webhookUrl: fields.webhookUrl,
+    secret: fields.secret ?? generateAlertSecret(),
+    createdAt: fields.createdAt ?? new Date().toISOString(),
+    status: 'active',
+    failures: 0,
+    deliveries: 0,
+    lastDeliveryAt: null,
+    lastFailure: null,
+    parkedAt: null,
+    parkedReason: null,
+  };
 }
 
 export interface AlertStore {

@@ -1,12 +1,6 @@
 import type { Article, ArticleChange } from '@archive/core';
 import { checkStandingQuery, Percolator } from '@archive/search';
-import {
-  type AlertQuery,
-  type AlertRecord,
-  type AlertStore,
-  generateAlertId,
-  generateAlertSecret,
-} from '@archive/store';
+import { type AlertQuery, type AlertRecord, type AlertStore, newAlertRecord } from '@archive/store';
 import { type Delivery, type DeliveryOptions, type DeliveryOutcome, WebhookDeliverer } from './delivery';
 import { DEFAULT_MAX_ALERTS, TooManyAlertsError } from './too-many-alerts';
 import { checkWebhookUrl } from './webhook-url';
@@ -97,20 +91,7 @@ export class AlertService {
     checkStandingQuery(query);
     await checkWebhookUrl(webhookUrl, this.options.delivery.policy, this.options.delivery.resolveHost);
     for (;;) {
-      const alert: AlertRecord = {
-        id: generateAlertId(),
-        query,
-        webhookUrl,
-        secret: generateAlertSecret(),
-        createdAt: this.now().toISOString(),
-        status: 'active',
-        failures: 0,
-        deliveries: 0,
-        lastDeliveryAt: null,
-        lastFailure: null,
-        parkedAt: null,
-        parkedReason: null,
-      };
+      const alert = newAlertRecord({ query, webhookUrl, createdAt: this.now().toISOString() });
       // 96 random bits do not collide; the loop is for the record.
       if (await this.store.create(alert)) {
         this.count++;
