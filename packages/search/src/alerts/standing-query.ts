@@ -3,7 +3,7 @@ import { ArchiveIndex } from '../documents/archive-index';
 import { runSearch } from '../documents/reference-search';
 import { matchRequest } from '../documents/search';
 import type { SearchRequest } from '../documents/search-types';
-import { hasFilters, passes, resolveFilters } from '../query/filters';
+import { type FilterInput, hasFilters, passes, resolveFilters } from '../query/filters';
 import { type Plan, planQuery } from '../query/plan';
 import { readQuery } from '../query/read-query';
 import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
@@ -13,15 +13,8 @@ import { type NormalisedRequest, normaliseRequest } from '../query/search-reques
  * always read in `all` mode, strictly: an alert must say exactly what it wants (the default mode's
  * relaxation to "some of the words" is a ranking device and means nothing for one article).
  */
-export interface StandingQuery {
+export interface StandingQuery extends FilterInput {
   q?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  place?: string | undefined;
-  source?: string | undefined;
-  language?: string | undefined;
-  tags?: string[] | undefined;
-  tz?: string | undefined;
 }
 
 /**
