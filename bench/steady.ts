@@ -37,13 +37,7 @@ import { Command } from 'commander';
 import { growCorpus } from './corpus';
 import { generateCorpus } from './generate';
 import { buildQueryMix, toSearchRequest } from './queries';
-import { median, percentile } from './stats';
-
-const p = (sample: readonly number[], q: number) =>
-  percentile(
-    [...sample].sort((a, b) => a - b),
-    q,
-  );
+import { median, percentiles } from './stats';
 
 const BATCH = 10;
 
@@ -160,8 +154,8 @@ async function steady(articles: number, batches: number, dir: string) {
       underIngest.push(performance.now() - asked);
     }
   }
-  const idleP99 = p(idle, 99);
-  const p99 = p(underIngest, 99);
+  const idleP99 = percentiles(idle).p99;
+  const p99 = percentiles(underIngest).p99;
   return {
     articles,
     batches,
@@ -174,7 +168,7 @@ async function steady(articles: number, batches: number, dir: string) {
     },
     idleP99Ms: idleP99,
     underIngestP99Ms: p99,
-    ingestToSearchableP95Ms: p(toSearchable, 95),
+    ingestToSearchableP95Ms: percentiles(toSearchable).p95,
     searchableBatches: toSearchable.length,
     ratios: {
       publishBytes: median(publishBytes) / whole.bytes,

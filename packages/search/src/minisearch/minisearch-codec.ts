@@ -154,15 +154,6 @@ function decodeShortUtf8(bytes: Uint8Array): string {
 }
 
 /**
- * Index terms in the order {@link encodeMiniSearch} writes them: a term's position is its id in a
- * decoded index ({@link snapshotTermId}).
- */
-// biome-ignore lint/suspicious/noExplicitAny: any document type encodes the same way.
-export function snapshotTermOrder(index: MiniSearch<any>): string[] {
-  return Array.from(sortedTermEntries(index), ([term]) => term);
-}
-
-/**
  * Id of a term in the snapshot an index was decoded from, or undefined when the term was not in
  * it (added since; then no document loaded from the snapshot and unchanged since contains it).
  */
