@@ -14,7 +14,15 @@ import MiniSearch from 'minisearch';
 export abstract class ProtectedState<T = any> extends MiniSearch<T> {
   // biome-ignore lint/suspicious/noExplicitAny: any document type has the same state.
   static of(ms: MiniSearch<any>) {
-    const m = ms as ProtectedState;
+    const known = views.get(ms);
+    if (known) return known;
+    const view = ProtectedState.view(ms as ProtectedState);
+    views.set(ms, view);
+    return view;
+  }
+
+  /** The accessors over one instance's state (live: they read and write the instance itself). */
+  private static view(m: ProtectedState) {
     return {
       get _index() {
         return m._index;
@@ -70,3 +78,10 @@ export abstract class ProtectedState<T = any> extends MiniSearch<T> {
 
 /** MiniSearch's protected state as {@link ProtectedState.of} opens it. */
 export type MiniSearchState = ReturnType<typeof ProtectedState.of>;
+
+/**
+ * One view per instance: the engine opens the state on every term it scores or expands, and a new
+ * object of twenty accessors each time would be garbage on the query path.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any document type has the same state.
+const views = new WeakMap<MiniSearch<any>, ReturnType<(typeof ProtectedState)['view']>>();
