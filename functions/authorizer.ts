@@ -2,9 +2,15 @@
  * API Gateway HTTP API (v2) REQUEST authorizer for the write routes, with simple responses.
  *
  * Reads `Authorization: Bearer <key>`, hashes the key with SHA-256 and looks the hash up in the ingest
- * key table (partition key `keyHash`; a `revokedAt` attribute means revoked). Only hashes are stored,
+ * key table (partition key `keyHash`; a `revokedAt` time means revoked). Only hashes are stored,
  * so a leaked table does not leak usable keys. API Gateway caches each decision per Authorization
  * header for the authorizer's `resultsCacheTtl`, which bounds both the cost and the revocation delay.
+ *
+ * Scopes: a key's `scopes` attribute (absent on keys made before scopes: an ingest key) says what
+ * it may do. `/alerts` routes need `alerts` or `ingest`; every other write route `ingest`. Because
+ * API Gateway caches a decision per header and authorizer, not per route, the stack gives the
+ * alert routes an authorizer of their own (same function): an alerts-only key allowed on `/alerts`
+ * is never a cached allow on `POST /dispatches`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -21,6 +27,12 @@ export interface IngestKeyContext {
   keyName: string;
 }
 
+/** A route's scope: `/alerts` and `/alerts/{id}` take an alerts key; other write routes an ingest key. */
+export function scopeOfRoute(routeKey: string): 'ingest' | 'alerts' {
+  const path = routeKey.split(' ')[1] ?? '';
+  return path === '/alerts' || path.startsWith('/alerts/') ? 'alerts' : 'ingest';
+}
+
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
   IngestKeyContext | Record<string, never>
 >;
@@ -32,8 +44,11 @@ const KEYS_TABLE = config.ARCHIVE_KEYS_TABLE_NAME;
 const logger = new Logger({ serviceName: 'archive-authorizer' });
 const dynamodb = new DynamoDBClient(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {});
 
-/** Keys are long random tokens; anything outside these bounds cannot be one, so skip the lookup. */
-const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{16,512})$/i;
+/**
+ * Keys are long random tokens; anything outside these bounds cannot be one, so skip the lookup.
+ * The characters are RFC 6750's b64token, `_` included: the key store's keys are `dak_` + base64url.
+ */
+const BEARER = /^Bearer +([\w.~+/=-]{16,512})$/i;
 
 const DENY: AuthorizerResult = { isAuthorized: false, context: {} };
 
@@ -66,7 +81,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
     new GetItemCommand({
       TableName: KEYS_TABLE,
       Key: { keyHash: { S: presentedHash } },
-      ProjectionExpression: 'keyHash, #name, revokedAt',
+      ProjectionExpression: 'keyHash, #name, revokedAt, scopes',
       ExpressionAttributeNames: { '#name': 'name' },
     }),
   );
@@ -77,8 +92,16 @@ export const handler = async (event: APIGatewayRequestAuthorizerEventV2): Promis
     logger.info('denied: unknown key', { routeKey: event.routeKey });
     return DENY;
   }
-  if (item.revokedAt !== undefined) {
+  // The key store writes `revokedAt: null` (a NULL attribute) for an active key: only a time revokes.
+  if (item.revokedAt?.S !== undefined) {
     logger.info('denied: revoked key', { routeKey: event.routeKey, keyName: item.name?.S });
+    return DENY;
+  }
+  // Stored as a list by the key store; a string set is read alike.
+  const scopes = item.scopes ? (item.scopes.L?.map((s) => s.S) ?? item.scopes.SS ?? []) : ['ingest'];
+  const needed = scopeOfRoute(event.routeKey);
+  if (!scopes.includes('ingest') && !scopes.includes(needed)) {
+    logger.info('denied: key lacks the scope', { routeKey: event.routeKey, keyName: item.name?.S, needed });
     return DENY;
   }
   return { isAuthorized: true, context: { keyName: item.name?.S ?? 'unnamed' } };

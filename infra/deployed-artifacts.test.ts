@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { createDynamoClients, KeyStore } from '@archive/store';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ const sha256 = (key: string) => createHash('sha256').update(key, 'utf8').digest(
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;
 let bundle: string;
 let authorizer: Authorizer;
+/** Made by the key store itself, so the authorizer reads the scopes as the store writes them. */
+let alertsKey = '';
 
 beforeAll(async () => {
   dynamo = await startDynalite();
@@ -69,6 +72,9 @@ beforeAll(async () => {
     }),
   );
   client.destroy();
+  const clients = createDynamoClients({ endpoint: dynamo.endpoint });
+  alertsKey = (await new KeyStore(clients.doc, KEYS_TABLE).create('alert-desk', ['alerts'])).key;
+  clients.client.destroy();
   authorizer = await coldStart(bundle, {
     ...TEST_AWS_ENV,
     ARCHIVE_KEYS_TABLE_NAME: KEYS_TABLE,
@@ -114,6 +120,19 @@ describe('authorizer bundle', () => {
       const result = await authorizer.invoke(authorizerEvent('POST /dispatches', header));
       expect(result, header.slice(0, 40)).toEqual({ isAuthorized: false, context: {} });
     }
+  });
+
+  it('scopes: an alerts key passes the alert routes only; an ingest key passes those too', async () => {
+    const decide = async (routeKey: string, key: string) =>
+      (await authorizer.invoke(authorizerEvent(routeKey, `Bearer ${key}`))).isAuthorized;
+    for (const route of ['POST /alerts', 'GET /alerts', 'GET /alerts/{id}', 'DELETE /alerts/{id}']) {
+      expect(await decide(route, alertsKey), route).toBe(true);
+      // A key stored before scopes existed (no attribute) is an ingest key.
+      expect(await decide(route, VALID_KEY), route).toBe(true);
+      expect(await decide(route, REVOKED_KEY), route).toBe(false);
+    }
+    expect(await decide('POST /dispatches', alertsKey)).toBe(false);
+    expect(await decide('DELETE /articles/{id}', alertsKey)).toBe(false);
   });
 
   it('throws (API Gateway answers 500, nothing cached) when the key store fails', async () => {

@@ -68,10 +68,10 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function createAlert(body: Record<string, unknown>) {
+async function createAlert(body: Record<string, unknown>, auth: true | string = true) {
   return server.request('/alerts', {
     method: 'POST',
-    auth: true,
+    auth,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
@@ -134,6 +134,42 @@ describe('POST /alerts refuses', () => {
       body: '{',
     });
     expect((await notJson.json()).error.code).toBe('malformed');
+  });
+});
+
+describe('key scopes', () => {
+  it('a key with only the alerts scope manages alerts and cannot ingest or take down', async () => {
+    const { key } = await server.runtime.keyStore.create('alert desk', ['alerts']);
+    const created = await createAlert({ q: 'scoped', webhookUrl: `${receiver.url}/ok` }, key);
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await server.request(`/alerts/${id}`, { auth: key })).status).toBe(200);
+    expect((await server.request('/alerts', { auth: key })).status).toBe(200);
+    const upload = await server.request('/dispatches', {
+      method: 'POST',
+      auth: key,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Scoped', body: ['Not allowed.'], publishedAt: '2024-11-27T20:30:00Z' }),
+    });
+    expect(upload.status).toBe(401);
+    expect((await upload.json()).error.message).toMatch(/needs an ingest key/);
+    const takedown = await server.request('/articles/0123456789abcdef01234567', {
+      method: 'DELETE',
+      auth: key,
+    });
+    expect(takedown.status).toBe(401);
+    expect((await server.request(`/alerts/${id}`, { method: 'DELETE', auth: key })).status).toBe(200);
+  });
+
+  it('an ingest key made with `keys create` manages alerts too; a revoked alerts key nothing', async () => {
+    const ingestKey = await server.runtime.keyStore.create('newsroom');
+    expect(ingestKey.record.scopes).toEqual(['ingest']);
+    expect((await server.request('/alerts', { auth: ingestKey.key })).status).toBe(200);
+    const alertsKey = await server.runtime.keyStore.create('old desk', ['alerts']);
+    await server.runtime.keyStore.revoke('old desk');
+    const refused = await createAlert({ q: 'scoped', webhookUrl: `${receiver.url}/ok` }, alertsKey.key);
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error.message).toMatch(/alerts scope/);
   });
 });
 

@@ -1,8 +1,13 @@
+import type { KeyScope } from '@archive/store';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from './errors';
 
-/** Decides whether a bearer token may write. Receives undefined when the header is missing. */
-export type Authorize = (bearer: string | undefined) => Promise<boolean>;
+/**
+ * Decides whether a bearer token may use a route that needs `scope` (`ingest` for uploads and
+ * takedowns, `alerts` for `/alerts`; an ingest key has both). Receives undefined when the header is
+ * missing.
+ */
+export type Authorize = (bearer: string | undefined, scope: KeyScope) => Promise<boolean>;
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -15,16 +20,22 @@ export function bearerToken(header: string | undefined): string | undefined {
  * Guards write routes. Without an `authorize` function every write is refused: an app that was
  * not told how to check keys fails closed rather than open.
  */
-export function requireWriteKey(authorize: Authorize | undefined): MiddlewareHandler {
+export function requireWriteKey(
+  authorize: Authorize | undefined,
+  scope: KeyScope = 'ingest',
+): MiddlewareHandler {
+  const needs = scope === 'ingest' ? 'an ingest key' : `an ingest key or a key with the ${scope} scope`;
   return async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
-    const allowed = authorize ? await authorize(token) : false;
+    const allowed = authorize ? await authorize(token, scope) : false;
     if (!allowed) {
       c.header('WWW-Authenticate', 'Bearer');
       throw new ApiError(
         401,
         'unauthorized',
-        token ? 'the ingest key is not valid' : 'this route needs an ingest key: Authorization: Bearer <key>',
+        token
+          ? `the key is not valid for this route (it needs ${needs})`
+          : `this route needs ${needs}: Authorization: Bearer <key>`,
       );
     }
     await next();

@@ -1,3 +1,5 @@
+export * from './alerts/alert-matcher';
+export * from './alerts/alert-registry';
 export * from './alerts/alert-service';
 export * from './alerts/delivery';
 export * from './alerts/signature';

@@ -191,10 +191,10 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       articles: { repository },
       stories: { stories: storyStore, repository },
       alerts: { alerts },
-      // The local key, or any key created with `archive keys create`.
-      authorize: async (bearer) =>
+      // The local key (an ingest key), or any key created with `archive keys create` whose scopes allow the route.
+      authorize: async (bearer, scope) =>
         bearer !== undefined &&
-        (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer))),
+        (sameKeyHash(hashIngestKey(bearer), localKeyHash) || (await keyStore.verify(bearer, scope))),
       search: plugins.map((plugin) => plugin.search).find((search) => search !== undefined),
       extraRoutes: (app) => {
         for (const plugin of plugins) plugin.routes?.(app);

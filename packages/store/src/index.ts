@@ -1,3 +1,4 @@
+export * from './alert-queue';
 export * from './alert-store';
 export * from './article-repository';
 export * from './blob-store-from-url';

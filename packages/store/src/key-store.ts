@@ -7,6 +7,24 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
+/**
+ * What a key may do. `ingest`: everything a write route does (upload dispatches, take articles
+ * down) and manage alerts; `alerts`: manage alerts only (`/alerts`), nothing else.
+ */
+export const KEY_SCOPES = ['ingest', 'alerts'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+/** Whether a key holding `scopes` may use a route that needs `needed` (an ingest key may do all). */
+export function scopesAllow(scopes: readonly string[], needed: KeyScope): boolean {
+  return scopes.includes('ingest') || scopes.includes(needed);
+}
+
+/** A key's scopes as stored; keys created before scopes existed (no attribute) are ingest keys. */
+export function storedScopes(value: unknown): KeyScope[] {
+  if (!Array.isArray(value) && !(value instanceof Set)) return ['ingest'];
+  return [...value].filter((s): s is KeyScope => (KEY_SCOPES as readonly unknown[]).includes(s));
+}
+
 /** What the keys table holds about a key: its hash, never the key. */
 export interface IngestKeyRecord {
   /** Hex SHA-256 of the key. */
@@ -14,6 +32,7 @@ export interface IngestKeyRecord {
   name: string;
   createdAt: string;
   revokedAt: string | null;
+  scopes: KeyScope[];
 }
 
 export class KeyStoreError extends Error {
@@ -53,16 +72,24 @@ export class KeyStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Creates a key; the plaintext is returned here once and never stored. */
-  async create(name: string): Promise<{ key: string; record: IngestKeyRecord }> {
+  /** Creates a key (an ingest key unless `scopes` say otherwise); the plaintext is returned here once and never stored. */
+  async create(
+    name: string,
+    scopes: readonly KeyScope[] = ['ingest'],
+  ): Promise<{ key: string; record: IngestKeyRecord }> {
     const trimmed = name.trim();
     if (!trimmed || trimmed.length > 100) throw new KeyStoreError('a key name is 1 to 100 characters');
+    const unknown = scopes.filter((s) => !(KEY_SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length > 0) {
+      throw new KeyStoreError(`a key's scopes are one or more of ${KEY_SCOPES.join(', ')}`);
+    }
     const key = generateIngestKey();
     const record: IngestKeyRecord = {
       keyHash: hashIngestKey(key),
       name: trimmed,
       createdAt: this.now().toISOString(),
       revokedAt: null,
+      scopes: [...new Set(scopes)],
     };
     await this.doc.send(
       new PutCommand({
@@ -123,20 +150,21 @@ export class KeyStore {
           name: String(item.name ?? ''),
           createdAt: String(item.createdAt ?? ''),
           revokedAt: typeof item.revokedAt === 'string' ? item.revokedAt : null,
+          scopes: storedScopes(item.scopes),
         });
       }
     }
     return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  /** True when `key` is a known, unrevoked key. */
-  async verify(key: string | undefined): Promise<boolean> {
+  /** True when `key` is a known, unrevoked key whose scopes allow `needed`. */
+  async verify(key: string | undefined, needed: KeyScope = 'ingest'): Promise<boolean> {
     if (!key || key.length > 200) return false;
     const keyHash = hashIngestKey(key);
     const { Item } = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { keyHash }, ConsistentRead: true }),
     );
     if (!Item || typeof Item.keyHash !== 'string' || typeof Item.revokedAt === 'string') return false;
-    return sameKeyHash(Item.keyHash, keyHash);
+    return sameKeyHash(Item.keyHash, keyHash) && scopesAllow(storedScopes(Item.scopes), needed);
   }
 }

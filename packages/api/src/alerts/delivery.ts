@@ -40,6 +40,8 @@ export interface Delivery {
 }
 
 export type DeliveryOutcome = 'delivered' | 'parked' | 'skipped';
+/** One attempt's outcome: `failed` means a later attempt may still succeed (not parked yet). */
+export type AttemptOutcome = DeliveryOutcome | 'failed';
 
 /**
  * The wait before retry `attempt` (1 = the first retry): exponential, capped, "equal jitter" (half
@@ -74,38 +76,51 @@ export class WebhookDeliverer {
 
   /** Delivers one match to the alert's webhook, retrying; resolves when delivered or parked. */
   async deliver(alert: AlertRecord, delivery: Delivery, signal?: AbortSignal): Promise<DeliveryOutcome> {
-    const { maxAttempts, baseBackoffMs, maxBackoffMs, random } = this.options;
-    let reason = '';
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await sleep(backoffMs(attempt - 1, baseBackoffMs, maxBackoffMs, random), signal);
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) await sleep(this.retryDelayMs(attempt - 1), signal);
       // Shutting down: the delivery is dropped, not counted as a failure of the receiver.
       if (signal?.aborted) return 'skipped';
-      // A deleted or parked alert gets no more attempts.
-      const current = await this.store.get(alert.id);
-      if (current?.status !== 'active') return 'skipped';
-      const failure = await this.attempt(current, delivery, signal);
-      if (signal?.aborted) return 'skipped';
-      if (failure === null) {
-        await this.store.recordDelivery(alert.id, this.options.now().toISOString());
-        return 'delivered';
-      }
-      reason = failure;
-      await this.store.recordFailure(alert.id, this.options.now().toISOString(), reason);
+      const outcome = await this.attempt(alert.id, delivery, attempt, signal);
+      if (outcome !== 'failed') return outcome;
     }
-    await this.store.park(
-      alert.id,
-      this.options.now().toISOString(),
-      `${maxAttempts} attempts failed; the last: ${reason}`,
-    );
+  }
+
+  /**
+   * Attempt number `attempt` of a delivery, with its outcome recorded on the alert: a success
+   * resets the failures; a failure is counted, and parks the alert when it is attempt
+   * `maxAttempts` or later. The retry loop is the caller's: `deliver` here, the queue on AWS.
+   */
+  async attempt(
+    alertId: string,
+    delivery: Delivery,
+    attempt: number,
+    signal?: AbortSignal,
+  ): Promise<AttemptOutcome> {
+    // A deleted or parked alert gets no more attempts.
+    const current = await this.store.get(alertId);
+    if (current?.status !== 'active') return 'skipped';
+    const failure = await this.post(current, delivery, signal);
+    if (signal?.aborted) return 'skipped';
+    const at = this.options.now().toISOString();
+    if (failure === null) {
+      await this.store.recordDelivery(alertId, at);
+      return 'delivered';
+    }
+    await this.store.recordFailure(alertId, at, failure);
+    const { maxAttempts } = this.options;
+    if (attempt < maxAttempts) return 'failed';
+    await this.store.park(alertId, at, `${maxAttempts} attempts failed; the last: ${failure}`);
     return 'parked';
   }
 
+  /** The wait before retry `retry` (1 = the first retry), with this deliverer's backoff settings. */
+  retryDelayMs(retry: number): number {
+    const { baseBackoffMs, maxBackoffMs, random } = this.options;
+    return backoffMs(retry, baseBackoffMs, maxBackoffMs, random);
+  }
+
   /** One POST; null when the receiver answered 2xx, else why not. */
-  private async attempt(
-    alert: AlertRecord,
-    delivery: Delivery,
-    signal?: AbortSignal,
-  ): Promise<string | null> {
+  private async post(alert: AlertRecord, delivery: Delivery, signal?: AbortSignal): Promise<string | null> {
     let target: { url: URL; addresses: string[] };
     try {
       // Checked again at every attempt: the host may resolve elsewhere now than at creation.

@@ -3,7 +3,7 @@ import type { AlertQuery, AlertRecord } from '@archive/store';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
-import type { AlertService } from '../alerts/alert-service';
+import type { AlertManager } from '../alerts/alert-registry';
 import { TooManyAlertsError } from '../alerts/too-many-alerts';
 import { MAX_WEBHOOK_URL_LENGTH, WebhookUrlError } from '../alerts/webhook-url-error';
 import { type Authorize, requireWriteKey } from '../auth';
@@ -11,7 +11,8 @@ import { ApiError } from '../errors';
 import { engineError } from './search';
 
 export interface AlertRouteDeps {
-  alerts: AlertService;
+  /** The local service (which also matches), or the registry alone (the API function on AWS). */
+  alerts: AlertManager;
 }
 
 /** Largest `POST /alerts` body. */
@@ -44,11 +45,11 @@ export function alertView(alert: AlertRecord): AlertView {
 }
 
 /**
- * `POST /alerts`, `GET /alerts`, `GET /alerts/{id}`, `DELETE /alerts/{id}`; every one needs the
- * ingest key (an alert's webhook URL is no one else's business).
+ * `POST /alerts`, `GET /alerts`, `GET /alerts/{id}`, `DELETE /alerts/{id}`; every one needs an
+ * ingest key or a key with the `alerts` scope (an alert's webhook URL is no one else's business).
  */
 export function registerAlertRoutes(app: Hono, deps: AlertRouteDeps, authorize: Authorize | undefined): void {
-  const guard = requireWriteKey(authorize);
+  const guard = requireWriteKey(authorize, 'alerts');
 
   app.post(
     '/alerts',

@@ -1,6 +1,7 @@
 import { type Article, diffSentences, sentences } from '@archive/core';
 import type { ArticleRepository, StoryStore } from '@archive/store';
 import type { Hono } from 'hono';
+import { articleSummary } from '../article-summary';
 import { ApiError } from '../errors';
 
 export interface StoryRouteDeps {
@@ -97,16 +98,7 @@ export function registerStoryRoutes(app: Hono, deps: StoryRouteDeps): void {
       const current = sentences([article.title, article.caption ?? '', ...article.paragraphs]);
       const changes = previous ? diffSentences(previous, current) : null;
       previous = current;
-      return {
-        id: article.id,
-        title: article.title,
-        publishedAt: article.publishedAt,
-        place: article.place,
-        source: article.source,
-        url: article.url,
-        version: article.version,
-        changes,
-      };
+      return { ...articleSummary(article), changes };
     });
     return c.json({ ...summaryOf(id, members), members: views });
   });

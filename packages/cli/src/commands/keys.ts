@@ -1,4 +1,4 @@
-import { KeyStore, KeyStoreError } from '@archive/store';
+import { KEY_SCOPES, type KeyScope, KeyStore, KeyStoreError } from '@archive/store';
 import type { Command } from 'commander';
 import { CliError, type CliIo } from '../io';
 import { withStore } from '../store-session';
@@ -28,12 +28,19 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
   keys
     .command('create')
     .argument('<name>', 'who or what the key is for')
+    .option(
+      '--scope <scope>',
+      `what the key may do: ${KEY_SCOPES.join(' or ')} (ingest: uploads, takedowns and alerts; alerts: /alerts only)`,
+      'ingest',
+    )
     .description('create a key; it is shown once and only its hash is stored')
-    .action(async (name: string) => {
+    .action(async (name: string, options: { scope: string }) => {
       await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
-        const { key, record } = await store.create(name);
+        const { key, record } = await store.create(name, [options.scope as KeyScope]);
         io.out(`${key}\n`);
-        io.err(`created key "${record.name}" (hash ${record.keyHash.slice(0, 12)}); it is not shown again\n`);
+        io.err(
+          `created key "${record.name}" (hash ${record.keyHash.slice(0, 12)}, scope ${record.scopes.join(',')}); it is not shown again\n`,
+        );
       });
     });
 
@@ -53,7 +60,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
 
   keys
     .command('list')
-    .description('list keys, one a line: hash prefix, created, state (active or revoked <when>), name')
+    .description('list keys, one a line: hash prefix, created, state (active or revoked <when>), scope, name')
     .action(async () => {
       await withKeyStore(keys.opts<KeysOptions>(), io, async (store) => {
         const records = await store.list();
@@ -61,7 +68,7 @@ export function registerKeysCommands(program: Command, io: CliIo): void {
         for (const record of records) {
           const state = record.revokedAt ? `revoked ${record.revokedAt}` : 'active';
           io.out(
-            `${record.keyHash.slice(0, 12)}  ${record.createdAt}  ${state.padEnd(32)}  ${record.name}\n`,
+            `${record.keyHash.slice(0, 12)}  ${record.createdAt}  ${state.padEnd(32)}  ${record.scopes.join(',').padEnd(6)}  ${record.name}\n`,
           );
         }
       });

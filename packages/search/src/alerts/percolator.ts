@@ -78,6 +78,11 @@ export class Percolator {
     return this.alerts.has(id);
   }
 
+  /** The ids of the alerts held. */
+  ids(): string[] {
+    return [...this.alerts.keys()];
+  }
+
   /** The alerts that must be verified for an article (a superset of those it matches). */
   candidates(article: Article): Set<string> {
     const candidates = new Set(this.unindexed);
