@@ -101,6 +101,15 @@ function environmentOf(name: FunctionName, indexBucket: string): Record<string, 
       return { ...base, ARCHIVE_TABLE_NAME: 'articles', DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' };
     case 'authorizer':
       return { ...base, ARCHIVE_KEYS_TABLE_NAME: 'ingest-keys' };
+    case 'alertMatcher':
+    case 'alertDelivery':
+      return {
+        ...base,
+        ARCHIVE_ALERT_TABLE_NAME: 'alerts',
+        ARCHIVE_ALERT_QUEUE_URL: 'http://127.0.0.1:9/123456789012/alert-deliveries',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+        SQS_ENDPOINT: 'http://127.0.0.1:9',
+      };
     case 'search':
     case 'indexer':
       return { ...base, ARCHIVE_INDEX_BUCKET: indexBucket, ARCHIVE_INDEX_PREFIX: 'index/' };

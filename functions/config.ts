@@ -21,13 +21,41 @@ const indexBucketFields = {
   S3_ENDPOINT: z.url().optional(),
 };
 
+/** The alert table (standing searches, docs/ALERTS.md). */
+const alertTableField = {
+  ARCHIVE_ALERT_TABLE_NAME: z.string({ error: 'must be set to the alert table name' }).min(3),
+};
+
+/**
+ * Tests only, never set on AWS: `true` allows webhooks over http and to loopback, so the bundled
+ * handlers can deliver to a receiver on 127.0.0.1. Unset, the policy is https and public addresses only.
+ */
+const webhookPolicyField = {
+  ARCHIVE_WEBHOOK_ALLOW_LOOPBACK_HTTP: z.enum(['true', 'false']).optional(),
+};
+
+/** The queue matches wait in for their delivery. */
+const alertQueueFields = {
+  ARCHIVE_ALERT_QUEUE_URL: z.url({ error: 'must be set to the alert delivery queue URL' }),
+  /** Only for an endpoint that speaks the SQS API elsewhere (tests); unset on AWS. */
+  SQS_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  LOG_LEVEL: storeFunctionConfigSchema.shape.LOG_LEVEL,
+};
+
 export const FUNCTION_CONFIG = {
-  ingest: storeFunctionConfigSchema,
+  // The ingest function also serves /alerts (the same key guards both) when the alert table is set.
+  ingest: storeFunctionConfigSchema.extend({
+    ARCHIVE_ALERT_TABLE_NAME: alertTableField.ARCHIVE_ALERT_TABLE_NAME.optional(),
+    ...webhookPolicyField,
+  }),
   articles: storeFunctionConfigSchema,
   search: z.object({
     ...indexBucketFields,
     /** The article table, read by item (GetItem) for the reader's article page. */
     ARCHIVE_TABLE_NAME: z.string({ error: 'must be set to the article table name' }).min(3),
+    /** The story table, for the story page (`GET /story/{id}`) and story sizes; unset: neither. */
+    ARCHIVE_STORY_TABLE_NAME: z.string().min(3).optional(),
     /** Only for running the handler against dynalite / DynamoDB Local; unset on AWS. */
     DYNAMODB_ENDPOINT: z.url().optional(),
     /** Least time between two freshness checks of the snapshot manifest (a conditional GET, 304 when unchanged). */
@@ -72,6 +100,25 @@ export const FUNCTION_CONFIG = {
     ARCHIVE_PARTITION_TARGET: z.coerce.number().int().min(1).optional(),
   }),
   authorizer: authorizerConfigSchema,
+  alertMatcher: z.object({
+    ...alertTableField,
+    ...alertQueueFields,
+    /**
+     * Longest time a warm matcher goes on with the alerts it loaded before it scans the alert table
+     * again (a new alert starts matching within it; a deleted one is skipped at delivery anyway).
+     */
+    ARCHIVE_ALERTS_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  }),
+  alertDelivery: z.object({
+    ...alertTableField,
+    ...alertQueueFields,
+    ...webhookPolicyField,
+    /**
+     * Attempts per delivery (the message's receive count is the attempt number); the last failure
+     * parks the alert. The queue's maxReceiveCount is set above it (see infra/lib/alerts.ts).
+     */
+    ARCHIVE_ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  }),
 } as const;
 
 export type FunctionConfigName = keyof typeof FUNCTION_CONFIG;
@@ -82,6 +129,8 @@ export const LOCAL_ONLY_VARIABLES: readonly string[] = [
   'DYNAMODB_ENDPOINT',
   'S3_ENDPOINT',
   'LAMBDA_ENDPOINT',
+  'SQS_ENDPOINT',
+  'ARCHIVE_WEBHOOK_ALLOW_LOOPBACK_HTTP',
 ];
 
 /**

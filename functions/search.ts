@@ -22,12 +22,13 @@
  * the archive; a partition function that fails to answer makes answers `incomplete`, never a 5xx.
  */
 
-import { createApp } from '@archive/api';
+import { createApp, describeStories } from '@archive/api';
 import type { Searcher } from '@archive/search';
 import { IndexLoader, indexHealth, RemotePartitionHost, RemoteSearch } from '@archive/search';
 import {
   createDynamoClients,
   DynamoArticleRepository,
+  DynamoStoryStore,
   indexBlobStore,
   LambdaPartitionTransport,
   partitionLambdaClient,
@@ -91,18 +92,27 @@ function searchApp(
   // Internal only (API Gateway sends /articles/{id} to the articles function); no authorize, so its
   // DELETE route refuses everything.
   const repository = new DynamoArticleRepository({ doc, tableName: config.ARCHIVE_TABLE_NAME });
+  // The story page and story sizes (collapse=story) read the story table when it is bound: one
+  // Query of a story's members, then its articles (BatchGetItem).
+  const stories = config.ARCHIVE_STORY_TABLE_NAME
+    ? { stories: new DynamoStoryStore(doc, config.ARCHIVE_STORY_TABLE_NAME), repository }
+    : undefined;
   const articleRoutes = createApp({
     articles: { repository },
+    ...(stories ? { stories } : {}),
     healthRoute: false,
   });
   const pageApi = (path: string) =>
-    Promise.resolve(/^\/articles\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path));
+    Promise.resolve(
+      /^\/(articles|stories)\/[^/?]+$/.test(path) ? articleRoutes.request(path) : app.request(path),
+    );
 
   const app = createApp({
     // Feeds and exports from the index alone (this function has no table access): entries and rows
     // carry the snippet, not the full text.
     search: {
       getIndex,
+      ...(stories ? { describeStories: (ids: readonly string[]) => describeStories(stories, ids) } : {}),
       // Related articles: the article's words (one item read) as a query over this index.
       getArticle: (id) => repository.get(id),
       exports: {
@@ -113,9 +123,9 @@ function searchApp(
         logError: (message, error) => logger.error(message, { error: errorDetails(error) }),
       },
     },
-    // No story page: this function cannot read the story table (results say their story's size
-    // without linking to it).
-    extraRoutes: (routes) => registerPageRoutes(routes, { api: pageApi, storyPages: false }),
+    // Without the story table (a stack that does not bind it) no story page: results say their
+    // story's size without linking to it.
+    extraRoutes: (routes) => registerPageRoutes(routes, { api: pageApi, storyPages: stories !== undefined }),
     health,
     logger: { error: (message, ...details) => logger.error(message, { details }) },
   });

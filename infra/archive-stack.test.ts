@@ -82,7 +82,23 @@ describe('storage', () => {
         StreamSpecification: Match.absent(),
       },
     });
-    s.template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    // Articles, keys, stories, alerts.
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 4);
+  });
+
+  it('alert table: pk id, on-demand, PITR, encrypted, retained, no stream', () => {
+    const table = s.template.toJSON().Resources[logicalId(s, s.stack.storage.alerts)];
+    expect(table).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      },
+    });
+    expect(table.Properties.StreamSpecification).toBeUndefined();
   });
 
   it('snapshot bucket: private, versioned, encrypted, access-logged, expires noncurrent versions only', () => {
@@ -176,8 +192,12 @@ describe('functions', () => {
       'required but not set',
     ).toEqual([]);
     // Tokens (table and bucket names) resolve at deploy time; any non-empty name stands in for them.
+    const standIn = (k: string) =>
+      k.endsWith('_URL')
+        ? `https://sqs.us-east-1.amazonaws.com/123456789012/deploy-time-${k}`
+        : `deploy-time-${k}`;
     const resolved = Object.fromEntries(
-      Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `deploy-time-${k}`]),
+      Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : standIn(k)]),
     );
     expect(() => readFunctionConfig(fn, resolved)).not.toThrow();
   });
@@ -187,9 +207,24 @@ describe('functions', () => {
       Object.keys(functionProps(fn).Environment.Variables)
         .filter((k) => !RUNTIME_VARIABLES.includes(k))
         .sort();
-    expect(own('ingest')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
+    expect(own('ingest')).toEqual([
+      'ARCHIVE_ALERT_TABLE_NAME',
+      'ARCHIVE_STORY_TABLE_NAME',
+      'ARCHIVE_TABLE_NAME',
+    ]);
     expect(own('articles')).toEqual(['ARCHIVE_STORY_TABLE_NAME', 'ARCHIVE_TABLE_NAME']);
-    expect(own('search')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX', 'ARCHIVE_TABLE_NAME']);
+    expect(own('search')).toEqual([
+      'ARCHIVE_INDEX_BUCKET',
+      'ARCHIVE_INDEX_PREFIX',
+      'ARCHIVE_STORY_TABLE_NAME',
+      'ARCHIVE_TABLE_NAME',
+    ]);
+    expect(own('alertMatcher')).toEqual(['ARCHIVE_ALERT_QUEUE_URL', 'ARCHIVE_ALERT_TABLE_NAME']);
+    expect(own('alertDelivery')).toEqual([
+      'ARCHIVE_ALERT_MAX_ATTEMPTS',
+      'ARCHIVE_ALERT_QUEUE_URL',
+      'ARCHIVE_ALERT_TABLE_NAME',
+    ]);
     expect(own('indexer')).toEqual(['ARCHIVE_INDEX_BUCKET', 'ARCHIVE_INDEX_PREFIX']);
     expect(own('authorizer')).toEqual(['ARCHIVE_KEYS_TABLE_NAME']);
     expect(functionProps('authorizer').Environment.Variables.ARCHIVE_KEYS_TABLE_NAME).toEqual({
@@ -207,8 +242,11 @@ describe('functions', () => {
 
 describe('indexer stream mapping', () => {
   it('has the documented batching, failure handling and starting position', () => {
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    const [mapping] = Object.values(resourcesOfType('AWS::Lambda::EventSourceMapping'));
+    // The indexer's, the alert matcher's (alerts below) and the delivery queue's.
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+    const mapping = Object.values(resourcesOfType('AWS::Lambda::EventSourceMapping')).find(
+      (m) => m.Properties.FunctionName.Ref === logicalId(s, s.stack.functions.indexer),
+    );
     expect(mapping?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [logicalId(s, s.stack.storage.articles), 'StreamArn'] },
       FunctionName: { Ref: logicalId(s, s.stack.functions.indexer) },
@@ -250,6 +288,11 @@ describe('HTTP API', () => {
         'GET /articles/{id}',
         'GET /articles/{id}/similar',
         'GET /stories/{id}',
+        'GET /story/{id}',
+        'POST /alerts',
+        'GET /alerts',
+        'GET /alerts/{id}',
+        'DELETE /alerts/{id}',
         'GET /health',
         'GET /search',
         'GET /suggest',
@@ -267,14 +310,29 @@ describe('HTTP API', () => {
     );
   });
 
-  it('write routes use the key authorizer; read routes are public', () => {
-    const authorizerId = Object.keys(resourcesOfType('AWS::ApiGatewayV2::Authorizer'))[0];
+  it('write routes use the key authorizer, alert routes their own; read routes are public', () => {
+    const authorizers = resourcesOfType('AWS::ApiGatewayV2::Authorizer');
+    const authorizerNamed = (name: string) =>
+      Object.keys(authorizers).find((id) => authorizers[id]?.Properties.Name === name);
+    const ingestAuthorizer = authorizerNamed('ingest-key');
+    const alertsAuthorizer = authorizerNamed('alerts-key');
+    expect(ingestAuthorizer).toBeDefined();
+    expect(alertsAuthorizer).toBeDefined();
+    // Both run the one authorizer function; apart, a decision cached for an alerts-only key on
+    // /alerts can never let it through to POST /dispatches (the cache is per header and authorizer).
+    const uris = Object.values(authorizers).map((a) => JSON.stringify(a.Properties.AuthorizerUri));
+    expect(new Set(uris).size).toBe(1);
     for (const route of Object.values(resourcesOfType('AWS::ApiGatewayV2::Route'))) {
       const key: string = route.Properties.RouteKey;
       if (key === 'POST /dispatches' || key === 'DELETE /articles/{id}') {
         expect(route.Properties).toMatchObject({
           AuthorizationType: 'CUSTOM',
-          AuthorizerId: { Ref: authorizerId },
+          AuthorizerId: { Ref: ingestAuthorizer },
+        });
+      } else if (key.includes(' /alerts')) {
+        expect(route.Properties, key).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: alertsAuthorizer },
         });
       } else {
         expect(route.Properties.AuthorizationType ?? 'NONE', key).toBe('NONE');
@@ -299,7 +357,14 @@ describe('HTTP API', () => {
       return integrations[integrationId]?.Properties.IntegrationUri['Fn::GetAtt'][0];
     };
     const id = (fn: SingletonFunctionName) => logicalId(s, s.stack.functions[fn]);
-    expect(target('POST /dispatches')).toBe(id('ingest'));
+    for (const key of [
+      'POST /dispatches',
+      'POST /alerts',
+      'GET /alerts',
+      'GET /alerts/{id}',
+      'DELETE /alerts/{id}',
+    ])
+      expect(target(key)).toBe(id('ingest'));
     for (const key of [
       'GET /search',
       'GET /articles/{id}/similar',
@@ -309,6 +374,7 @@ describe('HTTP API', () => {
       'GET /export',
       'GET /',
       'GET /read/{id}',
+      'GET /story/{id}',
       'GET /assets/{file}',
     ])
       expect(target(key)).toBe(id('search'));
@@ -337,21 +403,23 @@ describe('HTTP API', () => {
 });
 
 describe('alarms and outputs', () => {
-  it('alarms on indexer errors, iterator age, dead letters, API 5xx and search p99', () => {
+  it('alarms on indexer errors, iterator age, both dead-letter queues, API 5xx and search p99', () => {
     const alarms = Object.values(resourcesOfType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
     expect(byMetric('Errors')[0]?.Dimensions).toEqual([
       { Name: 'FunctionName', Value: { Ref: logicalId(s, s.stack.functions.indexer) } },
     ]);
     expect(byMetric('IteratorAge')).toHaveLength(1);
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    expect(
+      byMetric('ApproximateNumberOfMessagesVisible').map((a) => a.Dimensions[0].Value['Fn::GetAtt'][0]),
+    ).toEqual([logicalId(s, s.stack.deadLetters), logicalId(s, s.stack.alerts.deadLetters)]);
     expect(byMetric('5xx')[0]).toMatchObject({ Namespace: 'AWS/ApiGateway' });
     expect(byMetric('Duration')[0]).toMatchObject({
       ExtendedStatistic: 'p99',
       Threshold: DEFAULT_SETTINGS.searchP99AlarmMs,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(s, s.stack.functions.search) } }],
     });
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
   });
 
@@ -384,13 +452,20 @@ describe('least privilege', () => {
     }
   });
 
-  it('search cannot write the table or the bucket (it only gets items, for the article page)', () => {
+  it('search cannot write the table or the bucket (it gets articles, and queries stories for the story page)', () => {
     const actions = actionsOf('search');
     expect(actions.filter((a) => writeItem.test(a) || bucketWrite.test(a))).toEqual([]);
     expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
+      'dynamodb:Query',
     ]);
+    const storiesArn = { 'Fn::GetAtt': [logicalId(s, s.stack.storage.stories), 'Arn'] };
+    const queries = roleStatements(s, 'search').statements.filter((st) =>
+      st.actions.includes('dynamodb:Query'),
+    );
+    // The story table's own keys only: no index, no other table.
+    expect(queries.map((st) => st.resources)).toEqual([[storiesArn]]);
     expect(actions).toContain('s3:GetObject');
   });
 

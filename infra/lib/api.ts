@@ -33,6 +33,12 @@ interface RouteSpec {
   readonly path: string;
   readonly target: 'ingest' | 'search' | 'articles';
   readonly write: boolean;
+  /**
+   * The key scope the route needs (functions/authorizer.ts): `alerts` routes take an ingest key or
+   * an alerts-only key. Each scope has its own authorizer so that a decision cached for one scope
+   * is never reused for the other (API Gateway caches per header and authorizer, not per route).
+   */
+  readonly scope?: 'alerts';
 }
 
 /** Exactly the routes of the app in `packages/api`; nothing else is reachable (no `$default` route). */
@@ -62,7 +68,16 @@ export const ROUTES: readonly RouteSpec[] = [
   // Related articles: a query over the index this function holds, seeded by the article's words.
   { method: HttpMethod.GET, path: '/articles/{id}/similar', target: 'search', write: false },
   { method: HttpMethod.GET, path: '/stories/{id}', target: 'articles', write: false },
+  // The reader's story page, rendered by the function that renders the other pages (it reads the
+  // story table for it, functions/search.ts).
+  { method: HttpMethod.GET, path: '/story/{id}', target: 'search', write: false },
   { method: HttpMethod.DELETE, path: '/articles/{id}', target: 'articles', write: true },
+  // Standing searches (docs/ALERTS.md): managed by the ingest function; matched and delivered by
+  // the alert functions, which the API never reaches.
+  { method: HttpMethod.POST, path: '/alerts', target: 'ingest', write: true, scope: 'alerts' },
+  { method: HttpMethod.GET, path: '/alerts', target: 'ingest', write: true, scope: 'alerts' },
+  { method: HttpMethod.GET, path: '/alerts/{id}', target: 'ingest', write: true, scope: 'alerts' },
+  { method: HttpMethod.DELETE, path: '/alerts/{id}', target: 'ingest', write: true, scope: 'alerts' },
 ];
 
 /**
@@ -121,12 +136,17 @@ export class ArchiveApi extends Construct {
     // not AWS principals; a key can be issued or revoked with one CLI command and never grants any AWS
     // permission. Decisions are cached per Authorization header, so a busy client costs one authorizer
     // call per cache period; a revoked key stops working within that period.
-    const authorizer = new HttpLambdaAuthorizer('IngestKeyAuthorizer', props.authorizer, {
-      authorizerName: 'ingest-key',
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.seconds(props.authorizerCacheSeconds),
-    });
+    const keyAuthorizer = (id: string, name: string) =>
+      new HttpLambdaAuthorizer(id, props.authorizer, {
+        authorizerName: name,
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.Authorization'],
+        resultsCacheTtl: Duration.seconds(props.authorizerCacheSeconds),
+      });
+    const authorizers = {
+      ingest: keyAuthorizer('IngestKeyAuthorizer', 'ingest-key'),
+      alerts: keyAuthorizer('AlertsKeyAuthorizer', 'alerts-key'),
+    };
 
     const integrations = {
       ingest: new HttpLambdaIntegration('IngestIntegration', props.ingest),
@@ -139,7 +159,7 @@ export class ArchiveApi extends Construct {
         path: route.path,
         methods: [route.method],
         integration: integrations[route.target],
-        ...(route.write ? { authorizer } : {}),
+        ...(route.write ? { authorizer: authorizers[route.scope ?? 'ingest'] } : {}),
       });
       if (!created) throw new Error(`route ${route.method} ${route.path} was not created`);
       this.routes.push(created);

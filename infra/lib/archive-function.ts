@@ -41,6 +41,14 @@ export const TABLE_CAPABILITIES = {
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
   /** Unconditional batched puts (the story table's band and membership items). Never delete. */
   batchPut: ['dynamodb:BatchWriteItem'],
+  /** New items only (conditional puts), no updates: alerts are created whole. */
+  put: ['dynamodb:PutItem'],
+  /** Updates of existing items only: an alert's delivery outcomes. */
+  update: ['dynamodb:UpdateItem'],
+  /** Reading a whole (small) table: the alert table, at most 10,000 items. */
+  scan: ['dynamodb:Scan'],
+  /** Deleting items by key: only alerts are ever deleted (articles are tombstoned). */
+  delete: ['dynamodb:DeleteItem'],
 } as const;
 
 export type TableCapability = keyof typeof TABLE_CAPABILITIES;

@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ALERT_ENV, ArchiveAlertPipeline } from './alerts';
 import { ArchiveApi } from './api';
 import { ArchiveFunction } from './archive-function';
 import { type ArchiveSettings, INDEX_PREFIX } from './config';
@@ -20,6 +21,7 @@ export const ENV = {
   table: 'ARCHIVE_TABLE_NAME',
   keysTable: 'ARCHIVE_KEYS_TABLE_NAME',
   storyTable: 'ARCHIVE_STORY_TABLE_NAME',
+  alertTable: ALERT_ENV.table,
   bucket: 'ARCHIVE_INDEX_BUCKET',
   prefix: 'ARCHIVE_INDEX_PREFIX',
 } as const;
@@ -47,10 +49,15 @@ export const INDEXER_STREAM = {
   reservedConcurrency: 1,
 } as const;
 
-/** The whole service in one stack: storage, the five functions, the HTTP API and the alarms. */
+/** The whole service in one stack: storage, the seven functions, the alert queues, the HTTP API and the alarms. */
 export class ArchiveStack extends Stack {
   readonly storage: ArchiveStorage;
-  readonly functions: Record<'ingest' | 'search' | 'articles' | 'indexer' | 'authorizer', ArchiveFunction>;
+  readonly functions: Record<
+    'ingest' | 'search' | 'articles' | 'indexer' | 'authorizer' | 'alertMatcher' | 'alertDelivery',
+    ArchiveFunction
+  >;
+  /** The alert matcher, the delivery queue and its dead-letter queue, the delivery function. */
+  readonly alerts: ArchiveAlertPipeline;
   /** The K partition functions (none in the single-function layout, K = 0). */
   readonly partitionFunctions: ArchiveFunction[];
   readonly deadLetters: Queue;
@@ -71,18 +78,22 @@ export class ArchiveStack extends Stack {
     const ingest = new ArchiveFunction(this, 'Ingest', {
       ...common,
       function: 'ingest',
-      description: 'POST /dispatches: parse and store dispatches',
+      description: 'POST /dispatches: parse and store dispatches; the /alerts routes',
       memorySize: 1024,
       timeout: Duration.seconds(29),
     })
       .bindTable(storage.articles, ENV.table, 'get', 'write')
       // Story detection: point reads of band keys, batched puts of new bands and memberships.
-      .bindTable(storage.stories, ENV.storyTable, 'get', 'batchPut');
+      .bindTable(storage.stories, ENV.storyTable, 'get', 'batchPut')
+      // The alert routes: create (a conditional put, after counting the table), list, read, delete.
+      // Outcomes (updates) are the delivery function's alone.
+      .bindTable(storage.alerts, ENV.alertTable, 'get', 'put', 'scan', 'delete');
 
     // Search reads the snapshot, never writes it: results come from the index, and GET /health
     // reports the index's version, size and age from its manifest. It also serves the reader's pages
-    // (GET /, /read/{id}), whose first page of results is rendered from that index; the article page
-    // needs the article itself, hence GetItem on the table and nothing more. With partition functions
+    // (GET /, /read/{id}, /story/{id}), whose first page of results is rendered from that index; the
+    // article page needs the article itself, hence GetItem on the table, and the story page the story's
+    // members, hence Query on the story table; nothing more. With partition functions
     // it is their coordinator instead (below) and reads no index itself.
     const search = new ArchiveFunction(this, 'Search', {
       ...common,
@@ -94,7 +105,10 @@ export class ArchiveStack extends Stack {
       memorySize: settings.searchMemoryMb,
       timeout: Duration.seconds(10),
       environment: { [ENV.prefix]: INDEX_PREFIX },
-    }).bindTable(storage.articles, ENV.table, 'get');
+    })
+      .bindTable(storage.articles, ENV.table, 'get')
+      // The story page (GET /story/{id}) and story sizes of grouped results: Query on the table's keys.
+      .bindTable(storage.stories, ENV.storyTable, 'queryTable');
     const partitionFunctions = this.partitionFunctionsFor(search, storage, settings);
     if (partitionFunctions.length === 0)
       search.bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read');
@@ -163,7 +177,22 @@ export class ArchiveStack extends Stack {
       }),
     );
 
-    this.functions = { ingest, search, articles, indexer, authorizer };
+    this.alerts = new ArchiveAlertPipeline(this, 'Alerts', {
+      articles: storage.articles,
+      alerts: storage.alerts,
+      logRetention: settings.logRetention,
+      streamDeadLetters: this.deadLetters,
+    });
+
+    this.functions = {
+      ingest,
+      search,
+      articles,
+      indexer,
+      authorizer,
+      alertMatcher: this.alerts.matcher,
+      alertDelivery: this.alerts.delivery,
+    };
     for (const fn of [...Object.values(this.functions), ...partitionFunctions])
       acknowledgeFunctionFindings(fn);
     indexer.acknowledgeOnRole(
@@ -189,6 +218,7 @@ export class ArchiveStack extends Stack {
       indexer,
       search,
       deadLetters: this.deadLetters,
+      alertDeadLetters: this.alerts.deadLetters,
       stage: this.api.stage,
       searchP99AlarmMs: settings.searchP99AlarmMs,
       partitionFunctions,
@@ -204,6 +234,8 @@ export class ArchiveStack extends Stack {
     });
     new CfnOutput(this, 'IndexerFunctionName', { value: indexer.functionName });
     new CfnOutput(this, 'IndexerDeadLetterQueueUrl', { value: this.deadLetters.queueUrl });
+    new CfnOutput(this, 'AlertTableName', { value: storage.alerts.tableName });
+    new CfnOutput(this, 'AlertDeadLetterQueueUrl', { value: this.alerts.deadLetters.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 

@@ -21,6 +21,8 @@ export const FUNCTION_ENTRIES = {
   indexer: 'functions/indexer.ts',
   authorizer: 'functions/authorizer.ts',
   partition: 'functions/partition.ts',
+  alertMatcher: 'functions/alert-matcher.ts',
+  alertDelivery: 'functions/alert-delivery.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

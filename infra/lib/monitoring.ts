@@ -12,6 +12,8 @@ export interface ArchiveAlarmsProps {
   readonly indexer: IFunction;
   readonly search: IFunction;
   readonly deadLetters: IQueue;
+  /** The alert deliveries' dead-letter queue. */
+  readonly alertDeadLetters: IQueue;
   readonly stage: HttpStage;
   readonly searchP99AlarmMs: number;
   readonly alarmEmail?: string;
@@ -19,12 +21,13 @@ export interface ArchiveAlarmsProps {
   readonly partitionFunctions?: readonly IFunction[];
 }
 
-/** The five alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
+/** The six alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
 export class ArchiveAlarms extends Construct {
   readonly topic: Topic;
   readonly indexerErrors: Alarm;
   readonly iteratorAge: Alarm;
   readonly deadLettersNotEmpty: Alarm;
+  readonly alertDeadLettersNotEmpty: Alarm;
   readonly api5xx: Alarm;
   readonly searchLatency: Alarm;
   /** Per partition function: invocations that failed, and invocations Lambda throttled. */
@@ -63,17 +66,19 @@ export class ArchiveAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.deadLettersNotEmpty = new Alarm(this, 'DeadLettersNotEmpty', {
-      alarmDescription: 'Change records the indexer gave up on are waiting to be re-driven.',
-      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLettersNotEmpty = this.queueNotEmpty(
+      'DeadLettersNotEmpty',
+      props.deadLetters,
+      'Change records the indexer or the alert matcher gave up on are waiting to be re-driven.',
+    );
+
+    // A delivery the delivery function itself kept failing on (not a receiver's failure: those park
+    // the alert): a malformed message or the alert table unavailable for ~7 receives.
+    this.alertDeadLettersNotEmpty = this.queueNotEmpty(
+      'AlertDeadLettersNotEmpty',
+      props.alertDeadLetters,
+      'Alert deliveries the delivery function gave up on are waiting. See docs/ALERTS.md.',
+    );
 
     // The API answers no input with a 5xx, so a handful in five minutes is a fault, not noise.
     this.api5xx = new Alarm(this, 'Api5xx', {
@@ -132,10 +137,26 @@ export class ArchiveAlarms extends Construct {
       this.indexerErrors,
       this.iteratorAge,
       this.deadLettersNotEmpty,
+      this.alertDeadLettersNotEmpty,
       this.api5xx,
       this.searchLatency,
     ]) {
       alarm.addAlarmAction(action);
     }
+  }
+
+  /** A dead-letter queue holding anything at all: each message is work given up on. */
+  private queueNotEmpty(id: string, queue: IQueue, description: string): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription: description,
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

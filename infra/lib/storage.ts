@@ -1,6 +1,11 @@
 // Key schemas come from the store (the repository and key store that read and write these tables),
 // so the deployed tables cannot drift from what the code queries.
-import { ARTICLE_TABLE_SCHEMA, KEYS_TABLE_SCHEMA, STORY_TABLE_SCHEMA } from '@archive/store';
+import {
+  ALERT_TABLE_SCHEMA,
+  ARTICLE_TABLE_SCHEMA,
+  KEYS_TABLE_SCHEMA,
+  STORY_TABLE_SCHEMA,
+} from '@archive/store';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -13,14 +18,16 @@ export interface ArchiveStorageProps {
 
 /**
  * The stateful part of the service: the article table (source of truth, with the change stream that
- * feeds the indexer), the ingest-key table, and the bucket of index snapshots. All three are RETAINed
- * when the stack is deleted: losing them is losing the archive.
+ * feeds the indexer and the alert matcher), the ingest-key, story and alert tables, and the bucket of
+ * index snapshots. All are RETAINed when the stack is deleted: losing them is losing the archive.
  */
 export class ArchiveStorage extends Construct {
   readonly articles: Table;
   readonly keys: Table;
   /** LSH band keys and story membership (packages/store/src/story-store.ts). */
   readonly stories: Table;
+  /** Standing searches and their delivery outcomes (packages/store/src/alert-store.ts). */
+  readonly alerts: Table;
   readonly indexBucket: Bucket;
   readonly accessLogBucket: Bucket;
 
@@ -61,6 +68,17 @@ export class ArchiveStorage extends Construct {
     this.stories = new Table(this, 'Stories', {
       partitionKey: { name: STORY_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
       sortKey: { name: STORY_TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+
+    // Subscribers' configuration (queries, webhooks, signing secrets): not derivable from anything
+    // else, so kept like the rest. No stream: nothing reacts to alert changes.
+    this.alerts = new Table(this, 'Alerts', {
+      partitionKey: { name: ALERT_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,

@@ -9,6 +9,7 @@ import {
   type DeliveryOptions,
   type IngestSummary,
   ingestMany,
+  LOCAL_WEBHOOK_POLICY,
   type Logger,
   StoryAssigner,
   summarize,
@@ -153,12 +154,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     const alerts = await AlertService.start(new DynamoAlertStore(clients.doc, alertTableName), {
       delivery: {
         ...config.alertDelivery,
-        policy: {
-          allowHttp: true,
-          allowLoopback: true,
-          allowPrivate: false,
-          ...config.alertDelivery?.policy,
-        },
+        policy: { ...LOCAL_WEBHOOK_POLICY, ...config.alertDelivery?.policy },
       },
       ...(config.maxAlerts === undefined ? {} : { maxAlerts: config.maxAlerts }),
       onError: (error) => log(`alerts: ${String(error)}`),

@@ -20,6 +20,16 @@ export const STRICT_WEBHOOK_POLICY: WebhookUrlPolicy = {
   allowPrivate: false,
 };
 
+/**
+ * The local runtime's policy (and the bundled-handler tests'): http and loopback allowed, so a
+ * receiver on the same machine gets deliveries; private and link-local addresses still refused.
+ */
+export const LOCAL_WEBHOOK_POLICY: WebhookUrlPolicy = {
+  allowHttp: true,
+  allowLoopback: true,
+  allowPrivate: false,
+};
+
 /** Resolves a host name to every address it has (the deliverer checks each). */
 export type ResolveHost = (hostname: string) => Promise<string[]>;
 
