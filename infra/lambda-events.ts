@@ -1,9 +1,12 @@
 /** Realistic Lambda events, shaped as AWS delivers them, for the bundled-handler tests. */
+import { createHash } from 'node:crypto';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
   APIGatewayRequestAuthorizerEventV2,
   DynamoDBRecord,
   DynamoDBStreamEvent,
+  SQSEvent,
+  SQSRecord,
 } from 'aws-lambda';
 import type { IngestKeyContext } from '../functions/authorizer';
 
@@ -146,4 +149,38 @@ export function httpApiEvent(
 export function streamEvent(tableName: string, records: DynamoDBRecord[]): DynamoDBStreamEvent {
   const streamArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${tableName}/stream/2024-11-27T20:00:00.000`;
   return { Records: records.map((r) => ({ ...r, awsRegion: REGION, eventSourceARN: streamArn })) };
+}
+
+/** A message as the SQS event source mapping hands it to a function, with its receive count. */
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  /** How many times SQS has delivered it, this time included (the attempt number). */
+  receiveCount: number;
+}
+
+/** An SQS batch as the event source mapping delivers it: the messages of one queue. */
+export function sqsEvent(queueName: string, messages: readonly QueuedMessage[]): SQSEvent {
+  const now = Date.now();
+  return {
+    Records: messages.map(
+      (m): SQSRecord => ({
+        messageId: m.messageId,
+        // A new receipt handle per receive, as SQS issues them.
+        receiptHandle: `AQEB${Buffer.from(`${m.messageId}:${m.receiveCount}`).toString('base64')}`,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(now - 1000),
+          SenderId: 'AROAEXAMPLE:archive-alert-matcher',
+          ApproximateFirstReceiveTimestamp: String(now),
+        },
+        messageAttributes: {},
+        md5OfBody: createHash('md5').update(m.body, 'utf8').digest('hex'),
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:${queueName}`,
+        awsRegion: REGION,
+      }),
+    ),
+  };
 }
