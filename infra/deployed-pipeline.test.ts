@@ -83,8 +83,12 @@ function envOf(fn: HttpFunction | 'indexer'): Record<string, string | undefined>
   const index = { ARCHIVE_INDEX_BUCKET: pathToFileURL(indexDir).href, ARCHIVE_INDEX_PREFIX: 'index/' };
   // Search checks the manifest on every request here (2 s on AWS) so the test need not wait.
   const search = { ARCHIVE_INDEX_REFRESH_MS: '0' };
-  // Search also gets articles (GetItem) for the reader's article page.
-  const table = { ARCHIVE_TABLE_NAME: TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
+  // Search also gets articles (GetItem) for the reader's article page, and the story table for its story page.
+  const table = {
+    ARCHIVE_TABLE_NAME: TABLE,
+    ARCHIVE_STORY_TABLE_NAME: STORY_TABLE,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+  };
   return fn === 'search' ? { ...base, ...index, ...search, ...table } : { ...base, ...index };
 }
 
@@ -248,7 +252,7 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameters' } } });
   });
 
-  it("search serves the reader's pages: results rendered on the server, the article, the script", async () => {
+  it("search serves the reader's pages: results rendered on the server, the article, the story, the script", async () => {
     const page = async (routeKey: string, urlPath: string, query?: Record<string, string>) => {
       const result = await search.invoke(httpApiEvent(routeKey, urlPath, query ? { query } : {}));
       const body = result.isBase64Encoded
@@ -270,6 +274,12 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
     expect((await page('GET /read/{id}', '/read/no-such-article')).status).toBe(404);
+    // The story page: the story of the sample (its first version opened it; the correction is the
+    // same article), read from the story table and the articles.
+    const story = await page('GET /story/{id}', `/story/${ids.sample}`);
+    expect(story.status, story.body.slice(0, 200)).toBe(200);
+    expect(story.body).toContain('Syria Opposition Discuss US-Russia Peace Initiative');
+    expect((await page('GET /story/{id}', '/story/no-such-story')).status).toBe(404);
   });
 
   it('articles serves the OpenAPI document and its reference page', async () => {
@@ -285,6 +295,8 @@ describe('ingest -> stream -> indexer -> search -> articles', () => {
   it('articles reads the article and takes it down', async () => {
     const read = await call(articles, 'GET /articles/{id}', `/articles/${ids.sample}`);
     expect(read).toMatchObject({ status: 200, body: { id: ids.sample, version: 2 } });
+    const story = await call(articles, 'GET /stories/{id}', `/stories/${ids.sample}`);
+    expect(story).toMatchObject({ status: 200, body: { members: [{ id: ids.sample, version: 2 }] } });
     const deleted = await call(articles, 'DELETE /articles/{id}', `/articles/${ids.sample}`, {
       authorizer: WRITER,
     });
