@@ -35,6 +35,7 @@ export function queuedDeliveryOf(alertId: string, article: Article, matchedAt: D
     article: {
       ...articleSummary(article),
       language: article.language,
+      version: article.version,
       storyId: article.storyId ?? article.id,
     },
     matchedAt: matchedAt.toISOString(),

@@ -98,7 +98,7 @@ export function registerStoryRoutes(app: Hono, deps: StoryRouteDeps): void {
       const current = sentences([article.title, article.caption ?? '', ...article.paragraphs]);
       const changes = previous ? diffSentences(previous, current) : null;
       previous = current;
-      return { ...articleSummary(article), changes };
+      return { ...articleSummary(article), version: article.version, changes };
     });
     return c.json({ ...summaryOf(id, members), members: views });
   });
