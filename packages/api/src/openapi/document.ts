@@ -300,7 +300,9 @@ export function openApiDocument(): ReturnType<OpenAPIHono['getOpenAPI31Document'
   registry.openAPIRegistry.registerComponent('securitySchemes', 'ingestKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An ingest key (`dak_…`), created with `npm run archive -- keys create <name>`',
+    description:
+      'An ingest key (`dak_…`), created with `npm run archive -- keys create <name>`; the `/alerts` ' +
+      'routes also take a key created with `--scope alerts`, which may do nothing else',
   });
   for (const route of API_ROUTES) registry.openAPIRegistry.registerPath(route);
   return registry.getOpenAPI31Document({
