@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AlertService, STRICT_WEBHOOK_POLICY, WebhookDeliverer, type WebhookUrlPolicy } from '@archive/api';
+import {
+  AlertMatcher,
+  AlertService,
+  STRICT_WEBHOOK_POLICY,
+  WebhookDeliverer,
+  type WebhookUrlPolicy,
+} from '@archive/api';
+import type { Article } from '@archive/core';
 import {
   type AlertRecord,
   DEFAULT_ALERT_TABLE_NAME,
@@ -131,5 +138,56 @@ describe('AlertService.start', () => {
     });
     expect(String(errors[0])).toContain(`alert ${broken.id} not loaded`);
     await service.close();
+  });
+});
+
+describe('AlertMatcher.sync (how the matcher function on AWS reloads the table)', () => {
+  const article: Article = {
+    id: 'harbour-article',
+    title: 'Harbour cranes back at work',
+    paragraphs: ['Cranes at the harbour moved containers again.'],
+    caption: null,
+    publishedAt: '2024-07-02T06:00:00Z',
+    localTime: '2024-07-02T09:00:00+03:00',
+    timeZone: 'Asia/Beirut',
+    place: 'Beirut',
+    language: 'en',
+    source: null,
+    url: null,
+    tags: [],
+    version: 2,
+    contentHash: 'x',
+    previousHash: 'w',
+    ingestedAt: '2024-07-02T06:01:00Z',
+    updatedAt: '2024-07-02T06:01:00Z',
+  };
+  const alert = (id: string, q: string, status: AlertRecord['status'] = 'active') => ({
+    ...newAlertRecord({ id: `alr_${id.padEnd(16, '0')}`, query: { q }, webhookUrl: 'https://example.com/' }),
+    status,
+  });
+  const upsert = { kind: 'upsert', id: article.id, version: 2, article } as const;
+
+  it('adds new active alerts, drops deleted and parked ones, and builds one delivery per match', () => {
+    const matcher = new AlertMatcher(() => new Date('2024-07-02T06:02:00Z'));
+    const cranes = alert('cranes', 'cranes');
+    const harbour = alert('harbour', 'harbour');
+    matcher.sync([cranes, harbour, alert('oil', 'oil')]);
+    expect(matcher.size).toBe(3);
+    expect(matcher.match([upsert]).map((d) => d.alertId)).toEqual([cranes.id, harbour.id]);
+
+    // harbour parked, oil deleted, port new.
+    const port = alert('port', 'harbour OR port');
+    matcher.sync([cranes, { ...harbour, status: 'parked' }, port]);
+    expect(matcher.size).toBe(2);
+    const [first, second, ...rest] = matcher.match([upsert, { kind: 'remove', id: 'gone', version: 3 }]);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ alertId: cranes.id, deliveryId: `${cranes.id}:harbour-article:2` });
+    expect(second?.alertId).toBe(port.id);
+    expect(JSON.parse(first?.body ?? '{}')).toMatchObject({
+      type: 'article.matched',
+      change: 'updated',
+      article: { id: 'harbour-article', version: 2, storyId: 'harbour-article', language: 'en' },
+      matchedAt: '2024-07-02T06:02:00.000Z',
+    });
   });
 });

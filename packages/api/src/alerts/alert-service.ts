@@ -6,7 +6,7 @@ import { type DeliveryOptions, type DeliveryOutcome, WebhookDeliverer } from './
 
 export interface AlertServiceOptions {
   delivery: DeliveryOptions;
-  /** Default {@link DEFAULT_MAX_ALERTS}. */
+  /** Default DEFAULT_MAX_ALERTS (10,000). */
   maxAlerts?: number;
   now?: () => Date;
   /** Where delivery bugs are reported (outcomes themselves are recorded on the alert). */
