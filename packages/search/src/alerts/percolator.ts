@@ -1,14 +1,15 @@
 import type { Article } from '@archive/core';
 import { ANALYZER } from '../minisearch/index-definition';
+import { PartitionedIndex } from '../partitions/partitioned-index';
 import {
   type CompiledStandingQuery,
   compileStandingQuery,
   matchesCompiled,
-  matchesIndex,
   type RequiredTerms,
   requiredTerms,
   type StandingQuery,
   singleArticleIndex,
+  standingRequest,
 } from './standing-query';
 
 /** A standing search as the percolator keeps it. */
@@ -102,13 +103,15 @@ export class Percolator {
   }
 
   /**
-   * Every alert checked against the article with the whole `/search` (runSearch): the reference the
-   * percolator, with its candidates and its shorter check, must equal.
+   * Every alert run as a whole `/search` (the production pipeline) over an archive holding only
+   * the article: the reference the percolator, with its candidates and its shorter check, must
+   * equal (percolator.property.test.ts), and the brute force `npm run bench:alerts` compares with.
    */
   matchEveryAlert(article: Article): string[] {
-    const index = singleArticleIndex(article);
+    const archive = PartitionedIndex.empty();
+    archive.applyUpsert(article);
     return [...this.alerts.values()]
-      .filter((alert) => matchesIndex(index, alert.query))
+      .filter((alert) => archive.query(standingRequest(alert.query)).total > 0)
       .map((alert) => alert.id)
       .sort();
   }
