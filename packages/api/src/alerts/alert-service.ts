@@ -1,4 +1,4 @@
-import type { Article, ArticleChange } from '@archive/core';
+import { type Article, type ArticleChange, sharedSlices } from '@archive/core';
 import { checkStandingQuery, Percolator } from '@archive/search';
 import { type AlertQuery, type AlertRecord, type AlertStore, newAlertRecord } from '@archive/store';
 import { type Delivery, type DeliveryOptions, type DeliveryOutcome, WebhookDeliverer } from './delivery';
@@ -118,6 +118,10 @@ export class AlertService {
     let started = 0;
     for (const change of changes) {
       if (change.kind !== 'upsert') continue;
+      // Matching analyses the whole article: a batch of them shares the loop with searches.
+      const pause = sharedSlices.due();
+      if (pause) await pause;
+      if (this.stopping.signal.aborted) return started;
       for (const alertId of this.percolator.match(change.article)) {
         this.track(this.deliverMatch(alertId, change.article));
         started++;

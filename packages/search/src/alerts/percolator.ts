@@ -91,6 +91,8 @@ export class Percolator {
 
   /** Ids of the alerts the article matches, sorted. */
   match(article: Article): string[] {
+    // No alerts: nothing to analyse (the write path calls this for every article).
+    if (this.alerts.size === 0) return [];
     const candidates = this.candidates(article);
     if (candidates.size === 0) return [];
     const index = singleArticleIndex(article);
