@@ -42,6 +42,14 @@ module.exports = {
       to: { path: '^packages/', dependencyTypesNot: ['aliased-workspace'] },
     },
     {
+      name: 'test-support-only-in-tests',
+      severity: 'error',
+      comment:
+        "A package's testing/ folder (the single-index reference search, the exactness arbitraries) is test support: production code answers through the coordinator only.",
+      from: { pathNot: ['\\.test\\.ts$', '/testing/'] },
+      to: { path: '^packages/[^/]+/src/testing/' },
+    },
+    {
       name: 'pure-core',
       severity: 'error',
       comment:

@@ -41,26 +41,57 @@ import { median, percentiles } from './stats';
 
 const BATCH = 10;
 
-/** A blob store that counts what is written to it. */
-function counting(store: BlobStore): { store: BlobStore; written: () => number } {
+/** S3's billing classes: LIST is billed as a PUT; DELETE is free. */
+interface Requests {
+  putClass: number;
+  getClass: number;
+  deletes: number;
+}
+
+/** A blob store that counts the bytes written to it and its requests by S3 billing class. */
+function counting(store: BlobStore): { store: BlobStore; written: () => number; requests: Requests } {
   let bytes = 0;
+  const requests: Requests = { putClass: 0, getClass: 0, deletes: 0 };
   const counted: BlobStore = {
-    get: (key) => store.get(key),
+    get: (key) => {
+      requests.getClass++;
+      return store.get(key);
+    },
     put: (key, value) => {
       bytes += value.byteLength;
+      requests.putClass++;
       return store.put(key, value);
     },
-    delete: (key) => store.delete(key),
-    list: (prefix) => store.list(prefix),
-    read: (key) => store.read(key),
-    readIfChanged: (key, etag) => store.readIfChanged(key, etag),
+    delete: (key) => {
+      requests.deletes++;
+      return store.delete(key);
+    },
+    list: (prefix) => {
+      requests.putClass++;
+      return store.list(prefix);
+    },
+    read: (key) => {
+      requests.getClass++;
+      return store.read(key);
+    },
+    readIfChanged: (key, etag) => {
+      requests.getClass++;
+      return store.readIfChanged(key, etag);
+    },
     writeIfMatch: (key, value, etag) => {
       bytes += value.byteLength;
+      requests.putClass++;
       return store.writeIfMatch(key, value, etag);
     },
   };
-  return { store: counted, written: () => bytes };
+  return { store: counted, written: () => bytes, requests };
 }
+
+const meanPerBatch = (requests: Requests, batches: number) => ({
+  putClass: requests.putClass / batches,
+  getClass: requests.getClass / batches,
+  deletes: requests.deletes / batches,
+});
 
 const upsert = (article: Article, n: number): ChangeItem => ({
   recordId: `r${n}`,
@@ -93,7 +124,9 @@ async function steady(articles: number, batches: number, dir: string) {
   const corpus = growCorpus(generateCorpus(2_000, 11), articles + batches * BATCH, 5);
   const base = corpus.slice(0, articles);
   const arriving = corpus.slice(articles);
-  const { store, written } = counting(new FsBlobStore(join(dir, 'segments')));
+  const disk = new FsBlobStore(join(dir, 'segments'));
+  const { store, written, requests: indexerRequests } = counting(disk);
+  const { store: loaderStore, requests: loaderRequests } = counting(disk);
   await publishRebuild(
     store,
     (async function* () {
@@ -102,8 +135,10 @@ async function steady(articles: number, batches: number, dir: string) {
   );
   const whole = await wholeSnapshot(base, dir);
 
-  const loader = await IndexLoader.open({ store, refreshIntervalMs: 0 });
+  const loader = await IndexLoader.open({ store: loaderStore, refreshIntervalMs: 0 });
   const indexer = new Indexer({ store });
+  // Requests from here on are the steady state's (the initial publication and load are not).
+  const counted = { indexer: { ...indexerRequests }, loader: { ...loaderRequests } };
   const queries = buildQueryMix(base, 140, 3).map(toSearchRequest);
   for (const request of queries) loader.current().index.query(request); // warm-up, not counted
   const idle: number[] = [];
@@ -156,6 +191,11 @@ async function steady(articles: number, batches: number, dir: string) {
   }
   const idleP99 = percentiles(idle).p99;
   const p99 = percentiles(underIngest).p99;
+  const since = (now: Requests, then: Requests): Requests => ({
+    putClass: now.putClass - then.putClass,
+    getClass: now.getClass - then.getClass,
+    deletes: now.deletes - then.deletes,
+  });
   return {
     articles,
     batches,
@@ -165,6 +205,9 @@ async function steady(articles: number, batches: number, dir: string) {
       publishMs: median(publishMs),
       mergeMsMedian: median(mergeMs),
       refreshMs: median(refreshMs),
+      /** Mean blob-store requests per batch: the indexer's (publication and merges) and one search function's refresh. */
+      indexerRequests: meanPerBatch(since(indexerRequests, counted.indexer), batches),
+      refreshRequests: meanPerBatch(since(loaderRequests, counted.loader), batches),
     },
     idleP99Ms: idleP99,
     underIngestP99Ms: p99,
@@ -182,12 +225,15 @@ async function steady(articles: number, batches: number, dir: string) {
 /** Grows an archive from 0 to `total` in batches of 10: bytes written, merges included. */
 async function growth(total: number, dir: string) {
   const corpus = growCorpus(generateCorpus(2_000, 13), total, 9);
-  const { store, written } = counting(new FsBlobStore(join(dir, 'growth')));
+  const { store, written, requests } = counting(new FsBlobStore(join(dir, 'growth')));
   const indexer = new Indexer({ store });
   let maxSegments = 0;
+  let indexerMs = 0;
   for (let i = 0; i < corpus.length; i += BATCH) {
+    const started = performance.now();
     await indexer.applyChangeBatch(corpus.slice(i, i + BATCH).map((a, j) => upsert(a, i + j)));
     await indexer.maintain({ budgetMs: 20_000 });
+    indexerMs += performance.now() - started;
     const state = indexer.state();
     for (const partition of state?.index.partitions() ?? []) {
       const count = state?.index.segmentsOf(partition.id).filter((s) => s.sealed).length ?? 0;
@@ -201,11 +247,18 @@ async function growth(total: number, dir: string) {
     finalSnapshotBytes: whole.bytes,
     writeAmplification: written() / whole.bytes,
     maxSegmentsPerPartition: maxSegments,
+    /** What one indexer invocation costs on average over the growth, merges and collection included. */
+    perBatch: {
+      indexerMs: indexerMs / (corpus.length / BATCH),
+      requests: meanPerBatch(requests, corpus.length / BATCH),
+    },
   };
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} kB`;
+const fmtRequests = (r: Requests) =>
+  `${r.putClass.toFixed(1)} PUT/LIST, ${r.getClass.toFixed(1)} GET, ${r.deletes.toFixed(1)} DELETE`;
 
 async function main(): Promise<void> {
   const opts = new Command()
@@ -226,6 +279,9 @@ async function main(): Promise<void> {
       `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
     );
     console.log(
+      `  requests per batch (mean): indexer ${fmtRequests(s.batch.indexerRequests)}; one search function's refresh ${fmtRequests(s.batch.refreshRequests)}`,
+    );
+    console.log(
       `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
     );
     const r = s.ratios;
@@ -237,6 +293,9 @@ async function main(): Promise<void> {
       const g = await growth(opts.grow, dir);
       console.log(
         `growth 0 → ${g.articles} in batches of ${BATCH}: ${mb(g.bytesWritten)} written for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
+      );
+      console.log(
+        `  per batch (mean, merges and collection included): indexer ${g.perBatch.indexerMs.toFixed(0)} ms, requests ${fmtRequests(g.perBatch.requests)}`,
       );
       out.growth = g;
     }

@@ -4,10 +4,9 @@ import type { SearchRequest } from '@archive/search';
 import {
   ArchiveIndex,
   INDEX_DEFINITION_VERSION,
+  PartitionedIndex,
   QueryError,
-  runSearch,
   SearchRequestError,
-  suggest,
 } from '@archive/search';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,24 +15,25 @@ const fixtures = JSON.parse(
 ) as Article[];
 const SAMPLE = 'syria-opposition-2024-11-27';
 
-function build(articles: Article[] = fixtures): ArchiveIndex {
-  const index = ArchiveIndex.empty();
+/** The articles behind the pipeline `/search` answers through (the coordinator over partitions). */
+function build(articles: Article[] = fixtures): PartitionedIndex {
+  const index = PartitionedIndex.empty();
   for (const a of articles) index.applyUpsert(a);
   return index;
 }
 
-function ids(index: ArchiveIndex, request: SearchRequest): string[] {
-  return runSearch(index, request).results.map((r) => r.id);
+function ids(index: PartitionedIndex, request: SearchRequest): string[] {
+  return index.query(request).results.map((r) => r.id);
 }
 
 describe('search engine: acceptance checks on the fixture', () => {
-  let index: ArchiveIndex;
+  let index: PartitionedIndex;
   beforeAll(() => {
     index = build();
   });
 
   it('q=Geneva returns the sample first with Geneva marked', () => {
-    const res = runSearch(index, { q: 'Geneva' });
+    const res = index.query({ q: 'Geneva' });
     expect(res.results[0]?.id).toBe(SAMPLE);
     expect(res.results[0]?.snippet).toContain('<mark>Geneva</mark>');
   });
@@ -54,7 +54,7 @@ describe('search engine: acceptance checks on the fixture', () => {
   });
 
   it("q=syria matches Syria's", () => {
-    const res = runSearch(index, { q: 'syria' });
+    const res = index.query({ q: 'syria' });
     expect(res.results.map((r) => r.id)).toContain(SAMPLE);
     const hit = res.results.find((r) => r.id === SAMPLE);
     expect(hit?.snippet).toMatch(/<mark>Syria(’s|'s)?<\/mark>/);
@@ -62,7 +62,7 @@ describe('search engine: acceptance checks on the fixture', () => {
   });
 
   it('facets count the sample under 2024-11 and Jerusalem', () => {
-    const res = runSearch(index, { q: 'Kerry' });
+    const res = index.query({ q: 'Kerry' });
     expect(res.facets.month).toContainEqual({ value: '2024-11', count: 1 });
     expect(res.facets.place).toContainEqual({ value: 'Jerusalem', count: 1 });
     expect(res.total).toBe(2);
@@ -91,14 +91,14 @@ describe('search engine: query language', () => {
   });
 
   it('matches prefixes and fuzzy words, and marks what matched', () => {
-    const prefix = runSearch(index, { q: 'negotiat*' });
+    const prefix = index.query({ q: 'negotiat*' });
     expect(prefix.results.map((r) => r.id)).toContain('negotiations-stall');
     expect(prefix.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain(
       '<mark>negotiated</mark>',
     );
-    const fuzzy = runSearch(index, { q: 'Genevva~1' });
+    const fuzzy = index.query({ q: 'Genevva~1' });
     expect(fuzzy.results[0]?.snippet).toContain('<mark>Geneva</mark>');
-    const stemmed = runSearch(index, { q: 'negotiations' });
+    const stemmed = index.query({ q: 'negotiations' });
     expect(stemmed.results.find((r) => r.id === 'negotiations-stall')?.snippet).toContain(
       '<mark>negotiating</mark>',
     );
@@ -107,13 +107,13 @@ describe('search engine: query language', () => {
   it('folds diacritics and handles Arabic', () => {
     expect(ids(index, { q: 'zurich cafe' })).toEqual(['zurich-cafe-culture']);
     expect(ids(index, { q: 'Zürich' })).toEqual(['zurich-cafe-culture']);
-    const arabic = runSearch(index, { q: 'جنيف' });
+    const arabic = index.query({ q: 'جنيف' });
     expect(arabic.results.map((r) => r.id)).toEqual(['arabic-news']);
     expect(arabic.results[0]?.snippet).toContain('<mark>جنيف</mark>');
   });
 
   it('escapes HTML in snippets and titles', () => {
-    const res = runSearch(index, { q: 'markup' });
+    const res = index.query({ q: 'markup' });
     expect(res.results[0]?.snippet).toContain(
       '&lt;b&gt;bold&lt;/b&gt; <mark>markup</mark> &amp; &quot;quotes&quot;',
     );
@@ -122,8 +122,8 @@ describe('search engine: query language', () => {
   });
 
   it('a query of stop words finds nothing; an empty query lists by date', () => {
-    expect(runSearch(index, { q: 'the of and' }).total).toBe(0);
-    const listed = runSearch(index, {});
+    expect(index.query({ q: 'the of and' }).total).toBe(0);
+    const listed = index.query({});
     expect(listed.total).toBe(fixtures.length);
     expect(listed.query.sort).toBe('newest');
     expect(listed.results.map((r) => r.publishedAt)).toEqual(
@@ -132,24 +132,24 @@ describe('search engine: query language', () => {
   });
 
   it('natural mode matches any word, ranked by BM25', () => {
-    const res = runSearch(index, { q: 'refugees inflation unknownword', mode: 'natural' });
+    const res = index.query({ q: 'refugees inflation unknownword', mode: 'natural' });
     expect(res.results.map((r) => r.id)).toEqual(
       expect.arrayContaining(['economy-report', 'kerry-visit-amman']),
     );
   });
 
   it('offers didYouMean from the index vocabulary', () => {
-    const res = runSearch(index, { q: 'Genava' });
+    const res = index.query({ q: 'Genava' });
     expect(res.total).toBe(0);
     expect(res.didYouMean).toBe('geneva');
-    expect(runSearch(index, { q: 'title:Kery talks' }).didYouMean).toBe('title:kerry talks');
+    expect(index.query({ q: 'title:Kery talks' }).didYouMean).toBe('title:kerry talks');
   });
 
   it('suggests completions as words, not stems', () => {
-    const res = suggest(index, 'peace negot');
+    const res = index.suggest('peace negot');
     expect(res.suggestions.map((s) => s.text)).toContain('peace negotiate');
     for (const s of res.suggestions) expect(s.text.startsWith('peace negot')).toBe(true);
-    expect(suggest(index, 'n').suggestions).toEqual([]);
+    expect(index.suggest('n').suggestions).toEqual([]);
   });
 });
 
@@ -170,10 +170,10 @@ describe('search engine: filters, sorting, paging', () => {
   });
 
   it('sorts newest/oldest strictly by publishedAt', () => {
-    const newest = runSearch(index, { q: 'peace OR talks OR kerry OR rates', sort: 'newest' });
+    const newest = index.query({ q: 'peace OR talks OR kerry OR rates', sort: 'newest' });
     const times = newest.results.map((r) => r.publishedAt);
     expect(times).toEqual([...times].sort().reverse());
-    const oldest = runSearch(index, { q: 'peace OR talks OR kerry OR rates', sort: 'oldest' });
+    const oldest = index.query({ q: 'peace OR talks OR kerry OR rates', sort: 'oldest' });
     expect(oldest.results.map((r) => r.id)).toEqual(newest.results.map((r) => r.id).reverse());
   });
 
@@ -203,7 +203,7 @@ describe('search engine: filters, sorting, paging', () => {
       let cursor: string | undefined;
       let total = -1;
       for (let guard = 0; guard < 100; guard++) {
-        const page = runSearch(big, { ...request, limit: 7, cursor });
+        const page = big.query({ ...request, limit: 7, cursor });
         total = page.total;
         seen.push(...page.results.map((r) => r.id));
         if (!page.nextCursor) break;
@@ -215,22 +215,20 @@ describe('search engine: filters, sorting, paging', () => {
   });
 
   it('rejects a cursor of another query and a forged one', () => {
-    const page = runSearch(index, { limit: 2 });
+    const page = index.query({ limit: 2 });
     expect(page.nextCursor).not.toBeNull();
-    expect(() => runSearch(index, { q: 'syria', cursor: page.nextCursor as string })).toThrow(
-      SearchRequestError,
-    );
-    expect(() => runSearch(index, { cursor: 'not-a-cursor' })).toThrow(/cursor/);
+    expect(() => index.query({ q: 'syria', cursor: page.nextCursor as string })).toThrow(SearchRequestError);
+    expect(() => index.query({ cursor: 'not-a-cursor' })).toThrow(/cursor/);
   });
 
   it('rejects bad dates and empty ranges', () => {
-    expect(() => runSearch(index, { from: '27/11/2024' })).toThrow(SearchRequestError);
-    expect(() => runSearch(index, { from: '2024-02-30' })).toThrow(SearchRequestError);
-    expect(() => runSearch(index, { from: '2024-12-01', to: '2024-11-01' })).toThrow(/after/);
+    expect(() => index.query({ from: '27/11/2024' })).toThrow(SearchRequestError);
+    expect(() => index.query({ from: '2024-02-30' })).toThrow(SearchRequestError);
+    expect(() => index.query({ from: '2024-12-01', to: '2024-11-01' })).toThrow(/after/);
   });
 
   it('facets cover the whole filtered set, not just the page', () => {
-    const res = runSearch(index, { limit: 1 });
+    const res = index.query({ limit: 1 });
     expect(res.facets.month.reduce((s, b) => s + b.count, 0)).toBe(fixtures.length);
     expect(res.facets.source[0]).toEqual({ value: 'Wire Service', count: 3 });
   });
@@ -241,14 +239,14 @@ describe('search engine: guards', () => {
 
   it('rejects hostile queries with a QueryError', () => {
     for (const q of ['a*', 'x~6', 'geneva~3', 'ab* cd* ef* gh* ij*']) {
-      expect(() => runSearch(index, { q }), q).toThrow(QueryError);
+      expect(() => index.query({ q }), q).toThrow(QueryError);
     }
     // More words than operators may carry, a word longer than any: refused when strict (or in
     // mode=all); the default mode reads them as plain words, bounded by choosing the words.
-    expect(() => runSearch(index, { q: '"w" '.repeat(40), strict: true })).toThrow(/at most 32 terms/);
-    expect(() => runSearch(index, { q: 'x'.repeat(600), mode: 'all' })).toThrow(QueryError);
+    expect(() => index.query({ q: '"w" '.repeat(40), strict: true })).toThrow(/at most 32 terms/);
+    expect(() => index.query({ q: 'x'.repeat(600), mode: 'all' })).toThrow(QueryError);
     const five = 'peace~ kerry~ talks~ syria~ geneva~';
-    expect(() => runSearch(index, { q: five })).toThrow(/fuzzy/);
+    expect(() => index.query({ q: five })).toThrow(/fuzzy/);
   });
 
   it('degrades fuzzy on short words to exact matching', () => {
@@ -258,10 +256,12 @@ describe('search engine: guards', () => {
 
 describe('ArchiveIndex life cycle', () => {
   it('keeps search results across serialize/deserialize and refuses other definitions', () => {
-    const index = build();
-    const copy = ArchiveIndex.deserialize(index.serialize());
-    expect(runSearch(copy, { q: 'Geneva' }).results).toEqual(runSearch(index, { q: 'Geneva' }).results);
-    expect(copy.indexVersion).toBe(index.indexVersion);
+    const archive = build();
+    const copy = PartitionedIndex.deserialize(archive.serialize());
+    expect(copy.query({ q: 'Geneva' }).results).toEqual(archive.query({ q: 'Geneva' }).results);
+    const index = ArchiveIndex.empty();
+    for (const a of fixtures) index.applyUpsert(a);
+    expect(ArchiveIndex.deserialize(index.serialize()).indexVersion).toBe(index.indexVersion);
     // Same length, so only the header's definition number changes.
     const other = Buffer.from(index.serialize());
     const at = other.indexOf(`"definition":${INDEX_DEFINITION_VERSION}`);

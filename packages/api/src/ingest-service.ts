@@ -5,7 +5,7 @@ import {
   type ParseOptions,
   type ParseResult,
   parseDispatch,
-  TimeSlicer,
+  sharedSlices,
 } from '@archive/core';
 import { type ArticleRepository, ConcurrentWriteError, type PutOutcome } from '@archive/store';
 import { type ErrorBody, statusOfValidationError, validationErrorBody } from './errors';
@@ -59,11 +59,10 @@ export async function ingestOne(input: DispatchInput, context: IngestContext): P
  */
 export async function ingestMany(inputs: DispatchInput[], context: IngestContext): Promise<IngestResult[]> {
   const prepared: Prepared[] = [];
-  const slicer = new TimeSlicer();
   for (const input of inputs) {
     prepared.push(prepare(input, context));
     // Parsing a 5 MiB batch takes longer than any other request may wait: let them in between items.
-    const pause = slicer.due();
+    const pause = sharedSlices.due();
     if (pause) await pause;
   }
   const valid = prepared.filter((p): p is Extract<Prepared, { ok: true }> => 'ok' in p);

@@ -6,8 +6,8 @@ import {
   type Fingerprint,
   fingerprintOf,
   isNearDuplicate,
+  sharedSlices,
   similarity,
-  TimeSlicer,
   withinStoryWindow,
 } from '@archive/core';
 import type { BandEntry, StoryMember, StoryStore } from '@archive/store';
@@ -36,7 +36,6 @@ export class StoryAssigner {
   /** Story id by article id, for every draft. */
   async assign(drafts: readonly ArticleDraft[]): Promise<Map<string, string>> {
     // MinHash of a 5 MiB batch is hundreds of milliseconds: other requests run between slices.
-    const slicer = new TimeSlicer();
     const pending: Pending[] = [];
     for (const draft of drafts) {
       const fingerprint = fingerprintOf(draft);
@@ -45,7 +44,7 @@ export class StoryAssigner {
         fingerprint,
         keys: fingerprint.shingles > 0 ? bandKeys(fingerprint.signature) : [],
       });
-      const pause = slicer.due();
+      const pause = sharedSlices.due();
       if (pause) await pause;
     }
     const known = await this.store.getBands(pending.flatMap((p) => p.keys));

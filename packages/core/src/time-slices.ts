@@ -22,28 +22,61 @@ export function runToEnd<T>(steps: Steps<T>): T {
   }
 }
 
-/** Runs steps, letting the event loop run whenever `sliceMs` have passed since it last did. */
-export async function runInSlices<T>(steps: Steps<T>, sliceMs = DEFAULT_SLICE_MS): Promise<T> {
-  const slicer = new TimeSlicer(sliceMs);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    const pause = slicer.due();
-    if (pause) await pause;
-  }
-}
+/**
+ * One budget of CPU time per turn of the event loop, shared by every sliced job of the process.
+ *
+ * A job that only watched its own clock (10 ms, then `setImmediate`) is fair to requests only while
+ * it is alone: Node runs every queued immediate in the same phase of a turn, so an ingest, the
+ * indexer and a merge slicing at once each took their 10 ms in the same turn, and a search waited
+ * for the sum. Here the jobs queue: each turn resumes one waiting job (first come, first served)
+ * and starts the turn's budget; any job that finds the budget spent waits for a later turn. A turn
+ * therefore holds the loop for about one slice whatever the number of jobs.
+ */
+export class SliceScheduler {
+  private turnStarted = Number.NEGATIVE_INFINITY;
+  private readonly waiting: (() => void)[] = [];
+  private turnQueued = false;
 
-/** The same for loops in async code: `await slicer.due()` between items. */
-export class TimeSlicer {
-  private sliceStarted = performance.now();
+  constructor(readonly sliceMs = DEFAULT_SLICE_MS) {}
 
-  constructor(private readonly sliceMs = DEFAULT_SLICE_MS) {}
-
-  /** Undefined while the slice lasts; at its end, a promise resolved after pending I/O has run. */
+  /** Undefined while the turn's budget lasts; once spent, a promise resolved on the job's turn. */
   due(): Promise<void> | undefined {
-    if (performance.now() - this.sliceStarted < this.sliceMs) return undefined;
-    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      this.sliceStarted = performance.now();
+    if (performance.now() - this.turnStarted < this.sliceMs) return undefined;
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.queueTurn();
     });
   }
+
+  /** Runs steps, pausing whenever the turn's budget is spent. */
+  async run<T>(steps: Steps<T>): Promise<T> {
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      const pause = this.due();
+      if (pause) await pause;
+    }
+  }
+
+  private queueTurn(): void {
+    if (this.turnQueued) return;
+    this.turnQueued = true;
+    // setImmediate: the turn starts after the I/O callbacks (requests) that are ready have run.
+    setImmediate(this.turn);
+  }
+
+  private readonly turn = (): void => {
+    this.turnQueued = false;
+    this.turnStarted = performance.now();
+    this.waiting.shift()?.();
+    if (this.waiting.length > 0) this.queueTurn();
+  };
+}
+
+/** The scheduler every sliced job of the process shares (see {@link SliceScheduler}). */
+export const sharedSlices = new SliceScheduler();
+
+/** Runs steps in the shared scheduler's slices (or another's). */
+export function runInSlices<T>(steps: Steps<T>, scheduler: SliceScheduler = sharedSlices): Promise<T> {
+  return scheduler.run(steps);
 }

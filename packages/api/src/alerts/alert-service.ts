@@ -1,4 +1,4 @@
-import type { ArticleChange } from '@archive/core';
+import { type ArticleChange, sharedSlices } from '@archive/core';
 import type { AlertQuery, AlertRecord, AlertStore, QueuedDelivery } from '@archive/store';
 import { AlertMatcher } from './alert-matcher';
 import { type AlertManager, AlertRegistry } from './alert-registry';
@@ -78,9 +78,19 @@ export class AlertService implements AlertManager {
    */
   async matchChanges(changes: readonly ArticleChange[]): Promise<number> {
     if (this.stopping.signal.aborted) return 0;
-    const deliveries = this.matcher.match(changes);
-    for (const delivery of deliveries) this.track(this.deliverMatch(delivery));
-    return deliveries.length;
+    let started = 0;
+    for (const change of changes) {
+      if (change.kind !== 'upsert') continue;
+      // Matching analyses the whole article: a batch of them shares the loop with searches.
+      const pause = sharedSlices.due();
+      if (pause) await pause;
+      if (this.stopping.signal.aborted) return started;
+      for (const delivery of this.matcher.match([change])) {
+        this.track(this.deliverMatch(delivery));
+        started++;
+      }
+    }
+    return started;
   }
 
   /**

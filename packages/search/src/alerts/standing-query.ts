@@ -1,9 +1,8 @@
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/reference-search';
 import { matchRequest } from '../documents/search';
 import type { SearchRequest } from '../documents/search-types';
-import { type FilterInput, hasFilters, passes, resolveFilters } from '../query/filters';
+import { type FilterInput, hasFilters, passes } from '../query/filters';
 import { type Plan, planQuery } from '../query/plan';
 import { readQuery } from '../query/read-query';
 import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
@@ -30,12 +29,11 @@ export function standingRequest(query: StandingQuery): SearchRequest {
 }
 
 /**
- * Checks a standing query the way `/search` would (same parser, guards and filter checks).
+ * Checks a standing query the way `/search` reads one (same parser, guards and filter checks).
  * @throws QueryError or SearchRequestError, as `/search` does for the same input.
  */
 export function checkStandingQuery(query: StandingQuery): void {
-  resolveFilters(query);
-  runSearch(ArchiveIndex.empty(), standingRequest(query));
+  compileStandingQuery(query);
 }
 
 /** The terms one of which any match must hold (see {@link RequiredTerms}). */
@@ -100,11 +98,6 @@ export function singleArticleIndex(article: Article): ArchiveIndex {
   return index;
 }
 
-/** Whether `/search` with this query over an index holding the article would list it. */
-export function matchesIndex(index: ArchiveIndex, query: StandingQuery): boolean {
-  return runSearch(index, standingRequest(query)).total > 0;
-}
-
 /** A standing query read once (parsed, analysed, filters resolved), for checking many articles. */
 export type CompiledStandingQuery = Pick<NormalisedRequest, 'plan' | 'mode' | 'filters' | 'hasQuery'>;
 
@@ -115,8 +108,8 @@ export function compileStandingQuery(query: StandingQuery): CompiledStandingQuer
 }
 
 /**
- * {@link matchesIndex} without what a page of results needs (ranking, facets, snippets,
- * suggestions): the same plan executed by the same matcher `/search` counts its `total` with, or,
+ * Whether `/search` with this query over an index holding the article would list it, without
+ * what a page of results needs (ranking, facets, snippets, suggestions): the same plan executed by the same matcher `/search` counts its `total` with, or,
  * without a query, the same filter `/search` lists by. The filters are tried first: they are cheap.
  */
 export function matchesCompiled(

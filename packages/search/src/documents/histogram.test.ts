@@ -4,9 +4,9 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { AUTO_HISTOGRAM_BUCKETS, MAX_HISTOGRAM_BUCKETS } from '../query/limits';
 import { SearchRequestError } from '../query/search-error';
+import { runSearch } from '../testing/reference-search';
 import { ArchiveIndex } from './archive-index';
 import { buildHistogram, DayCounter } from './histogram';
-import { runSearch } from './reference-search';
 
 function article(n: number, publishedAt: string, place: string): Article {
   return {

@@ -6,6 +6,5 @@
 export * from './archive-index';
 export * from './cursor';
 export * from './facets';
-export * from './reference-search';
 export * from './search';
 export * from './searcher';

@@ -1,4 +1,4 @@
-import { type ArticleChange, type BlobStore, runInSlices, TimeSlicer } from '@archive/core';
+import { type ArticleChange, type BlobStore, runInSlices, sharedSlices } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
 import { type MergePolicyOptions, selectMerge } from '../segments/merge-policy';
@@ -102,9 +102,8 @@ export class Indexer {
       const base = await this.sync();
       const result: BatchResult = { batchItemFailures: [], applied: 0, skipped: 0, published: null };
       // A batch of long articles is seconds of indexing: searches run between slices of it.
-      const slicer = new TimeSlicer();
       for (const item of items) {
-        const pause = slicer.due();
+        const pause = sharedSlices.due();
         if (pause) await pause;
         const problem = item.change instanceof Error ? item.change : validateChange(item.change);
         if (problem) {

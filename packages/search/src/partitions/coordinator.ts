@@ -232,16 +232,18 @@ export function* searchSteps(
   );
   const lookup = termLookup(req.plan);
   const query: PartitionQuery = {
-    q: req.q,
-    mode: req.mode,
-    strict: req.strict,
-    asText: request.asText ?? false,
-    sort: req.sort,
-    limit: req.limit,
-    filters: req.filterInput,
+    request: {
+      plan: req.plan,
+      mode: req.mode,
+      hasQuery: req.hasQuery,
+      sort: req.sort,
+      limit: req.limit,
+      filters: req.filters,
+      histogram: req.histogram,
+      timeZone: req.timeZone,
+    },
     after: req.after && { k: req.after.k, i: req.after.i },
     global: req.plan ? yield* archiveTerms(placements, lookup) : noTerms(),
-    ...(req.histogram ? { histogram: req.histogram } : {}),
     ...(request.snippets === false ? { snippets: false } : {}),
   };
   if (req.plan?.kind === 'words')

@@ -24,7 +24,6 @@ import {
 import { prefixScope, type TermDictionary } from '../query/execute';
 import { MAX_SPELLCHECK_STEPS } from '../query/limits';
 import type { WordCounts } from '../query/relax';
-import { normaliseRequest } from '../query/search-request';
 import { surfaceForm } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
 import {
@@ -116,26 +115,13 @@ export function dictionaryOf(global: GlobalTerms): TermDictionary {
   };
 }
 
-function requestOf(query: PartitionQuery) {
-  return normaliseRequest({
-    ...query.filters,
-    q: query.q,
-    mode: query.mode,
-    strict: query.strict,
-    asText: query.asText,
-    sort: query.sort,
-    limit: query.limit,
-    histogram: query.histogram,
-  });
-}
-
 /** Natural mode's first pass: this partition's best `count` hits and their texts. */
 export function partitionFeedback(
   index: ArchiveIndex,
   query: PartitionQuery,
   count: number,
 ): FeedbackCandidate[] {
-  const req = requestOf(query);
+  const req = query.request;
   const { hits } = matchRequest(index, req, {
     dictionary: dictionaryOf(query.global),
     firstPassOnly: true,
@@ -146,7 +132,7 @@ export function partitionFeedback(
 
 /** Plain words: how many of this partition's filtered articles hold all or some searched words. */
 export function partitionWordCounts(index: ArchiveIndex, query: PartitionQuery): WordCounts {
-  const req = requestOf(query);
+  const req = query.request;
   const { words } = query;
   if (!words) return { all: 0, any: 0 };
   const { hits, termSets } = matchRequest(index, req, {
@@ -159,7 +145,7 @@ export function partitionWordCounts(index: ArchiveIndex, query: PartitionQuery):
 
 /** Round 2: total, facet counts and the candidates the merge needs (see merge.ts's mergePages). */
 export function searchPartition(key: string, index: ArchiveIndex, query: PartitionQuery): PartitionResult {
-  const req = requestOf(query);
+  const req = query.request;
   const { after } = query;
   if (!req.hasQuery) {
     const listed = listByDate(index, { ...req, after });
@@ -211,7 +197,7 @@ export function partitionBonuses(
   query: PartitionQuery,
   ids: string[],
 ): Map<string, number> {
-  const { plan } = requestOf(query);
+  const { plan } = query.request;
   const scorer = plan && proximityScorer(index, plan, dictionaryOf(query.global));
   const out = new Map<string, number>();
   for (const id of ids) {

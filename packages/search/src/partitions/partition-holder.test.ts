@@ -5,8 +5,8 @@ import { FsBlobStore } from '@archive/store';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Indexer } from '../lifecycle/indexer';
+import { article } from '../testing/exactness-arbitraries';
 import { assignPartitions } from './assignment';
-import { article } from './exactness-arbitraries';
 import { PartitionHolder } from './partition-holder';
 
 describe('assignPartitions', () => {

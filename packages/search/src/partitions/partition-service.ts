@@ -143,14 +143,14 @@ function likelyPage(
   bonus: ReadonlyMap<string, number>,
 ): { id: string; score: number; terms: string[] }[] {
   const chosen = new Map<string, Candidate>();
-  for (const c of result.page.slice(0, query.limit)) chosen.set(c.id, c);
+  for (const c of result.page.slice(0, query.request.limit)) chosen.set(c.id, c);
   if (result.best.length > 0) {
     const after = query.after;
     const final = (c: Candidate) => c.score + (bonus.get(c.id) ?? 0);
     const promoted = result.best
       .filter((c) => !after || final(c) < after.k || (final(c) === after.k && c.id > after.i))
       .sort((a, b) => final(b) - final(a) || (a.id < b.id ? -1 : 1))
-      .slice(0, query.limit);
+      .slice(0, query.request.limit);
     for (const c of promoted) chosen.set(c.id, c);
   }
   return [...chosen.values()].map(({ id, score, terms }) => ({ id, score, terms }));

@@ -1,11 +1,20 @@
 import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runSearch } from '../documents/reference-search';
 import { suggest } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
+import {
+  allPages,
+  article,
+  build,
+  corpus,
+  oracle,
+  query,
+  request,
+  word,
+} from '../testing/exactness-arbitraries';
+import { runSearch } from '../testing/reference-search';
 import { escapeHtml } from '../text/snippet';
-import { allPages, article, build, corpus, oracle, query, request, word } from './exactness-arbitraries';
 import { PartitionedIndex } from './partitioned-index';
 import { type PartitionPeriod, partitionOf } from './period';
 

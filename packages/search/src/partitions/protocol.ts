@@ -1,11 +1,9 @@
 import type { CursorState } from '../documents/cursor';
 import type { FacetCounts } from '../documents/facets';
-import type { HistogramRequest } from '../documents/histogram';
 import type { WordsDecision } from '../documents/plain-words';
-import type { SearchHit, SortOrder } from '../documents/search-types';
-import type { QueryMode } from '../query/ast';
-import type { FilterInput } from '../query/filters';
+import type { SearchHit } from '../documents/search-types';
 import type { WordCounts } from '../query/relax';
+import type { NormalisedRequest } from '../query/search-request';
 
 /**
  * The messages between the search coordinator (coordinator.ts) and the hosts of time partitions
@@ -80,16 +78,19 @@ export interface GlobalTerms {
   fuzzy: Map<string, [string, number][]>;
 }
 
+/**
+ * The coordinator's reading of a request (query/search-request.ts): the plan with every word
+ * analysed, the resolved filters, the order and page size. Partitions execute it as it is; none
+ * reads `q` again, so a request is parsed, analysed and checked once, wherever its partitions are.
+ */
+export type PartitionRequest = Pick<
+  NormalisedRequest,
+  'plan' | 'mode' | 'hasQuery' | 'sort' | 'limit' | 'filters' | 'histogram' | 'timeZone'
+>;
+
 /** Round 2 request. */
 export interface PartitionQuery {
-  q: string;
-  mode: QueryMode;
-  strict: boolean;
-  /** Read `q` as plain words (SearchRequest.asText). */
-  asText: boolean;
-  sort: SortOrder;
-  limit: number;
-  filters: FilterInput;
+  request: PartitionRequest;
   /** Cursor position (already checked by the coordinator), or null for the first page. */
   after: Pick<CursorState, 'k' | 'i'> | null;
   global: GlobalTerms;
@@ -103,8 +104,6 @@ export interface PartitionQuery {
    * and those an answer must hold (decided from the `levels` round).
    */
   words?: WordsDecision;
-  /** Count hits by local day too (in `filters.tz`), for the histogram. */
-  histogram?: HistogramRequest;
   /** `false`: the page is rendered without snippets, so a host renders nothing ahead. */
   snippets?: boolean;
 }

@@ -162,11 +162,9 @@ export class RemotePartitionHost implements PartitionHost {
   async wordCounts(keys: string[], query: PartitionQuery): Promise<WordCounts> {
     const id = JSON.stringify([
       keys.map((key) => `${key}@${this.version(key)}`),
-      query.q,
-      query.mode,
-      query.strict,
-      query.asText,
-      query.filters,
+      query.request.plan,
+      query.request.mode,
+      query.request.filters,
       query.words?.choice.searched,
     ]);
     const known = this.counts.get(id);

@@ -3,7 +3,6 @@ import { LambdaPartitionTransport, partitionLambdaClient } from '@archive/store'
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/reference-search';
 import { suggest } from '../query/suggest';
 import {
   allPagesAsync,
@@ -14,7 +13,8 @@ import {
   query,
   request,
   word,
-} from './exactness-arbitraries';
+} from '../testing/exactness-arbitraries';
+import { runSearch } from '../testing/reference-search';
 import { PartitionService } from './partition-service';
 import type { PartitionedIndex } from './partitioned-index';
 import { RemotePartitionHost } from './remote-host';

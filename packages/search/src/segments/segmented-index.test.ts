@@ -2,8 +2,8 @@ import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArchiveIndex } from '../documents/archive-index';
-import { allPages, oracle, request, article as testArticle, word } from '../partitions/exactness-arbitraries';
 import { suggest } from '../query/suggest';
+import { allPages, oracle, request, article as testArticle, word } from '../testing/exactness-arbitraries';
 import { selectMerge } from './merge-policy';
 import { SegmentedIndex } from './segmented-index';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeArticle } from '../../../../test/fixtures/lifecycle-articles';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/reference-search';
 import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
 import { shortIdOf } from '../minisearch/minisearch-internals';
+import { runSearch } from '../testing/reference-search';
 
 function indexOf(count: number): ArchiveIndex {
   const index = ArchiveIndex.empty();

@@ -1,10 +1,10 @@
 import type { Article } from '@archive/core';
 import fc from 'fast-check';
 import { ArchiveIndex } from '../documents/archive-index';
-import { runSearch } from '../documents/reference-search';
 import type { SearchRequest, SearchResponse } from '../documents/search-types';
-import { PartitionedIndex } from './partitioned-index';
-import type { PartitionPeriod } from './period';
+import { PartitionedIndex } from '../partitions/partitioned-index';
+import type { PartitionPeriod } from '../partitions/period';
+import { runSearch } from './reference-search';
 
 /**
  * Test support for the exactness property (a search over partitions, by any host, answers as one

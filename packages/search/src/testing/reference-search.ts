@@ -1,9 +1,7 @@
-import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
-import { didYouMean } from '../query/suggest';
-import type { ArchiveIndex } from './archive-index';
-import { encodeCursor } from './cursor';
-import type { IndexedArticle } from './indexed-article';
-import { describeReading, spellingTargets } from './plain-words';
+import type { ArchiveIndex } from '../documents/archive-index';
+import { encodeCursor } from '../documents/cursor';
+import type { IndexedArticle } from '../documents/indexed-article';
+import { describeReading, spellingTargets } from '../documents/plain-words';
 import {
   type Collected,
   cursorKey,
@@ -15,17 +13,18 @@ import {
   proximityBonuses,
   rankHits,
   renderHit,
-} from './search';
-import type { SearchRequest, SearchResponse } from './search-types';
+} from '../documents/search';
+import type { SearchRequest, SearchResponse } from '../documents/search-types';
+import { type NormalisedRequest, normaliseRequest } from '../query/search-request';
+import { didYouMean } from '../query/suggest';
 
 /**
  * The single-index reference search: one index answers a whole request in one pass (parse →
  * analyse/guard → execute → filter → facet → sort → page → snippets). Production answers through
  * partitions/coordinator.ts, in rounds over partitions; this is the answer those rounds must equal,
- * which the exactness property tests (partitions/exactness-arbitraries.ts) and the engine tests
- * compare against, and what an alert's query is checked with (alerts/standing-query.ts: one
- * article as a one-document index). Both pipelines are built from the same parts (search.ts,
- * sort-order.ts).
+ * which the exactness property tests (testing/exactness-arbitraries.ts) compare against. It is test
+ * support only: nothing outside tests imports this folder (an architecture rule keeps it so). Both
+ * pipelines are built from the same parts (documents/search.ts, documents/sort-order.ts).
  */
 
 function searchText(index: ArchiveIndex, req: NormalisedRequest): Collected {
