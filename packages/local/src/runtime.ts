@@ -17,6 +17,7 @@ import {
   createDynamoClients,
   DataDirInUseError,
   DEFAULT_ALERT_TABLE_NAME,
+  DEFAULT_CHANGE_LOG_TABLE_NAME,
   DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_STORY_TABLE_NAME,
   DEFAULT_TABLE_NAME,
@@ -54,6 +55,8 @@ export interface LocalRuntimeConfig {
   keysTableName?: string;
   storyTableName?: string;
   alertTableName?: string;
+  /** The change log the local indexer reconciles from (`@archive/store` change-log.ts). */
+  changeLogTableName?: string;
   /**
    * How alerts are delivered; by default http and loopback webhooks are allowed (a receiver on
    * this machine), private and link-local ones are not, and retries follow DEFAULT_DELIVERY.
@@ -111,6 +114,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
   const storyTableName = config.storyTableName ?? DEFAULT_STORY_TABLE_NAME;
   const alertTableName = config.alertTableName ?? DEFAULT_ALERT_TABLE_NAME;
+  const changeLogTableName = config.changeLogTableName ?? DEFAULT_CHANGE_LOG_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
@@ -126,7 +130,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   try {
     await ensureTablesOrExplain(
       clients,
-      { tableName, keysTableName, storyTableName, alertTableName },
+      { tableName, keysTableName, storyTableName, alertTableName, changeLogTableName },
       dataDir,
     );
     const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
@@ -143,6 +147,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     const repository = new DynamoArticleRepository({
       doc: clients.doc,
       tableName,
+      changeLogTableName,
       changeSink: feed.sink,
       onUnreadable: (error) =>
         log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
@@ -276,8 +281,10 @@ async function ensureTablesOrExplain(
 }
 
 /**
- * Imports the example dispatches into an empty archive, once per data dir (a marker file keeps
- * a later start from re-importing after the examples were taken down).
+ * Imports the example dispatches into an empty archive, once per data dir. The marker file is
+ * written once the question is settled (imported, or the archive already held articles), so only
+ * a data dir's first start looks at the table, and then with a one-item read, never a scan; it
+ * also keeps a later start from re-importing after the examples were taken down.
  */
 async function importExamplesOnce(
   repository: DynamoArticleRepository,
@@ -288,7 +295,10 @@ async function importExamplesOnce(
 ): Promise<IngestSummary | null> {
   const marker = dataDir ? join(dataDir, EXAMPLES_MARKER) : null;
   if (marker && (await exists(marker))) return null;
-  if (await repository.hasAny()) return null;
+  if (await repository.hasAny()) {
+    if (marker) await writeFile(marker, `${new Date().toISOString()} (the archive was not empty)\n`);
+    return null;
+  }
   if (!(await exists(examplesDir))) return null;
 
   const inputs = [];
