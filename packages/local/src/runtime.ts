@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import {
   summarize,
 } from '@archive/api';
 import {
+  ChangeLog,
   createDynamoClients,
   DataDirInUseError,
   DEFAULT_ALERT_TABLE_NAME,
@@ -30,6 +31,7 @@ import {
   hashIngestKey,
   KeyStore,
   repairLocalDateIndex,
+  repairLocalDateIndexSince,
   sameKeyHash,
   startLocalDynamo,
   type TableNames,
@@ -47,6 +49,10 @@ export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 const EXAMPLES_MARKER = 'examples-imported';
 /** Written by a clean close, removed at start: its absence at start means the last run was killed. */
 const CLEAN_SHUTDOWN_MARKER = 'clean-shutdown';
+/** When the current run started (before its first write): where an unclean shutdown's repair starts. */
+const RUN_STARTED_MARKER = 'run-started';
+/** Writes stamped before their run's start marker (a clock stepped back) are still looked at. */
+const REPAIR_MARGIN_MS = 60_000;
 
 export interface LocalRuntimeConfig {
   /** Where dynalite persists (`<dataDir>/dynamo`) and the key file lives; null keeps all in memory. */
@@ -134,15 +140,14 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
       dataDir,
     );
     const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
-    if (cleanMarker && !(await exists(cleanMarker))) {
-      const repaired = await repairLocalDateIndex(clients.doc, tableName);
-      if (repaired.orphans || repaired.missing) {
-        log(
-          `after an unclean shutdown: date index repaired (${repaired.orphans} entries without an article, ${repaired.missing} articles without an entry)`,
-        );
-      }
+    const startedMarker = dataDir ? join(dataDir, RUN_STARTED_MARKER) : null;
+    const changeLog = new ChangeLog(clients.doc, changeLogTableName);
+    if (cleanMarker && startedMarker && !(await exists(cleanMarker))) {
+      await repairAfterUncleanShutdown(clients, tableName, changeLog, startedMarker, log);
     }
     if (cleanMarker) await rm(cleanMarker, { force: true });
+    // Before any write of this run: a kill from here on is repaired from the log since this instant.
+    if (startedMarker) await writeFile(startedMarker, `${new Date().toISOString()}\n`);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
     const repository = new DynamoArticleRepository({
       doc: clients.doc,
@@ -261,6 +266,34 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
     clients.client.destroy();
     await localDynamo.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * After a kill, only writes in flight at that moment can have left the date index disagreeing with
+ * the items, and each was logged before its item: the articles logged since the killed run started
+ * are checked one by one. A data dir without the start marker (an earlier build) is checked whole.
+ */
+async function repairAfterUncleanShutdown(
+  clients: DynamoClients,
+  tableName: string,
+  changeLog: ChangeLog,
+  startedMarker: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const started = Date.parse(await readFile(startedMarker, 'utf8').catch(() => ''));
+  const repaired = Number.isNaN(started)
+    ? await repairLocalDateIndex(clients.doc, tableName)
+    : await repairLocalDateIndexSince(
+        clients.doc,
+        tableName,
+        changeLog,
+        new Date(started - REPAIR_MARGIN_MS).toISOString(),
+      );
+  if (repaired.orphans || repaired.missing) {
+    log(
+      `after an unclean shutdown: date index repaired (${repaired.orphans} entries without an article, ${repaired.missing} articles without an entry)`,
+    );
   }
 }
 

@@ -512,6 +512,7 @@ export class DynamoArticleRepository implements ArticleRepository {
       version: next.version,
       removed: next.deletedAt !== undefined,
       at: next.updatedAt,
+      publishedAt: next.publishedAt,
     });
     try {
       await this.doc.send(

@@ -32,6 +32,8 @@ export interface LoggedChange {
   removed: boolean;
   /** The write's `updatedAt` (UTC ISO, milliseconds). */
   at: string;
+  /** The article's publication instant: its date-index keys, even when the item never committed. */
+  publishedAt?: string;
 }
 
 export class ChangeLog {
@@ -54,6 +56,7 @@ export class ChangeLog {
           id: change.id,
           version: change.version,
           removed: change.removed,
+          ...(change.publishedAt === undefined ? {} : { publishedAt: change.publishedAt }),
         },
       }),
     );
@@ -93,6 +96,7 @@ export class ChangeLog {
             version: Number(item.version),
             removed: item.removed === true,
             at: String(item.seq).slice(0, String(item.seq).indexOf('#')),
+            ...(typeof item.publishedAt === 'string' ? { publishedAt: item.publishedAt } : {}),
           };
         }
       }
