@@ -65,7 +65,8 @@ export function markProblem(
   nowMs: number,
   marginMs: number,
 ): string | null {
-  if (!mark) return 'the index has no change-log mark (first start of this build, or after a rollback)';
+  if (!mark)
+    return 'the index has no change-log mark (a new data dir, its first start with this build, or after a rollback)';
   if (mark.log !== epoch) return 'the index was built against another store (its change log differs)';
   const through = Date.parse(mark.through);
   if (Number.isNaN(through)) return `the index's mark is not an instant: ${mark.through}`;
