@@ -1,5 +1,5 @@
-// Over 400 lines: the one writer of the segmented index (apply, publish beside changes, rebase after a
-// lost swap, merges, garbage collection); each step shares the lock and the base it keeps, and reads best together.
+// Over 400 lines: the one writer of the segmented index (apply, publish beside changes, rebase after
+// a lost swap, merges, garbage collection); every step shares the lock and the base it keeps.
 import { type ArticleChange, type BlobStore, runInSlices, TimeSlicer } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
