@@ -38,5 +38,10 @@ describe('npm run bench --tiny', () => {
     expect(result.baseline.http.non2xx).toBe(0);
     expect(result.production.http ?? result.production.skipped.http).toBeTruthy();
     expect(result.production.ingest ?? result.production.skipped.ingest).toBeTruthy();
-  }, 60_000);
+    // npm start on a data directory of the same articles, against loadJSON in a fresh process.
+    for (const key of ['localStart', 'localPeakRss']) expect(result.ratios[key], key).toBeGreaterThan(0);
+    expect(result.localStart.runs).toHaveLength(3);
+    expect(result.localStart.baselineRuns).toHaveLength(3);
+    for (const run of result.localStart.runs) expect(run.hits).toBeGreaterThan(0);
+  }, 180_000);
 });

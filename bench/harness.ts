@@ -10,6 +10,7 @@ import { generateCorpus } from './generate';
 import { type HttpLoad, loadTest } from './http-load';
 import { type IngestFigures, measureIngest } from './ingest';
 import { measureWarmPaired, type WarmLatency } from './latency';
+import { type LocalStartFigures, measureLocalStart } from './local-start';
 import {
   PRODUCTION_NOTES,
   PRODUCTION_UNAVAILABLE,
@@ -27,7 +28,7 @@ import {
 } from './sides';
 import { median, ratio } from './stats';
 
-export const SECTIONS = ['cold', 'warm', 'http', 'ingest'] as const;
+export const SECTIONS = ['cold', 'warm', 'http', 'ingest', 'local'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -77,6 +78,8 @@ export interface BenchResult {
   machine: { node: string; cpus: number; cpuModel: string; totalMemoryBytes: number };
   production: SideFigures;
   baseline: SideFigures;
+  /** `npm start` on a data directory of the corpus against the baseline's `loadJSON` (issue 10). */
+  localStart: LocalStartFigures | null;
   /** ours / baseline, null when a side did not measure it. */
   ratios: Record<
     | 'build'
@@ -90,7 +93,9 @@ export interface BenchResult {
     | 'warmP95'
     | 'warmP99'
     | 'httpRps'
-    | 'httpP99',
+    | 'httpP99'
+    | 'localStart'
+    | 'localPeakRss',
     number | null
   >;
   notes: string[];
@@ -119,7 +124,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const warmup = buildQueryMix(articles, options.warmupQueries, options.seed + 1);
   const workDir = await mkdtemp(join(tmpdir(), 'archive-bench-'));
   try {
-    const needChildren = !skip.has('cold') || !skip.has('http');
+    const needChildren = !skip.has('cold') || !skip.has('http') || !skip.has('local');
     const scripts = needChildren ? await ChildScripts.bundle(workDir) : null;
 
     log('baseline: build, snapshot…');
@@ -188,6 +193,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
     }
 
+    let localStart: LocalStartFigures | null = null;
+    if (scripts && !skip.has('local')) {
+      log(
+        `local start: a data directory of ${articles.length} articles, then npm start ${options.coldRuns} times…`,
+      );
+      localStart = await measureLocalStart({
+        articles,
+        dataDir: join(workDir, 'local-start'),
+        scripts,
+        baselineSnapshotPath: baselineSide.snapshotPath,
+        query: measured[0] ?? { kind: 'plain', q: 'the', terms: ['the'] },
+        runs: options.coldRuns,
+        log,
+      });
+    }
+
     return {
       startedAt: startedAt.toISOString(),
       durationMs: performance.now() - began,
@@ -208,7 +229,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       },
       production,
       baseline,
-      ratios: ratiosOf(production, baseline),
+      localStart,
+      ratios: {
+        ...ratiosOf(production, baseline),
+        localStart: ratio(localStart?.firstAnswerMs, localStart?.baselineFirstAnswerMs),
+        localPeakRss: ratio(localStart?.peakRssBytes, localStart?.baselinePeakRssBytes),
+      },
       notes: [...PRODUCTION_NOTES],
     };
   } finally {
@@ -246,7 +272,10 @@ function coldStartFigures(runs: ColdStartReport[]): ColdStartFigures {
   };
 }
 
-function ratiosOf(ours: SideFigures, base: SideFigures): BenchResult['ratios'] {
+function ratiosOf(
+  ours: SideFigures,
+  base: SideFigures,
+): Omit<BenchResult['ratios'], 'localStart' | 'localPeakRss'> {
   return {
     build: ratio(ours.buildMs, base.buildMs),
     snapshotRaw: ratio(ours.snapshotRawBytes, base.snapshotRawBytes),

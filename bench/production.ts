@@ -1,4 +1,5 @@
-import type { Article } from '@archive/core';
+import { join } from 'node:path';
+import { type Article, type ArticleDraft, contentHash } from '@archive/core';
 import type { Searcher } from '@archive/search';
 import {
   DEFAULT_PARTITION_PERIOD,
@@ -133,14 +134,53 @@ export interface IngestTarget {
 
 /** Starts the local runtime (store, ingest API, indexer, search) with its data in `dataDir`. */
 export async function startProductionRuntime(dataDir: string): Promise<IngestTarget> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { createLocalRuntime, defaultPlugins } = await import('./production-runtime');
-  const runtime = await createLocalRuntime({
-    dataDir,
-    importExamples: false,
-    plugins: defaultPlugins(),
-    log: () => {},
-  });
+  const runtime = await openLocalRuntime(dataDir);
   const baseUrl = await runtime.listen(0, '127.0.0.1');
   return { baseUrl, ingestKey: runtime.ingestKey.key, close: () => runtime.close() };
+}
+
+/**
+ * A data directory as `npm start` leaves it after importing `articles`: the local runtime with its
+ * default plugins stores them (the change log and the in-process indexer included) and closes
+ * cleanly, so the index under `<dataDir>/index` and its mark are what a user's would be.
+ */
+export async function buildLocalDataDir(dataDir: string, articles: readonly Article[]): Promise<void> {
+  const runtime = await openLocalRuntime(dataDir);
+  try {
+    for (let start = 0; start < articles.length; start += LOCAL_IMPORT_CHUNK) {
+      const drafts = articles.slice(start, start + LOCAL_IMPORT_CHUNK).map(toDraft);
+      for (const outcome of await runtime.repository.putMany(drafts)) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+}
+
+const LOCAL_IMPORT_CHUNK = 500;
+
+/** The local runtime with its default plugins, quiet, without the examples. */
+async function openLocalRuntime(dataDir: string) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { createLocalRuntime, defaultPlugins } = await import('./production-runtime');
+  return createLocalRuntime({ dataDir, importExamples: false, plugins: defaultPlugins(), log: () => {} });
+}
+
+/** The corpus leaves the content hash empty; the store needs it (unchanged re-uploads). */
+function toDraft({ version, previousHash, ingestedAt, updatedAt, ...draft }: Article): ArticleDraft {
+  return { ...draft, contentHash: contentHash(draft) };
+}
+
+/**
+ * `npm start` as a user runs it (package.json's `start`: tsx on the local entry), on `dataDir`,
+ * with an ephemeral port and no example import. The entry prints `listening on <url>` once it serves.
+ */
+export function localStartCommand(projectRoot: string, dataDir: string) {
+  return {
+    command: join(projectRoot, 'node_modules', '.bin', 'tsx'),
+    args: ['packages/local/src/main.ts'],
+    cwd: projectRoot,
+    env: { ...process.env, ARCHIVE_DATA_DIR: dataDir, PORT: '0', ARCHIVE_IMPORT_EXAMPLES: 'false' },
+  };
 }

@@ -9,6 +9,8 @@ export const TARGETS = {
   warmP50: 1.0,
   warmP99: 0.5,
   worstKindP99Ms: 100,
+  localStart: 0.5,
+  localPeakRss: 0.5,
 } as const;
 
 type Row = [label: string, ours: string, base: string, ratio: string];
@@ -68,6 +70,21 @@ export function formatTable(result: BenchResult): string {
   add('ingest dispatches/s', (s) => s.ingest?.dispatchesPerSecond, 0);
   add('ingest → searchable p50 (ms)', (s) => s.ingest?.toSearchable.p50, 0);
   add('ingest → searchable p95 (ms)', (s) => s.ingest?.toSearchable.p95, 0);
+  const local = result.localStart;
+  rows.push(
+    [
+      'npm start → first /search (ms)',
+      num(local?.firstAnswerMs, 0),
+      num(local?.baselineFirstAnswerMs, 0),
+      formatRatio(result.ratios.localStart),
+    ],
+    [
+      'npm start peak RSS (MB)',
+      num(local ? local.peakRssBytes / MB : null, 0),
+      num(local ? local.baselinePeakRssBytes / MB : null, 0),
+      formatRatio(result.ratios.localPeakRss),
+    ],
+  );
 
   const header: Row = [`${result.docs} documents`, ours.name, base.name, 'ours/base'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
@@ -81,6 +98,11 @@ export function formatTable(result: BenchResult): string {
   ] as const) {
     for (const [section, reason] of Object.entries(side.skipped)) out.push(`${name} ${section}: ${reason}`);
   }
+  if (local) {
+    out.push(
+      `local start: baseline column is loadJSON + first search in a fresh process; load average ${local.loadavg.before.toFixed(2)} → ${local.loadavg.after.toFixed(2)}`,
+    );
+  } else out.push('local start: skipped (--skip)');
   for (const note of result.notes) out.push(`note: ${note}`);
   out.push(...targetLines(result));
   return out.join('\n');
@@ -98,5 +120,7 @@ export function targetLines(result: BenchResult): string[] {
     check('warm p50', result.ratios.warmP50, TARGETS.warmP50),
     check('warm p99', result.ratios.warmP99, TARGETS.warmP99),
     check('worst per-kind p99', result.production.warm?.worstKindP99 ?? null, TARGETS.worstKindP99Ms, ' ms'),
+    check('npm start → first /search', result.ratios.localStart, TARGETS.localStart),
+    check('npm start peak RSS', result.ratios.localPeakRss, TARGETS.localPeakRss),
   ];
 }

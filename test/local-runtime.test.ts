@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalPlugin } from '@archive/local';
-import { createLocalRuntime, type LocalRuntime, readLocalEnv } from '@archive/local';
+import { createLocalRuntime, defaultPlugins, type LocalRuntime, readLocalEnv } from '@archive/local';
 import { decodeChangeRecord } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,6 +124,42 @@ describe('createLocalRuntime', () => {
     await runtime.close();
     expect(closedAfter).toBe(6);
     expect(decodeChangeRecord(received[5] as DynamoDBRecord)).toMatchObject({ kind: 'upsert', version: 2 });
+  });
+
+  it('starts from the change log after the mark, never scanning the store (issue 10)', async () => {
+    const dataDir = await tempDir();
+    const start = async () => {
+      const lines: string[] = [];
+      const runtime = await createLocalRuntime({
+        dataDir,
+        importExamples: true,
+        plugins: defaultPlugins(),
+        ...quiet,
+        log: (line) => lines.push(line),
+      });
+      return { runtime, lines };
+    };
+    const first = await start();
+    expect(first.lines.join('\n')).toMatch(
+      /scanned the whole store to catch up: the index has no change-log mark/,
+    );
+    const url = await first.runtime.listen(0);
+    const id = (await first.runtime.repository.scan()[Symbol.asyncIterator]().next()).value.id;
+    const auth = { authorization: `Bearer ${first.runtime.ingestKey.key}` };
+    expect((await fetch(`${url}/articles/${id}`, { method: 'DELETE', headers: auth })).status).toBe(200);
+    await first.runtime.close();
+
+    const second = await start();
+    runtimes.push(second.runtime);
+    expect(second.runtime.examples).toBeNull();
+    expect(second.lines.join('\n')).not.toMatch(/scanned/);
+    expect(second.lines).toContainEqual(expect.stringMatching(/index v\d+: 4 articles \(0 changes since/));
+    const secondUrl = await second.runtime.listen(0);
+    const health = (await (await fetch(`${secondUrl}/health`)).json()) as {
+      articles: number;
+      index: { articles: number };
+    };
+    expect([health.articles, health.index.articles]).toEqual([4, 4]);
   });
 
   it('refuses a second runtime on the same data dir with a clear message', async () => {

@@ -1,8 +1,11 @@
 import {
   buildChangeRecord,
+  DEFAULT_CHANGE_LOG_TABLE_NAME,
+  DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_TABLE_NAME,
   DynamoArticleRepository,
   decodeChangeRecord,
+  ensureTables,
   PoisonRecordError,
 } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -58,6 +61,56 @@ describe('change records', () => {
     const restored = changes[3];
     expect(restored?.kind === 'upsert' ? restored.article : null).toEqual(await repository.get('changes-1'));
     expect(changes[1]).toMatchObject({ kind: 'upsert', article: { title: 'A new title', version: 2 } });
+  });
+
+  it('logs every write in the change log, findable by "changed since T" without a scan (issue 10)', async () => {
+    await ensureTables(db.client, {
+      tableName: DEFAULT_TABLE_NAME,
+      keysTableName: DEFAULT_KEYS_TABLE_NAME,
+      changeLogTableName: DEFAULT_CHANGE_LOG_TABLE_NAME,
+    });
+    let clock = Date.parse('2026-03-01T23:59:58.000Z');
+    const repository = new DynamoArticleRepository({
+      doc: db.doc,
+      tableName: DEFAULT_TABLE_NAME,
+      changeLogTableName: DEFAULT_CHANGE_LOG_TABLE_NAME,
+      now: () => {
+        clock += 1000;
+        return new Date(clock);
+      },
+    });
+    const log = repository.changeLog;
+    if (!log) throw new Error('no change log');
+    const draft = makeDraft({ id: 'logged-1' });
+    await repository.put(draft); // 23:59:59
+    await repository.put(draft); // unchanged: nothing written, nothing logged
+    await repository.put(makeDraft({ id: 'logged-1', title: 'Retitled' })); // next day, 00:00:01
+    await repository.takeDown('logged-1');
+    await repository.put(makeDraft({ id: 'logged-2' }));
+
+    const all = [];
+    for await (const entry of log.since('2026-03-01T00:00:00.000Z')) all.push(entry);
+    expect(all.map((e) => [e.id, e.version, e.removed])).toEqual([
+      ['logged-1', 1, false],
+      ['logged-1', 2, false],
+      ['logged-1', 3, true],
+      ['logged-2', 1, false],
+    ]);
+    const stored = await repository.readCurrent(['logged-1', 'logged-2', 'unknown']);
+    expect(stored.live.map((a) => [a.id, a.updatedAt])).toEqual([['logged-2', all[3]?.at]]);
+    expect(stored.removed).toEqual([{ id: 'logged-1', version: 3, removed: true }]);
+
+    const later = [];
+    for await (const entry of log.since(all[2]?.at as string)) later.push(entry.id);
+    expect(later).toEqual(['logged-1', 'logged-2']);
+    // The epoch is made once and kept by every reader of the same table.
+    const epoch = await log.epoch();
+    const again = new DynamoArticleRepository({
+      doc: db.doc,
+      tableName: DEFAULT_TABLE_NAME,
+      changeLogTableName: DEFAULT_CHANGE_LOG_TABLE_NAME,
+    });
+    expect(await again.changeLog?.epoch()).toBe(epoch);
   });
 
   it('never fails a committed write because the sink failed', async () => {

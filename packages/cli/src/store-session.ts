@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   createDynamoClients,
+  DEFAULT_CHANGE_LOG_TABLE_NAME,
   DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_TABLE_NAME,
   type DynamoClients,
@@ -16,6 +17,11 @@ export interface StoreSession {
   keysTableName: string;
   /** The local data dir, or null when the store is remote. */
   dataDir: string | null;
+  /**
+   * The local store's change log (every write there must be logged, or the server's next start
+   * would not see it without a scan); undefined when the store is remote.
+   */
+  changeLogTableName: string | undefined;
 }
 
 /**
@@ -34,8 +40,9 @@ export async function withStore<T>(
   const local = dataDir === null ? null : await startLocalDynamo({ dataDir });
   const clients = createDynamoClients({ endpoint: local?.endpoint ?? io.env.DYNAMODB_ENDPOINT });
   try {
-    if (local) await ensureTables(clients.client, { tableName, keysTableName });
-    return await run({ clients, tableName, keysTableName, dataDir });
+    const changeLogTableName = local ? DEFAULT_CHANGE_LOG_TABLE_NAME : undefined;
+    if (local) await ensureTables(clients.client, { tableName, keysTableName, changeLogTableName });
+    return await run({ clients, tableName, keysTableName, dataDir, changeLogTableName });
   } finally {
     clients.client.destroy();
     await local?.close();

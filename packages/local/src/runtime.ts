@@ -1,4 +1,4 @@
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,11 @@ import {
   summarize,
 } from '@archive/api';
 import {
+  ChangeLog,
   createDynamoClients,
   DataDirInUseError,
   DEFAULT_ALERT_TABLE_NAME,
+  DEFAULT_CHANGE_LOG_TABLE_NAME,
   DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_STORY_TABLE_NAME,
   DEFAULT_TABLE_NAME,
@@ -30,6 +32,7 @@ import {
   hashIngestKey,
   KeyStore,
   repairLocalDateIndex,
+  repairLocalDateIndexSince,
   sameKeyHash,
   startLocalDynamo,
   type TableNames,
@@ -47,6 +50,10 @@ export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..
 const EXAMPLES_MARKER = 'examples-imported';
 /** Written by a clean close, removed at start: its absence at start means the last run was killed. */
 const CLEAN_SHUTDOWN_MARKER = 'clean-shutdown';
+/** When the current run started (before its first write): where an unclean shutdown's repair starts. */
+const RUN_STARTED_MARKER = 'run-started';
+/** Writes stamped before their run's start marker (a clock stepped back) are still looked at. */
+const REPAIR_MARGIN_MS = 60_000;
 
 export interface LocalRuntimeConfig {
   /** Where dynalite persists (`<dataDir>/dynamo`) and the key file lives; null keeps all in memory. */
@@ -55,6 +62,8 @@ export interface LocalRuntimeConfig {
   keysTableName?: string;
   storyTableName?: string;
   alertTableName?: string;
+  /** The change log the local indexer reconciles from (`@archive/store` change-log.ts). */
+  changeLogTableName?: string;
   /**
    * How alerts are delivered; by default http and loopback webhooks are allowed (a receiver on
    * this machine), private and link-local ones are not, and retries follow DEFAULT_DELIVERY.
@@ -112,6 +121,7 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   const keysTableName = config.keysTableName ?? DEFAULT_KEYS_TABLE_NAME;
   const storyTableName = config.storyTableName ?? DEFAULT_STORY_TABLE_NAME;
   const alertTableName = config.alertTableName ?? DEFAULT_ALERT_TABLE_NAME;
+  const changeLogTableName = config.changeLogTableName ?? DEFAULT_CHANGE_LOG_TABLE_NAME;
   if (dataDir) await mkdir(dataDir, { recursive: true });
 
   const localDynamo = await startLocalDynamo(dataDir ? { dataDir } : {}).catch((error: unknown) => {
@@ -127,23 +137,23 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   try {
     await ensureTablesOrExplain(
       clients,
-      { tableName, keysTableName, storyTableName, alertTableName },
+      { tableName, keysTableName, storyTableName, alertTableName, changeLogTableName },
       dataDir,
     );
     const cleanMarker = dataDir ? join(dataDir, CLEAN_SHUTDOWN_MARKER) : null;
-    if (cleanMarker && !(await exists(cleanMarker))) {
-      const repaired = await repairLocalDateIndex(clients.doc, tableName);
-      if (repaired.orphans || repaired.missing) {
-        log(
-          `after an unclean shutdown: date index repaired (${repaired.orphans} entries without an article, ${repaired.missing} articles without an entry)`,
-        );
-      }
+    const startedMarker = dataDir ? join(dataDir, RUN_STARTED_MARKER) : null;
+    const changeLog = new ChangeLog(clients.doc, changeLogTableName);
+    if (cleanMarker && startedMarker && !(await exists(cleanMarker))) {
+      await repairAfterUncleanShutdown(clients, tableName, changeLog, startedMarker, log);
     }
     if (cleanMarker) await rm(cleanMarker, { force: true });
+    // Before any write of this run: a kill from here on is repaired from the log since this instant.
+    if (startedMarker) await writeFile(startedMarker, `${new Date().toISOString()}\n`);
     const feed = new ChangeFeed((error) => log(`change listener failed: ${String(error)}`));
     const repository = new DynamoArticleRepository({
       doc: clients.doc,
       tableName,
+      changeLogTableName,
       changeSink: feed.sink,
       onUnreadable: (error) =>
         log(`quarantined: ${error.message}; list and repair with: npm run archive -- quarantine`),
@@ -255,6 +265,34 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
   }
 }
 
+/**
+ * After a kill, only writes in flight at that moment can have left the date index disagreeing with
+ * the items, and each was logged before its item: the articles logged since the killed run started
+ * are checked one by one. A data dir without the start marker (an earlier build) is checked whole.
+ */
+async function repairAfterUncleanShutdown(
+  clients: DynamoClients,
+  tableName: string,
+  changeLog: ChangeLog,
+  startedMarker: string,
+  log: (message: string) => void,
+): Promise<void> {
+  const started = Date.parse(await readFile(startedMarker, 'utf8').catch(() => ''));
+  const repaired = Number.isNaN(started)
+    ? await repairLocalDateIndex(clients.doc, tableName)
+    : await repairLocalDateIndexSince(
+        clients.doc,
+        tableName,
+        changeLog,
+        new Date(started - REPAIR_MARGIN_MS).toISOString(),
+      );
+  if (repaired.orphans || repaired.missing) {
+    log(
+      `after an unclean shutdown: date index repaired (${repaired.orphans} entries without an article, ${repaired.missing} articles without an entry)`,
+    );
+  }
+}
+
 async function ensureTablesOrExplain(
   clients: DynamoClients,
   names: TableNames,
@@ -272,8 +310,10 @@ async function ensureTablesOrExplain(
 }
 
 /**
- * Imports the example dispatches into an empty archive, once per data dir (a marker file keeps
- * a later start from re-importing after the examples were taken down).
+ * Imports the example dispatches into an empty archive, once per data dir. The marker file is
+ * written once the question is settled (imported, or the archive already held articles), so only
+ * a data dir's first start looks at the table, and then with a one-item read, never a scan; it
+ * also keeps a later start from re-importing after the examples were taken down.
  */
 async function importExamplesOnce(
   repository: DynamoArticleRepository,
@@ -284,7 +324,10 @@ async function importExamplesOnce(
 ): Promise<IngestSummary | null> {
   const marker = dataDir ? join(dataDir, EXAMPLES_MARKER) : null;
   if (marker && (await exists(marker))) return null;
-  if (await repository.hasAny()) return null;
+  if (await repository.hasAny()) {
+    if (marker) await writeFile(marker, `${new Date().toISOString()} (the archive was not empty)\n`);
+    return null;
+  }
   if (!(await exists(examplesDir))) return null;
 
   const inputs = [];

@@ -42,6 +42,8 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         store,
         initial: loaded,
         decode: decodeChangeRecord,
+        // The written item's updatedAt: the instant its change-log entry is stamped with.
+        changedAt: (record) => record.dynamodb?.NewImage?.updatedAt?.S,
         flushIntervalMs: options.flushIntervalMs,
         persistIntervalMs: options.persistIntervalMs,
         onIndexChanged: (state) => loader.offer(state),
@@ -60,13 +62,26 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         // before its DELETE answers, instead of one flush interval later.
         if (takedown) await indexer.applyNow();
       });
+      const { repository } = context;
+      const log = repository.changeLog;
       const report = await indexer.reconcile({
-        states: () => context.repository.scanStates(),
-        load: (ids) => context.repository.getMany(ids),
+        states: () => repository.scanStates(),
+        load: (ids) => repository.getMany(ids),
+        ...(log
+          ? {
+              changes: {
+                epoch: () => log.epoch(),
+                since: (since) => log.since(since),
+                read: (ids) => repository.readCurrent(ids),
+              },
+            }
+          : {}),
       });
+      if (report.scanReason) context.log(`index: scanned the whole store to catch up: ${report.scanReason}`);
       const served = loader.current();
       context.log(
         `index v${served.version}: ${served.articleCount} articles` +
+          (report.mode === 'changes' ? ` (${report.changesRead} changes since the last snapshot read)` : '') +
           (report.upserted || report.removed || report.rebuilt
             ? ` (caught up: ${report.upserted} indexed, ${report.removed} removed${report.rebuilt ? ', rebuilt' : ''})`
             : ''),
@@ -90,7 +105,8 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
         }),
         close: async () => {
           unsubscribe();
-          await indexer.close();
+          // The runtime closed HTTP and drained the change feed before this: nothing is in flight.
+          await indexer.close({ settled: true });
           loader.close();
           if (scratch) await rm(scratch, { recursive: true, force: true });
         },

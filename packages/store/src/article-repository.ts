@@ -22,6 +22,7 @@ import {
   tombstoneItem,
   UnreadableItemError,
 } from './article-item';
+import { ChangeLog } from './change-log';
 import { buildChangeRecord, type ChangeSink } from './change-records';
 import { ARTICLE_TABLE_SCHEMA } from './tables';
 
@@ -79,6 +80,10 @@ export interface ArticleRepository {
   scanStates(): AsyncIterable<ArticleState>;
   /** The live articles among `ids` (unknown and taken-down ones omitted), in no particular order. */
   getMany(ids: readonly string[]): Promise<Article[]>;
+  /** The live articles among `ids` and the tombstones among them (unknown and unreadable ones omitted). */
+  readCurrent(ids: readonly string[]): Promise<{ live: Article[]; removed: ArticleState[] }>;
+  /** The log of every write, when this store keeps one (locally: change-log.ts); null otherwise. */
+  readonly changeLog: ChangeLog | null;
   /** Unreadable items met by this process's reads (id and reason), for `/health`. */
   quarantined(): QuarantinedItem[];
 }
@@ -113,6 +118,11 @@ export interface DynamoArticleRepositoryOptions {
   tableName: string;
   /** Local only: receives a stream-shaped record for every committed write. */
   changeSink?: ChangeSink;
+  /**
+   * Local only: the change-log table (change-log.ts), written before every article write so that
+   * the local indexer reconciles from a mark instead of a scan. On AWS the streams play that part.
+   */
+  changeLogTableName?: string;
   /** A failing sink never fails the (already committed) write; it is reported here. */
   onChangeSinkError?: (error: unknown) => void;
   /** Reports each unreadable item the first time a read meets it (default: a line on stderr). */
@@ -152,6 +162,7 @@ export class DynamoArticleRepository implements ArticleRepository {
   private readonly now: () => Date;
   private readonly onUnreadable: (error: UnreadableItemError) => void;
   private readonly quarantine = new Map<string, string>();
+  readonly changeLog: ChangeLog | null;
 
   constructor(options: DynamoArticleRepositoryOptions) {
     this.doc = options.doc;
@@ -163,6 +174,9 @@ export class DynamoArticleRepository implements ArticleRepository {
     this.onUnreadable =
       options.onUnreadable ??
       ((error) => console.error(`quarantined: ${error.message} (list and repair: archive quarantine)`));
+    this.changeLog = options.changeLogTableName
+      ? new ChangeLog(options.doc, options.changeLogTableName, this.now)
+      : null;
   }
 
   quarantined(): QuarantinedItem[] {
@@ -397,6 +411,18 @@ export class DynamoArticleRepository implements ArticleRepository {
     return articles;
   }
 
+  async readCurrent(ids: readonly string[]): Promise<{ live: Article[]; removed: ArticleState[] }> {
+    const live: Article[] = [];
+    const removed: ArticleState[] = [];
+    for (const item of (await this.readItems(ids)).values()) {
+      const stored = this.readable(item);
+      if (stored?.deletedAt === null) live.push(stored.article);
+      else if (stored)
+        removed.push({ id: stored.article.id, version: stored.article.version, removed: true });
+    }
+    return { live, removed };
+  }
+
   /** Strongly consistent batched read; the map holds the items that exist. */
   private async readItems(ids: readonly string[]): Promise<Map<string, ArticleItem>> {
     const items = new Map<string, ArticleItem>();
@@ -480,6 +506,14 @@ export class DynamoArticleRepository implements ArticleRepository {
    * Returns false when another writer won the race; emits the change record after a commit.
    */
   private async conditionalWrite(previous: ArticleItem | null, next: ArticleItem): Promise<boolean> {
+    // Logged first, like dynalite's index entries: a committed write is never missing from the log.
+    await this.changeLog?.record({
+      id: next.id,
+      version: next.version,
+      removed: next.deletedAt !== undefined,
+      at: next.updatedAt,
+      publishedAt: next.publishedAt,
+    });
     try {
       await this.doc.send(
         new PutCommand({

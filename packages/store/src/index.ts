@@ -4,6 +4,7 @@ export * from './article-repository';
 export * from './blob-store-from-url';
 export * from './blob-store-fs';
 export * from './blob-store-s3';
+export * from './change-log';
 export * from './change-records';
 export * from './date-index-repair';
 export * from './dynamo-client';

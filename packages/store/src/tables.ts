@@ -7,6 +7,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { ALERT_TABLE_SCHEMA } from './alert-store';
+import { CHANGE_LOG_SCHEMA } from './change-log';
 import { STORY_TABLE_SCHEMA } from './story-store';
 
 /**
@@ -69,7 +70,18 @@ export function keysTableDefinition(tableName: string): CreateTableCommandInput 
 
 /** The story table (story-store.ts): partition key `key`, sort key `member`. */
 export function storyTableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey } = STORY_TABLE_SCHEMA;
+  return hashRangeTableDefinition(tableName, STORY_TABLE_SCHEMA);
+}
+
+/** The local store's change log (change-log.ts): partition key `day`, sort key `seq`. */
+export function changeLogTableDefinition(tableName: string): CreateTableCommandInput {
+  return hashRangeTableDefinition(tableName, CHANGE_LOG_SCHEMA);
+}
+
+function hashRangeTableDefinition(
+  tableName: string,
+  { partitionKey, sortKey }: { partitionKey: string; sortKey: string },
+): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -101,6 +113,8 @@ export interface TableNames {
   storyTableName?: string;
   /** Created too when given (standing searches). */
   alertTableName?: string;
+  /** Created too when given (the local store's change log, change-log.ts). */
+  changeLogTableName?: string;
 }
 
 /**
@@ -112,6 +126,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   await ensureTable(client, keysTableDefinition(names.keysTableName));
   if (names.storyTableName) await ensureTable(client, storyTableDefinition(names.storyTableName));
   if (names.alertTableName) await ensureTable(client, alertTableDefinition(names.alertTableName));
+  if (names.changeLogTableName) await ensureTable(client, changeLogTableDefinition(names.changeLogTableName));
 }
 
 async function ensureTable(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {

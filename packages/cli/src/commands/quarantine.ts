@@ -30,6 +30,7 @@ export function registerQuarantineCommand(program: Command, io: CliIo): void {
         const repository = new DynamoArticleRepository({
           doc: session.clients.doc,
           tableName: session.tableName,
+          changeLogTableName: session.changeLogTableName,
           onUnreadable: () => {},
         });
         const asideDir = join(session.dataDir ?? '.', 'quarantine');

@@ -8,3 +8,4 @@ export * from './index-loader';
 export * from './indexer';
 export * from './local-indexer';
 export * from './rebuild';
+export * from './reconcile';

@@ -1,9 +1,16 @@
+// Over 400 lines: the one writer of the segmented index (apply, publish beside changes, rebase after
+// a lost swap, merges, garbage collection); every step shares the lock and the base it keeps.
 import { type ArticleChange, type BlobStore, runInSlices, sharedSlices } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
 import { type MergePolicyOptions, selectMerge } from '../segments/merge-policy';
 import { encodeSegment } from '../segments/segment-codec';
-import { type IndexStateFile, newSegmentKey, type SegmentManifest } from '../segments/segment-manifest';
+import {
+  type ChangeMark,
+  type IndexStateFile,
+  newSegmentKey,
+  type SegmentManifest,
+} from '../segments/segment-manifest';
 import {
   collectGarbage,
   decodePointer,
@@ -38,6 +45,11 @@ export interface IndexerOptions extends SegmentPublishOptions {
   gcIntervalMs?: number;
   /** What this process already loaded (the local runtime loads once for search and indexer). */
   initial?: LoadedSegments;
+  /**
+   * The change-log mark each publication carries, asked when the publication is taken (under the
+   * lock, so it describes no more than what is published). The local indexer's; unset elsewhere.
+   */
+  changeMarkOf?: (published: SegmentManifest | null) => ChangeMark | null;
 }
 
 export class PublishConflictError extends Error {
@@ -157,6 +169,7 @@ export class Indexer {
         base: { manifest: base.manifest, etag: base.etag },
         entries: new Map(this.unpublished),
         highWatermark: this.highWatermark,
+        changeMark: this.options.changeMarkOf?.(base.manifest),
       };
     });
     if (!prepared) return null;
@@ -166,6 +179,7 @@ export class Indexer {
       outcome = await writePublication(this.options.store, prepared.publication, prepared.base, {
         ...this.options,
         highWatermark: prepared.highWatermark,
+        changeMark: prepared.changeMark,
       });
     } catch (error) {
       outcome = error instanceof Error ? error : new Error(String(error));
@@ -187,6 +201,16 @@ export class Indexer {
       this.notify();
       return this.published(outcome, 1);
     });
+  }
+
+  /** Makes the next {@link publish} write a publication even without changes (a mark moved). */
+  requestPublication(): void {
+    this.forcePublish = true;
+  }
+
+  /** The publication the in-memory index follows (null before the first load or publication). */
+  publishedManifest(): SegmentManifest | null {
+    return this.base?.manifest ?? null;
   }
 
   /** The current in-memory state, or null before the first batch loaded it. */
@@ -310,6 +334,7 @@ export class Indexer {
         outcome = await writePublication(this.options.store, prepared, base, {
           ...this.options,
           highWatermark: this.highWatermark,
+          changeMark: this.options.changeMarkOf?.(base.manifest),
         });
       } catch (error) {
         base.stale = true;

@@ -1,31 +1,16 @@
-import type { Article, ArticleChange, BlobStore } from '@archive/core';
-import type { LoadedSegments } from '../segments/segment-store';
-import { applyChange, type BatchResult, type ChangeItem, Indexer, type IndexState } from './indexer';
+import type { ArticleChange, BlobStore } from '@archive/core';
+import type { ChangeMark, SegmentManifest } from '../segments/segment-manifest';
+import { type LoadedSegments, maxIso } from '../segments/segment-store';
+import { type BatchResult, type ChangeItem, Indexer, type IndexState } from './indexer';
 import { rebuildIndex } from './rebuild';
-
-/** What the store holds for one article id: its current version, live or taken down. */
-export interface StoredArticleState {
-  id: string;
-  version: number;
-  removed: boolean;
-}
-
-/** The store, as reconciliation needs it. */
-export interface ReconcileSource {
-  /** Every id the store knows, live or tombstoned, with its current version. */
-  states(): AsyncIterable<StoredArticleState>;
-  /** The current full articles for these ids (missing ones omitted). */
-  load(ids: string[]): Promise<Article[]>;
-}
-
-export interface ReconcileReport {
-  /** Articles (re)indexed because the snapshot lacked them or held an older version. */
-  upserted: number;
-  /** Takedowns the snapshot had missed. */
-  removed: number;
-  /** True when the snapshot disagreed in a way only a rebuild fixes (ahead of the store, extras). */
-  rebuilt: boolean;
-}
+import {
+  markProblem,
+  type ReconcileReport,
+  type ReconcileSource,
+  reconcileByScan,
+  reconcileFromLog,
+  scanStore,
+} from './reconcile';
 
 export interface LocalIndexerOptions<R> {
   store: BlobStore;
@@ -45,6 +30,21 @@ export interface LocalIndexerOptions<R> {
   onError?: (error: unknown, recordId?: string) => void;
   /** The publication this process already loaded (shared with the search side). */
   initial?: LoadedSegments;
+  /**
+   * How far back of the newest change applied the published mark stays while changes arrive
+   * (default 60 s): writes stamped earlier may still be in flight, and the clock may step back.
+   */
+  markMarginMs?: number;
+  now?: () => Date;
+}
+
+/** What the local indexer knows of the store's change log, once {@link LocalIndexer.reconcile} ran. */
+interface LogPosition {
+  epoch: string;
+  /** Every change logged before this instant is applied (reconciliation's start, less the margin). */
+  floor: string;
+  /** The newest change-record time applied since (`changedAt`). */
+  newest: string | null;
 }
 
 /**
@@ -65,12 +65,19 @@ export class LocalIndexer<R> {
   private flushTimer: NodeJS.Timeout | undefined;
   private persistTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Null until reconciled: publications then carry the loaded mark unchanged. */
+  private position: LogPosition | null = null;
+  /** A record failed or a batch was lost: no mark is trusted until the next start scans. */
+  private markBroken = false;
+  /** Set by a settled close: every committed write was pushed, so the mark may be the present. */
+  private settledAt: string | null = null;
 
   constructor(private readonly options: LocalIndexerOptions<R>) {
     this.indexer = new Indexer({
       store: options.store,
       onIndexChanged: options.onIndexChanged,
       initial: options.initial,
+      changeMarkOf: (published) => this.changeMark(published),
     });
   }
 
@@ -99,61 +106,85 @@ export class LocalIndexer<R> {
     return result;
   }
 
-  /** Flushes, publishes and stops the timers. */
-  async close(): Promise<void> {
+  /**
+   * Flushes, publishes and stops the timers. `settled`: the caller guarantees every committed write
+   * was pushed (the runtime closes HTTP and drains the change feed first), so the last publication's
+   * mark is the present and the next start reads no change log entry from before it.
+   */
+  async close(options: { settled?: boolean } = {}): Promise<void> {
     this.closed = true;
+    if (options.settled && this.position) {
+      this.settledAt = this.nowIso();
+      // Published even without changes: the mark moves up to the present.
+      this.indexer.requestPublication();
+    }
     await this.flush();
     if (this.flushTimer) clearTimeout(this.flushTimer);
   }
 
   /**
-   * Brings the snapshot in line with the store: indexes what it lacks or holds at an older
-   * version, applies missed takedowns, and rebuilds from the store when the snapshot holds
-   * something the store does not (newer versions, or articles the store no longer lists).
-   * Publishes the result.
+   * The mark a publication carries: none after a failure; the loaded one until this process
+   * reconciled; then the later of reconciliation's floor and the newest change applied less the
+   * margin (or the present, at a settled close).
+   */
+  private changeMark(published: SegmentManifest | null): ChangeMark | null {
+    if (this.markBroken) return null;
+    const position = this.position;
+    if (!position) return published?.changeMark ?? null;
+    if (this.settledAt) return { log: position.epoch, through: this.settledAt };
+    const newest =
+      position.newest === null ? null : new Date(Date.parse(position.newest) - this.marginMs()).toISOString();
+    return { log: position.epoch, through: maxIso(position.floor, newest) ?? position.floor };
+  }
+
+  private marginMs(): number {
+    return this.options.markMarginMs ?? DEFAULT_MARK_MARGIN_MS;
+  }
+
+  private nowIso(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  /**
+   * Brings the snapshot in line with the store and publishes the result. With the store's change
+   * log and a trusted mark, only the changes logged since the mark are read; otherwise (no log, no
+   * mark, another store's mark) every state of the store is walked, as `scanReason` says. Either
+   * way, a snapshot holding what the store does not (newer versions, articles the store no longer
+   * has) is rebuilt from the store.
    */
   async reconcile(source: ReconcileSource, options: { chunkSize?: number } = {}): Promise<ReconcileReport> {
     const chunkSize = options.chunkSize ?? 200;
-    const report: ReconcileReport = { upserted: 0, removed: 0, rebuilt: false };
+    const report: ReconcileReport = {
+      upserted: 0,
+      removed: 0,
+      rebuilt: false,
+      mode: 'scan',
+      scanReason: null,
+      changesRead: 0,
+      articlesRead: 0,
+    };
+    const log = source.changes;
+    const epoch = log ? await log.epoch() : null;
+    // Taken before the store is read: what is logged from here on is read by the next start.
+    const startedMs = (this.options.now?.() ?? new Date()).getTime();
     const needsRebuild = await this.indexer.withIndex(async (index, remember) => {
-      let live = 0;
-      let stale: string[] = [];
-      const loadStale = async () => {
-        const loaded = await source.load(stale);
-        // An id the store lists but cannot load (a quarantined item) is not live for the index.
-        live -= stale.length - loaded.length;
-        for (const article of loaded) {
-          const change: ArticleChange = { kind: 'upsert', id: article.id, version: article.version, article };
-          if (applyChange(index, change)) {
-            remember(change);
-            report.upserted++;
-          }
+      const mark = this.indexer.publishedManifest()?.changeMark;
+      if (log && epoch !== null) {
+        report.scanReason = markProblem(mark, epoch, startedMs, this.marginMs());
+        if (!report.scanReason && mark) {
+          report.mode = 'changes';
+          return reconcileFromLog(index, remember, log, mark.through, report, chunkSize);
         }
-        stale = [];
-      };
-      for await (const state of source.states()) {
-        const seen = index.versionOf(state.id);
-        if (seen !== undefined && seen > state.version) return true; // the snapshot is ahead of the store
-        if (state.removed) {
-          const change: ArticleChange = { kind: 'remove', id: state.id, version: state.version };
-          const wasLive = index.has(state.id);
-          if (applyChange(index, change)) {
-            remember(change);
-            if (wasLive) report.removed++;
-          }
-          continue;
-        }
-        live++;
-        if (seen !== state.version || !index.has(state.id)) stale.push(state.id);
-        if (stale.length >= chunkSize) await loadStale();
       }
-      await loadStale();
-      // Every live article is now indexed; anything more is an article the store no longer has.
-      return index.size !== live;
+      return reconcileByScan(index, remember, source, report, chunkSize);
     });
     if (needsRebuild) {
       report.rebuilt = true;
       await this.indexer.replaceIndex(await rebuildIndex(scanStore(source, chunkSize)));
+    }
+    if (epoch !== null) {
+      const floor = new Date(startedMs - this.marginMs()).toISOString();
+      this.position = { epoch, floor, newest: null };
     }
     await this.indexer.publish();
     return report;
@@ -178,11 +209,18 @@ export class LocalIndexer<R> {
     try {
       const result = await this.indexer.applyChangeBatch(items, { publish: false });
       for (const failure of result.batchItemFailures) {
+        this.markBroken = true;
         this.options.onError?.(new Error('change record could not be indexed'), failure.itemIdentifier);
+      }
+      // Only now, after the batch is in the index: a publication taken meanwhile keeps the older mark.
+      if (this.position) {
+        for (const item of items) this.position.newest = maxIso(this.position.newest, item.changedAt ?? null);
       }
       if (result.applied > 0) this.schedulePersist();
       return result;
     } catch (error) {
+      // The batch is lost to this process; only a scan at the next start is sure to find it.
+      this.markBroken = true;
       this.options.onError?.(error);
       throw error;
     }
@@ -216,17 +254,4 @@ export class LocalIndexer<R> {
 }
 
 const MERGE_BUDGET_MS = 1_000;
-
-/** Every live article and tombstone of the store, loading full articles in chunks. */
-async function* scanStore(source: ReconcileSource, chunkSize: number) {
-  let ids: string[] = [];
-  for await (const state of source.states()) {
-    if (state.removed) yield { id: state.id, version: state.version, removed: true as const };
-    else ids.push(state.id);
-    if (ids.length >= chunkSize) {
-      yield* await source.load(ids);
-      ids = [];
-    }
-  }
-  if (ids.length > 0) yield* await source.load(ids);
-}
+const DEFAULT_MARK_MARGIN_MS = 60_000;

@@ -48,10 +48,18 @@ const stateRefSchema = z.object({
   articleCount: z.number().int().nonnegative(),
 });
 
+/**
+ * Where a store's change log stands against this publication (the local indexer's mark): every
+ * change logged at or before `through` in the log of epoch `log` is in it. Absent or null: unknown
+ * (an earlier build, the search function on AWS, a rollback), so a local start scans the store.
+ */
+const changeMarkSchema = z.object({ log: z.string().min(1), through: z.string() });
+
 const segmentManifestSchema = stateRefSchema.extend({
   format: z.literal(2),
   definitionFingerprint: z.string(),
   highWatermark: z.string().nullable(),
+  changeMark: changeMarkSchema.nullable().optional(),
   /** The publications before this one, newest first, kept for rollback. */
   previous: z.array(stateRefSchema),
 });
@@ -61,6 +69,7 @@ export type PartitionEntry = z.infer<typeof partitionEntrySchema>;
 export type IndexStateFile = z.infer<typeof stateSchema>;
 export type StateRef = z.infer<typeof stateRefSchema>;
 export type SegmentManifest = z.infer<typeof segmentManifestSchema>;
+export type ChangeMark = z.infer<typeof changeMarkSchema>;
 
 /** The manifest's format: 1 is the whole-snapshot pointer of earlier builds (converted on load). */
 export function manifestFormat(bytes: Uint8Array): number | null {

@@ -13,6 +13,7 @@ import { DEFAULT_MAX_SEGMENTS } from './merge-policy';
 import { layoutForBuckets } from './partition-layout';
 import { decodeSegment } from './segment-codec';
 import {
+  type ChangeMark,
   createdMsOfKey,
   decodeSegmentManifest,
   decodeState,
@@ -175,6 +176,8 @@ export function fromPartitioned(
 export interface SegmentPublishOptions extends EncodeOptions {
   keepVersions?: number;
   highWatermark?: string | null;
+  /** The change-log mark this publication carries (the local indexer's; left out otherwise). */
+  changeMark?: ChangeMark | null;
   now?: () => Date;
 }
 
@@ -262,6 +265,7 @@ export async function writePublication(
       articleCount: prepared.articleCount,
       definitionFingerprint: indexDefinitionFingerprint(),
       highWatermark: maxIso(options.highWatermark ?? null, base.manifest?.highWatermark ?? null),
+      ...(options.changeMark === undefined ? {} : { changeMark: options.changeMark }),
       previous: base.manifest
         ? [refOfManifest(base.manifest), ...base.manifest.previous].slice(0, keep - 1)
         : [],
@@ -366,6 +370,8 @@ export async function rollbackSegments(
     createdAt: (options.now?.() ?? new Date()).toISOString(),
     definitionFingerprint: indexDefinitionFingerprint(),
     highWatermark: null,
+    // The rolled-back state lacks later changes: the next local start must scan the store.
+    changeMark: null,
     previous: [refOfManifest(manifest), ...manifest.previous].slice(0, keep - 1),
   };
   if ((await store.writeIfMatch(MANIFEST_KEY, encodeSegmentManifest(next), pointer.etag)) === false) {

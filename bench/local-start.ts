@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { Article } from '@archive/core';
+import type { ChildScripts } from './children';
+import type { ColdStartReport } from './children/report';
+import { buildLocalDataDir, localStartCommand } from './production';
+import { type BenchQuery, toSearchPath, toSearchRequest } from './queries';
+import { median } from './stats';
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** One `npm start` run: spawn until the first `GET /search` answered, and the server's peak RSS. */
+export interface LocalStartRun {
+  firstAnswerMs: number;
+  /** Spawn until the entry printed that it listens. */
+  listeningMs: number;
+  /** VmHWM of the node process serving (tsx runs the entry in a child of its own). */
+  peakRssBytes: number;
+  hits: number;
+}
+
+export interface LocalStartFigures {
+  /** Building the data directory (store + index), once, before the runs. */
+  importMs: number;
+  runs: LocalStartRun[];
+  firstAnswerMs: number;
+  peakRssBytes: number;
+  /** The baseline: a fresh process that reads the MiniSearch JSON, `loadJSON`s it, answers once. */
+  baselineRuns: ColdStartReport[];
+  baselineFirstAnswerMs: number;
+  baselinePeakRssBytes: number;
+  /** `/proc/loadavg`'s 1-minute figure before and after the runs (2 shared cores). */
+  loadavg: { before: number; after: number };
+}
+
+const START_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * `npm start` on a data directory of `articles` against plain MiniSearch's `loadJSON` + first search
+ * of the same articles, `runs` times each, alternating, medians reported.
+ */
+export async function measureLocalStart(options: {
+  articles: readonly Article[];
+  dataDir: string;
+  scripts: ChildScripts;
+  baselineSnapshotPath: string;
+  /** The first query of the mix, as the cold-start section asks it. */
+  query: BenchQuery;
+  runs: number;
+  log: (line: string) => void;
+}): Promise<LocalStartFigures> {
+  const importStarted = performance.now();
+  await buildLocalDataDir(options.dataDir, options.articles);
+  const importMs = performance.now() - importStarted;
+  options.log(
+    `  data directory of ${options.articles.length} articles built in ${(importMs / 1000).toFixed(1)} s`,
+  );
+  const searchPath = toSearchPath(options.query);
+  const request = toSearchRequest(options.query);
+  const before = loadavg()[0] ?? Number.NaN;
+  const runs: LocalStartRun[] = [];
+  const baselineRuns: ColdStartReport[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    baselineRuns.push(await options.scripts.coldStart('baseline', options.baselineSnapshotPath, request));
+    runs.push(await startOnce(options.dataDir, searchPath));
+  }
+  return {
+    importMs,
+    runs,
+    firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)),
+    peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
+    baselineRuns,
+    baselineFirstAnswerMs: median(baselineRuns.map((r) => r.firstAnswerMs)),
+    baselinePeakRssBytes: median(baselineRuns.map((r) => r.peakRssBytes)),
+    loadavg: { before, after: loadavg()[0] ?? Number.NaN },
+  };
+}
+
+async function startOnce(dataDir: string, searchPath: string): Promise<LocalStartRun> {
+  const { command, args, cwd, env } = localStartCommand(PROJECT_ROOT, dataDir);
+  const started = performance.now();
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  try {
+    const url = await Promise.race([
+      listeningUrl(child.stdout),
+      exited.then((code) => {
+        throw new Error(`npm start exited (${code}) before listening: ${stderr}`);
+      }),
+      timeout(START_TIMEOUT_MS),
+    ]);
+    const listeningMs = performance.now() - started;
+    const response = await fetch(`${url}${searchPath}`);
+    const body = (await response.json()) as { results?: unknown[] };
+    const firstAnswerMs = performance.now() - started;
+    if (!response.ok) throw new Error(`GET ${searchPath} answered ${response.status}`);
+    return {
+      firstAnswerMs,
+      listeningMs,
+      peakRssBytes: await peakRssOfServer(child.pid as number),
+      hits: body.results?.length ?? 0,
+    };
+  } finally {
+    // SIGTERM: the server closes cleanly, so the data directory is as the next run expects it.
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: stdout });
+    lines.on('line', (line) => {
+      const match = /listening on (\S+)/.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+    lines.once('close', () => reject(new Error('npm start closed its output before listening')));
+  });
+}
+
+function timeout(ms: number): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref());
+}
+
+/**
+ * Peak RSS (VmHWM) of the process that serves: tsx starts node on the entry as a child of its own
+ * (the deepest descendant); the wrapper's own memory is not the server's.
+ */
+async function peakRssOfServer(pid: number): Promise<number> {
+  let serving = pid;
+  for (let depth = 0; depth < 3; depth++) {
+    const children = await readFile(`/proc/${serving}/task/${serving}/children`, 'utf8').catch(() => '');
+    const first = children.trim().split(/\s+/)[0];
+    if (!first) break;
+    serving = Number(first);
+  }
+  const status = await readFile(`/proc/${serving}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  if (!kb) throw new Error(`no VmHWM for process ${serving}`);
+  return Number(kb) * 1024;
+}
