@@ -11,6 +11,23 @@ import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } fr
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/**
+ * What every table of the archive shares: on-demand billing, point-in-time recovery, kept on stack
+ * deletion and protected from it (none of them can be rebuilt from the others).
+ *
+ * Encryption: the AWS-managed key (aws/dynamodb) rather than the default AWS-owned key, so every
+ * use of the key shows up in CloudTrail, at no key cost and with no key policy to get wrong. A
+ * customer-managed key would only add value for cross-account control or crypto-shredding, neither
+ * of which applies to an archive of published news ($1/month per key plus per-request charges).
+ */
+const KEPT_TABLE = {
+  billingMode: BillingMode.PAY_PER_REQUEST,
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  encryption: TableEncryption.AWS_MANAGED,
+  removalPolicy: RemovalPolicy.RETAIN,
+  deletionProtection: true,
+} as const;
+
 export interface ArchiveStorageProps {
   /** Days a superseded object version (a pruned snapshot, an old manifest) is kept before it expires. */
   readonly noncurrentVersionDays: number;
@@ -34,18 +51,10 @@ export class ArchiveStorage extends Construct {
   constructor(scope: Construct, id: string, props: ArchiveStorageProps) {
     super(scope, id);
 
-    // Encryption: the AWS-managed key (aws/dynamodb) rather than the default AWS-owned key, so every
-    // use of the key shows up in CloudTrail, at no key cost and with no key policy to get wrong. A
-    // customer-managed key would only add value for cross-account control or crypto-shredding, neither
-    // of which applies to an archive of published news ($1/month per key plus per-request charges).
     this.articles = new Table(this, 'Articles', {
       partitionKey: { name: ARTICLE_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
+      ...KEPT_TABLE,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
     });
     const { dateIndex } = ARTICLE_TABLE_SCHEMA;
     this.articles.addGlobalSecondaryIndex({
@@ -56,11 +65,7 @@ export class ArchiveStorage extends Construct {
 
     this.keys = new Table(this, 'IngestKeys', {
       partitionKey: { name: KEYS_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
+      ...KEPT_TABLE,
     });
 
     // Written with the articles at ingest; not rebuildable from the article table without replaying
@@ -68,22 +73,14 @@ export class ArchiveStorage extends Construct {
     this.stories = new Table(this, 'Stories', {
       partitionKey: { name: STORY_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
       sortKey: { name: STORY_TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
+      ...KEPT_TABLE,
     });
 
     // Subscribers' configuration (queries, webhooks, signing secrets): not derivable from anything
     // else, so kept like the rest. No stream: nothing reacts to alert changes.
     this.alerts = new Table(this, 'Alerts', {
       partitionKey: { name: ALERT_TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      deletionProtection: true,
+      ...KEPT_TABLE,
     });
 
     this.accessLogBucket = new Bucket(this, 'AccessLogs', {
