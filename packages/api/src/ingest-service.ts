@@ -60,10 +60,11 @@ export async function ingestOne(input: DispatchInput, context: IngestContext): P
 export async function ingestMany(inputs: DispatchInput[], context: IngestContext): Promise<IngestResult[]> {
   const prepared: Prepared[] = [];
   for (const input of inputs) {
-    prepared.push(prepare(input, context));
-    // Parsing a 5 MiB batch takes longer than any other request may wait: let them in between items.
+    // Parsing a 5 MiB batch takes longer than any other request may wait: let them in between items,
+    // and before the first (reading the body already took this turn's time).
     const pause = sharedSlices.due();
     if (pause) await pause;
+    prepared.push(prepare(input, context));
   }
   const valid = prepared.filter((p): p is Extract<Prepared, { ok: true }> => 'ok' in p);
   await assignStories(

@@ -237,6 +237,40 @@ describe('Indexer.publish beside changes', () => {
     expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1', 'a2']);
     expect(indexer.state()?.unpublished).toBe(0);
   });
+
+  it('a batch queued on the lock while its own publication lands does not reload the index', async () => {
+    const { store, open, isWriting } = gatedStore();
+    let reads = 0;
+    store.get = async (key) => {
+      reads++;
+      return fs.get(key);
+    };
+    store.read = async (key) => {
+      reads++;
+      return fs.read(key);
+    };
+    const indexer = new Indexer({ store });
+    await indexer.applyChangeBatch([item(upsert('a1'))], { publish: false });
+    const first = indexer.publish();
+    while (!isWriting()) await new Promise((r) => setTimeout(r, 1));
+    // Something holds the lock (a merge, a reconciliation) and a batch waits behind it; then the
+    // write lands. The batch runs before the publication's own bookkeeping under the lock, and
+    // must take the new manifest for ours, not another writer's (a reload of every segment).
+    let release: () => void = () => {};
+    const holding = indexer.withIndex(() => new Promise<void>((resolve) => (release = resolve)));
+    const queued = indexer.applyChangeBatch([item(upsert('a2'))], { publish: false });
+    reads = 0;
+    open();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await holding;
+    expect((await queued).applied).toBe(1);
+    expect((await first)?.version).toBe(1);
+    expect(reads).toBe(0);
+    expect(indexer.state()?.index.has('a2')).toBe(true);
+    expect((await indexer.publish())?.version).toBe(2);
+    expect(ids(await published(), ['a1', 'a2'])).toEqual(['a1', 'a2']);
+  });
 });
 
 describe('an index of an earlier build (one whole snapshot)', () => {

@@ -183,10 +183,12 @@ export class Indexer {
       });
     } catch (error) {
       outcome = error instanceof Error ? error : new Error(String(error));
-    } finally {
-      this.writingOutsideLock = false;
     }
     return this.serialized(async () => {
+      // Cleared only here, under the lock: a change queued behind the lock while the write was in
+      // flight runs before this, and its sync() must not take the manifest this very publication
+      // wrote for another writer's (that reloaded every segment and replayed every change: seconds).
+      this.writingOutsideLock = false;
       if (outcome instanceof Error || outcome === 'conflict' || !this.base) {
         // What was sealed in memory is not stored: reload, re-apply and publish under the lock.
         if (this.base) this.base.stale = true;
