@@ -116,6 +116,16 @@ describe('stories at ingest', () => {
     };
     expect(updated.status).toBe('updated');
     expect(updated.article.storyId).toBe(ids.original);
+    // Indexed within a flush interval: the searches below compare scores, which the new version's
+    // length changes, so they must all run after it.
+    await eventually(async () => {
+      const body = (await (
+        await fetch(`${url}/search?q=${encodeURIComponent('"stay closed on Wednesday"')}`)
+      ).json()) as {
+        total: number;
+      };
+      return body.total === 1;
+    });
   });
 });
 
