@@ -8,15 +8,9 @@ import {
   type WebhookUrlPolicy,
 } from '@archive/api';
 import type { Article } from '@archive/core';
-import {
-  type AlertRecord,
-  DEFAULT_ALERT_TABLE_NAME,
-  DynamoAlertStore,
-  ensureTables,
-  newAlertRecord,
-} from '@archive/store';
+import { type AlertRecord, type DynamoAlertStore, newAlertRecord } from '@archive/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo } from './store-helpers';
+import { startAlertsDynamo, type TestDynamo } from './store-helpers';
 
 /**
  * The deliverer's failure paths against real sockets on loopback and the alert table on dynalite:
@@ -31,13 +25,7 @@ let base = '';
 const hits = new Map<string, number>();
 
 beforeAll(async () => {
-  db = await startTestDynamo();
-  await ensureTables(db.client, {
-    tableName: 'articles',
-    keysTableName: 'ingest-keys',
-    alertTableName: DEFAULT_ALERT_TABLE_NAME,
-  });
-  store = new DynamoAlertStore(db.doc, DEFAULT_ALERT_TABLE_NAME);
+  ({ db, alerts: store } = await startAlertsDynamo());
   server = createServer((request, response) => {
     const path = request.url ?? '';
     hits.set(path, (hits.get(path) ?? 0) + 1);

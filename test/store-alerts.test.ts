@@ -1,23 +1,11 @@
-import {
-  type AlertRecord,
-  DEFAULT_ALERT_TABLE_NAME,
-  DynamoAlertStore,
-  ensureTables,
-  newAlertRecord,
-} from '@archive/store';
+import { type AlertRecord, type DynamoAlertStore, newAlertRecord } from '@archive/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo } from './store-helpers';
+import { startAlertsDynamo, type TestDynamo } from './store-helpers';
 
 let db: TestDynamo;
 let alerts: DynamoAlertStore;
 beforeAll(async () => {
-  db = await startTestDynamo();
-  await ensureTables(db.client, {
-    tableName: 'articles',
-    keysTableName: 'ingest-keys',
-    alertTableName: DEFAULT_ALERT_TABLE_NAME,
-  });
-  alerts = new DynamoAlertStore(db.doc, DEFAULT_ALERT_TABLE_NAME);
+  ({ db, alerts } = await startAlertsDynamo());
 });
 afterAll(async () => {
   await db.close();

@@ -3,8 +3,10 @@ import type { ArticleDraft } from '@archive/core';
 import { CONTENT_FIELDS } from '@archive/core';
 import {
   createDynamoClients,
+  DEFAULT_ALERT_TABLE_NAME,
   DEFAULT_KEYS_TABLE_NAME,
   DEFAULT_TABLE_NAME,
+  DynamoAlertStore,
   type DynamoClients,
   ensureTables,
   type LocalDynamo,
@@ -57,4 +59,15 @@ export async function startTestDynamo(dataDir?: string): Promise<TestDynamo> {
       await dynamo.close();
     },
   };
+}
+
+/** {@link startTestDynamo} with the alert table too, and an alert store over it. */
+export async function startAlertsDynamo(): Promise<{ db: TestDynamo; alerts: DynamoAlertStore }> {
+  const db = await startTestDynamo();
+  await ensureTables(db.client, {
+    tableName: DEFAULT_TABLE_NAME,
+    keysTableName: DEFAULT_KEYS_TABLE_NAME,
+    alertTableName: DEFAULT_ALERT_TABLE_NAME,
+  });
+  return { db, alerts: new DynamoAlertStore(db.doc, DEFAULT_ALERT_TABLE_NAME) };
 }

@@ -403,12 +403,7 @@ export class DynamoArticleRepository implements ArticleRepository {
   }
 
   async getMany(ids: readonly string[]): Promise<Article[]> {
-    const articles: Article[] = [];
-    for (const item of (await this.readItems(ids)).values()) {
-      const stored = this.readable(item);
-      if (stored?.deletedAt === null) articles.push(stored.article);
-    }
-    return articles;
+    return (await this.readCurrent(ids)).live;
   }
 
   async readCurrent(ids: readonly string[]): Promise<{ live: Article[]; removed: ArticleState[] }> {
