@@ -114,7 +114,7 @@ export class LocalIndexer<R> {
   async close(options: { settled?: boolean } = {}): Promise<void> {
     this.closed = true;
     if (options.settled && this.position) {
-      this.settledAt = this.nowIso();
+      this.settledAt = this.now().toISOString();
       // Published even without changes: the mark moves up to the present.
       this.indexer.requestPublication();
     }
@@ -141,8 +141,8 @@ export class LocalIndexer<R> {
     return this.options.markMarginMs ?? DEFAULT_MARK_MARGIN_MS;
   }
 
-  private nowIso(): string {
-    return (this.options.now?.() ?? new Date()).toISOString();
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
   }
 
   /**
@@ -166,7 +166,7 @@ export class LocalIndexer<R> {
     const log = source.changes;
     const epoch = log ? await log.epoch() : null;
     // Taken before the store is read: what is logged from here on is read by the next start.
-    const startedMs = (this.options.now?.() ?? new Date()).getTime();
+    const startedMs = this.now().getTime();
     const needsRebuild = await this.indexer.withIndex(async (index, remember) => {
       const mark = this.indexer.publishedManifest()?.changeMark;
       if (log && epoch !== null) {
