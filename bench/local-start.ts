@@ -18,7 +18,7 @@ export interface LocalStartRun {
   firstAnswerMs: number;
   /** Spawn until the entry printed that it listens. */
   listeningMs: number;
-  /** VmHWM of the node process serving (tsx runs the entry in a child of its own). */
+  /** VmHWM of the node process serving (npm runs the start script in a shell, the shell runs node). */
   peakRssBytes: number;
   hits: number;
 }
@@ -105,12 +105,13 @@ async function startOnce(dataDir: string, searchPath: string): Promise<LocalStar
     return {
       firstAnswerMs,
       listeningMs,
-      peakRssBytes: await peakRssOfServer(child.pid as number),
+      peakRssBytes: await peakRssOfServer(await serverPid(child.pid as number)),
       hits: body.results?.length ?? 0,
     };
   } finally {
-    // SIGTERM: the server closes cleanly, so the data directory is as the next run expects it.
-    child.kill('SIGTERM');
+    // SIGTERM to the server itself: it closes cleanly (the data directory as the next run expects
+    // it), then npm exits with it. npm alone would exit at once and leave the server closing.
+    process.kill(await serverPid(child.pid as number), 'SIGTERM');
     await exited;
   }
 }
@@ -122,7 +123,10 @@ function listeningUrl(stdout: NodeJS.ReadableStream): Promise<string> {
       const match = /listening on (\S+)/.exec(line);
       if (match?.[1]) resolve(match[1]);
     });
-    lines.once('close', () => reject(new Error('npm start closed its output before listening')));
+    // Closed output means the process is ending: its exit (with its stderr) is reported instead.
+    lines.once('close', () =>
+      setTimeout(() => reject(new Error('npm start closed its output before listening')), 1000).unref(),
+    );
   });
 }
 
@@ -131,10 +135,10 @@ function timeout(ms: number): Promise<never> {
 }
 
 /**
- * Peak RSS (VmHWM) of the process that serves: tsx starts node on the entry as a child of its own
- * (the deepest descendant); the wrapper's own memory is not the server's.
+ * The process that serves: npm starts a shell that starts node on the launcher (the deepest
+ * descendant); the wrappers' own memory is not the server's.
  */
-async function peakRssOfServer(pid: number): Promise<number> {
+async function serverPid(pid: number): Promise<number> {
   let serving = pid;
   for (let depth = 0; depth < 3; depth++) {
     const children = await readFile(`/proc/${serving}/task/${serving}/children`, 'utf8').catch(() => '');
@@ -142,8 +146,13 @@ async function peakRssOfServer(pid: number): Promise<number> {
     if (!first) break;
     serving = Number(first);
   }
-  const status = await readFile(`/proc/${serving}/status`, 'utf8');
+  return serving;
+}
+
+/** Peak RSS (VmHWM) of a process. */
+async function peakRssOfServer(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  if (!kb) throw new Error(`no VmHWM for process ${serving}`);
+  if (!kb) throw new Error(`no VmHWM for process ${pid}`);
   return Number(kb) * 1024;
 }

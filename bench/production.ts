@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { type Article, type ArticleDraft, contentHash } from '@archive/core';
 import type { Searcher } from '@archive/search';
 import {
@@ -173,13 +172,14 @@ function toDraft({ version, previousHash, ingestedAt, updatedAt, ...draft }: Art
 }
 
 /**
- * `npm start` as a user runs it (package.json's `start`: tsx on the local entry), on `dataDir`,
- * with an ephemeral port and no example import. The entry prints `listening on <url>` once it serves.
+ * `npm start` as a user runs it (npm runs package.json's `start`: the launcher that bundles the local
+ * entry when a source changed, then runs it), on `dataDir`, with an ephemeral port and no example
+ * import. The entry prints `listening on <url>` once it serves; npm passes SIGTERM on to it.
  */
 export function localStartCommand(projectRoot: string, dataDir: string) {
   return {
-    command: join(projectRoot, 'node_modules', '.bin', 'tsx'),
-    args: ['packages/local/src/main.ts'],
+    command: 'npm',
+    args: ['start', '--silent'],
     cwd: projectRoot,
     env: { ...process.env, ARCHIVE_DATA_DIR: dataDir, PORT: '0', ARCHIVE_IMPORT_EXAMPLES: 'false' },
   };
