@@ -16,8 +16,10 @@
  *   its article;
  * - writeAmplification and maxSegmentsPerPartition: growing an archive from 0 to G in batches of
  *   10 (merges included) ÷ the whole snapshot the archive ends with.
- * Not measured here: Lambda's own overheads (cold starts, S3 latency) and the bundled handlers'
- * JSON decoding of stream records (`npm run bench` and the bundled-pipeline test cover those).
+ * Two paths, both run unless `--path` picks one: `module` drives those modules directly (and times
+ * the refresh alone); `bundled` (bench/steady-bundled.ts) drives the indexer and search functions as
+ * bundled for Lambda with the stream batches and API Gateway events AWS delivers. Not measured on
+ * either: Lambda's own overheads (cold starts, S3 latency).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,7 @@ import { growCorpus } from './corpus';
 import { generateCorpus } from './generate';
 import { buildQueryMix, toSearchRequest } from './queries';
 import { median, percentiles } from './stats';
+import { steadyBundled } from './steady-bundled';
 
 const BATCH = 10;
 
@@ -120,10 +123,14 @@ async function wholeSnapshot(articles: readonly Article[], dir: string) {
   return { bytes, publishMs: median(publishTimes), loadMs: median(loadTimes) };
 }
 
-async function steady(articles: number, batches: number, dir: string) {
+/** The archive the batches arrive onto, and the articles that arrive. */
+function steadyCorpus(articles: number, batches: number) {
   const corpus = growCorpus(generateCorpus(2_000, 11), articles + batches * BATCH, 5);
-  const base = corpus.slice(0, articles);
-  const arriving = corpus.slice(articles);
+  return { base: corpus.slice(0, articles), arriving: corpus.slice(articles) };
+}
+
+async function steady(articles: number, batches: number, dir: string) {
+  const { base, arriving } = steadyCorpus(articles, batches);
   const disk = new FsBlobStore(join(dir, 'segments'));
   const { store, written, requests: indexerRequests } = counting(disk);
   const { store: loaderStore, requests: loaderRequests } = counting(disk);
@@ -260,35 +267,101 @@ const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} kB`;
 const fmtRequests = (r: Requests) =>
   `${r.putClass.toFixed(1)} PUT/LIST, ${r.getClass.toFixed(1)} GET, ${r.deletes.toFixed(1)} DELETE`;
 
+/** The module path: the figures printed and returned under `steady`. */
+async function reportModulePath(articles: number, batches: number, dir: string) {
+  const s = await steady(articles, batches, dir);
+  console.log(`steady ingest onto ${s.articles} articles, ${s.batches} batches of ${BATCH} (modules):`);
+  console.log(
+    `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `  requests per batch (mean): indexer ${fmtRequests(s.batch.indexerRequests)}; one search function's refresh ${fmtRequests(s.batch.refreshRequests)}`,
+  );
+  console.log(
+    `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
+  );
+  const r = s.ratios;
+  console.log(
+    `  ratios: publishBytes ${r.publishBytes.toFixed(4)} (≤ 0.02), publishTime ${r.publishTime.toFixed(3)} (≤ 0.05), refreshTime ${r.refreshTime.toFixed(3)} (≤ 0.05), p99UnderIngest ${r.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+  );
+  return s;
+}
+
+/** The bundled path (bench/steady-bundled.ts), on the same corpus and query mix as the module path. */
+async function reportBundledPath(options: {
+  articles: number;
+  batches: number;
+  dir: string;
+  batchIntervalMs: number;
+  refreshMs: number | undefined;
+}) {
+  const { base, arriving } = steadyCorpus(options.articles, options.batches);
+  const b = await steadyBundled({
+    base,
+    batches: Array.from({ length: options.batches }, (_, i) => arriving.slice(i * BATCH, (i + 1) * BATCH)),
+    queries: buildQueryMix(base, 140, 3),
+    dir: join(options.dir, 'bundled'),
+    batchIntervalMs: options.batchIntervalMs,
+    refreshMs: options.refreshMs,
+  });
+  console.log(
+    `steady ingest onto ${options.articles} articles, ${options.batches} batches of ${BATCH} (bundled handlers, stream batches, API Gateway events; refresh interval ${b.refreshMs}, a batch every ${b.batchIntervalMs} ms):`,
+  );
+  console.log(
+    `  indexer invocation (median, merges included) ${b.indexerInvocationMs.toFixed(0)} ms, ${kb(b.bytesWrittenPerBatch)} written per batch`,
+  );
+  console.log(
+    `  search p50 / p99: idle ${b.idleP50Ms.toFixed(1)} / ${b.idleP99Ms.toFixed(1)} ms, under ingest ${b.underIngestP50Ms.toFixed(1)} / ${b.underIngestP99Ms.toFixed(1)} ms (${b.queriesUnderIngest} queries): p99UnderIngest ${b.ratios.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+  );
+  console.log(
+    `  ingest to searchable: median ${b.ingestToSearchableMedianMs.toFixed(0)} ms, p95 ${b.ingestToSearchableP95Ms.toFixed(0)} ms`,
+  );
+  return b;
+}
+
 async function main(): Promise<void> {
   const opts = new Command()
     .name('bench:steady')
     .option('--articles <n>', 'archive size the batches arrive onto', Number, 10_000)
     .option('--batches <n>', 'batches of 10 new articles', Number, 30)
     .option('--grow <n>', 'articles grown from 0 for write amplification (0: skip)', Number, 5_000)
+    .option('--path <paths>', 'module, bundled or both, comma-separated', 'module,bundled')
+    .option(
+      '--batch-interval-ms <n>',
+      'bundled: search traffic after each batch before the next',
+      Number,
+      3000,
+    )
+    .option(
+      '--refresh-ms <n>',
+      "bundled: the search function's ARCHIVE_INDEX_REFRESH_MS (default: as deployed)",
+    )
     .parse()
-    .opts<{ articles: number; batches: number; grow: number }>();
+    .opts<{
+      articles: number;
+      batches: number;
+      grow: number;
+      path: string;
+      batchIntervalMs: number;
+      refreshMs?: string;
+    }>();
+  const paths = new Set(opts.path.split(','));
   const dir = await mkdtemp(join(tmpdir(), 'bench-steady-'));
   try {
-    const s = await steady(opts.articles, opts.batches, dir);
-    console.log(`steady ingest onto ${s.articles} articles, ${s.batches} batches of ${BATCH}:`);
-    console.log(
-      `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
-    );
-    console.log(
-      `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
-    );
-    console.log(
-      `  requests per batch (mean): indexer ${fmtRequests(s.batch.indexerRequests)}; one search function's refresh ${fmtRequests(s.batch.refreshRequests)}`,
-    );
-    console.log(
-      `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
-    );
-    const r = s.ratios;
-    console.log(
-      `  ratios: publishBytes ${r.publishBytes.toFixed(4)} (≤ 0.02), publishTime ${r.publishTime.toFixed(3)} (≤ 0.05), refreshTime ${r.refreshTime.toFixed(3)} (≤ 0.05), p99UnderIngest ${r.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
-    );
-    const out: Record<string, unknown> = { steady: s };
+    const out: Record<string, unknown> = {};
+    if (paths.has('module')) out.steady = await reportModulePath(opts.articles, opts.batches, dir);
+    if (paths.has('bundled')) {
+      out.bundled = await reportBundledPath({
+        articles: opts.articles,
+        batches: opts.batches,
+        dir,
+        batchIntervalMs: opts.batchIntervalMs,
+        refreshMs: opts.refreshMs === undefined ? undefined : Number(opts.refreshMs),
+      });
+    }
     if (opts.grow > 0) {
       const g = await growth(opts.grow, dir);
       console.log(
