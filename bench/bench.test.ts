@@ -43,5 +43,17 @@ describe('npm run bench --tiny', () => {
     expect(result.localStart.runs).toHaveLength(3);
     expect(result.localStart.baselineRuns).toHaveLength(3);
     for (const run of result.localStart.runs) expect(run.hits).toBeGreaterThan(0);
-  }, 180_000);
+    // Steady ingest on the modules and on the bundled handlers, and an archive grown in batches.
+    const { steady, bundled, growth } = result.steady;
+    for (const key of ['publishBytes', 'publishTime', 'refreshTime', 'p99UnderIngest']) {
+      expect(steady.ratios[key], key).toBeGreaterThan(0);
+    }
+    expect(steady.searchableBatches).toBeGreaterThan(0);
+    expect(bundled.bytesWrittenPerBatch).toBeGreaterThan(0);
+    expect(bundled.queriesUnderIngest).toBeGreaterThan(0);
+    expect(bundled.ingestToSearchableP95Ms).toBeGreaterThan(0);
+    expect(growth.articles).toBe(300);
+    expect(growth.writeAmplification).toBeGreaterThanOrEqual(1);
+    expect(growth.maxSegmentsPerPartition).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -53,7 +53,16 @@ function sizes(value: string): number[] {
 /** What commander parses: the harness options that map one to one, plus the CLI's own. */
 type CliValues = Pick<
   BenchOptions,
-  'queries' | 'coldRuns' | 'httpSeconds' | 'ingestDocs' | 'ingestBatch' | 'ingestProbes' | 'seed'
+  | 'queries'
+  | 'coldRuns'
+  | 'httpSeconds'
+  | 'ingestDocs'
+  | 'ingestBatch'
+  | 'ingestProbes'
+  | 'steadyBatches'
+  | 'steadyGrow'
+  | 'steadyIntervalMs'
+  | 'seed'
 > & {
   corpus?: string;
   generated?: boolean;
@@ -85,6 +94,24 @@ function command(): Command {
     .option('--ingest-docs <n>', 'dispatches posted in the ingest section', positiveInt, 2000)
     .option('--ingest-batch <n>', 'dispatches per NDJSON batch', positiveInt, 250)
     .option('--ingest-probes <n>', 'single dispatches timed until searchable', positiveInt, 20)
+    .option(
+      '--steady-batches <n>',
+      'steady section: batches of 10 arriving onto the archive',
+      positiveInt,
+      30,
+    )
+    .option(
+      '--steady-grow <n>',
+      'steady section: articles grown from 0 in batches of 10',
+      positiveInt,
+      10_000,
+    )
+    .option(
+      '--steady-interval-ms <n>',
+      'steady section: search traffic after each batch (bundled)',
+      positiveInt,
+      3000,
+    )
     .option('--seed <n>', 'seed of the corpus growth and the query draw', positiveInt, 42)
     .option(
       '--hosts <counts>',
@@ -115,6 +142,9 @@ export function resolveOptions(values: CliValues): BenchOptions {
       ingestDocs: 60,
       ingestBatch: 30,
       ingestProbes: 3,
+      steadyBatches: 3,
+      steadyGrow: 300,
+      steadyIntervalMs: 300,
     };
   }
   return {
@@ -128,6 +158,9 @@ export function resolveOptions(values: CliValues): BenchOptions {
     ingestDocs: values.ingestDocs,
     ingestBatch: values.ingestBatch,
     ingestProbes: values.ingestProbes,
+    steadyBatches: values.steadyBatches,
+    steadyGrow: Math.min(values.steadyGrow, values.docs ?? Number.POSITIVE_INFINITY),
+    steadyIntervalMs: values.steadyIntervalMs,
   };
 }
 

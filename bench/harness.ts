@@ -27,8 +27,9 @@ import {
   loadProductionSearch,
 } from './sides';
 import { median, ratio } from './stats';
+import { runSteadySection, type SteadySection } from './steady-section';
 
-export const SECTIONS = ['cold', 'warm', 'http', 'ingest', 'local'] as const;
+export const SECTIONS = ['cold', 'warm', 'http', 'ingest', 'local', 'steady'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -44,6 +45,10 @@ export interface BenchOptions {
   ingestDocs: number;
   ingestBatch: number;
   ingestProbes: number;
+  /** Steady section: batches of 10 arriving, articles grown from 0, search traffic per batch. */
+  steadyBatches: number;
+  steadyGrow: number;
+  steadyIntervalMs: number;
   seed: number;
   log: (line: string) => void;
 }
@@ -80,6 +85,8 @@ export interface BenchResult {
   baseline: SideFigures;
   /** `npm start` on a data directory of the corpus against the baseline's `loadJSON` (issue 10). */
   localStart: LocalStartFigures | null;
+  /** The index life cycle under steady ingest (issue 10): its own ratios are to whole snapshots. */
+  steady: SteadySection | null;
   /** ours / baseline, null when a side did not measure it. */
   ratios: Record<
     | 'build'
@@ -209,6 +216,26 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       });
     }
 
+    let steady: SteadySection | null = null;
+    if (!skip.has('steady')) {
+      log(
+        `steady: ${options.steadyBatches} batches of 10 onto ${articles.length} articles (modules, bundled handlers), growth 0 → ${options.steadyGrow}…`,
+      );
+      const grown = growCorpus(base, articles.length + options.steadyBatches * 10, options.seed);
+      steady = await runSteadySection({
+        base: articles,
+        arriving: grown.slice(articles.length),
+        batches: options.steadyBatches,
+        queries: measured.slice(0, 140),
+        paths: new Set(['module', 'bundled']),
+        grow: articles.slice(0, options.steadyGrow),
+        batchIntervalMs: options.steadyIntervalMs,
+        refreshMs: undefined,
+        dir: join(workDir, 'steady'),
+        log,
+      });
+    }
+
     return {
       startedAt: startedAt.toISOString(),
       durationMs: performance.now() - began,
@@ -230,6 +257,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       production,
       baseline,
       localStart,
+      steady,
       ratios: {
         ...ratiosOf(production, baseline),
         localStart: ratio(localStart?.firstAnswerMs, localStart?.baselineFirstAnswerMs),

@@ -11,6 +11,13 @@ export const TARGETS = {
   worstKindP99Ms: 100,
   localStart: 0.5,
   localPeakRss: 0.5,
+  // Steady ingest (issue 10): per batch against a whole snapshot of the same archive.
+  publishBytes: 0.02,
+  publishTime: 0.05,
+  refreshTime: 0.05,
+  p99UnderIngest: 1.25,
+  writeAmplification: 10,
+  maxSegmentsPerPartition: 12,
 } as const;
 
 type Row = [label: string, ours: string, base: string, ratio: string];
@@ -122,5 +129,37 @@ export function targetLines(result: BenchResult): string[] {
     check('worst per-kind p99', result.production.warm?.worstKindP99 ?? null, TARGETS.worstKindP99Ms, ' ms'),
     check('npm start → first /search', result.ratios.localStart, TARGETS.localStart),
     check('npm start peak RSS', result.ratios.localPeakRss, TARGETS.localPeakRss),
+    ...steadyTargetLines(result, check),
+  ];
+}
+
+function steadyTargetLines(
+  result: BenchResult,
+  check: (label: string, value: number | null, limit: number, unit?: string) => string,
+): string[] {
+  const steady = result.steady;
+  const r = steady?.steady?.ratios;
+  return [
+    check('steady publishBytes', r?.publishBytes ?? null, TARGETS.publishBytes),
+    check('steady publishTime', r?.publishTime ?? null, TARGETS.publishTime),
+    check('steady refreshTime', r?.refreshTime ?? null, TARGETS.refreshTime),
+    check('steady p99 under ingest (modules)', r?.p99UnderIngest ?? null, TARGETS.p99UnderIngest),
+    check(
+      'steady p99 under ingest (bundled handlers)',
+      steady?.bundled?.ratios.p99UnderIngest ?? null,
+      TARGETS.p99UnderIngest,
+    ),
+    check(
+      `steady write amplification (0 → ${steady?.growth?.articles ?? '?'})`,
+      steady?.growth?.writeAmplification ?? null,
+      TARGETS.writeAmplification,
+      '',
+    ),
+    check(
+      'steady segments per partition',
+      steady?.growth?.maxSegmentsPerPartition ?? null,
+      TARGETS.maxSegmentsPerPartition,
+      '',
+    ),
   ];
 }

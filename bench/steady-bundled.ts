@@ -101,11 +101,25 @@ const toDraft = ({ version, previousHash, ingestedAt, updatedAt, ...draft }: Art
   contentHash: contentHash(draft),
 });
 
+/** Longest an invocation may take before the run fails (a stuck function must not hang the bench). */
+const INVOCATION_TIMEOUT_MS = 120_000;
+
+function invoke<TEvent, TResult>(fn: BundledHandler<TEvent, TResult>, event: TEvent, what: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer in ${INVOCATION_TIMEOUT_MS} ms`)),
+      INVOCATION_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([fn.invoke(event), timeout]).finally(() => clearTimeout(timer));
+}
+
 async function ask(search: SearchFunction, path: string): Promise<{ ms: number; ids: string[] }> {
   const url = new URL(path, 'http://bench');
   const query: Record<string, string> = Object.fromEntries(url.searchParams);
   const started = performance.now();
-  const result = await search.invoke(httpApiEvent('GET /search', url.pathname, { query }));
+  const result = await invoke(search, httpApiEvent('GET /search', url.pathname, { query }), `GET ${path}`);
   const ms = performance.now() - started;
   if (result.statusCode !== 200) throw new Error(`GET ${path} answered ${result.statusCode}: ${result.body}`);
   const body = JSON.parse(result.body ?? '{}') as { results?: { id: string }[] };
@@ -169,7 +183,7 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
       }
       const before = bytesUnder(bucket);
       const arrived = performance.now();
-      const answer = await indexer.invoke(streamEvent(TABLE, records));
+      const answer = await invoke(indexer, streamEvent(TABLE, records), 'the indexer');
       invocationMs.push(performance.now() - arrived);
       if (answer.batchItemFailures.length > 0) throw new Error('the indexer refused records of the batch');
       bytesPerBatch.push(written(before, bytesUnder(bucket)));

@@ -1,0 +1,112 @@
+/**
+ * The steady-ingest section: batches of 10 arriving onto an archive, on the modules
+ * (bench/steady-measure.ts) and on the bundled handlers (bench/steady-bundled.ts), and an archive
+ * grown from 0 in batches; printed as it goes, returned for the result JSON. Run by
+ * `npm run bench:steady` (its own generated corpus) and by `npm run bench` (section `steady`, on the
+ * corpus and query mix of the run).
+ */
+import { join } from 'node:path';
+import type { Article } from '@archive/core';
+import type { BenchQuery } from './queries';
+import { type BundledSteadyFigures, steadyBundled } from './steady-bundled';
+import { BATCH, growth, type Requests, steadyModules } from './steady-measure';
+
+export type SteadyPath = 'module' | 'bundled';
+
+export interface SteadySectionOptions {
+  /** The archive the batches arrive onto. */
+  base: readonly Article[];
+  /** The articles that arrive, `BATCH` per batch (at least `batches × BATCH`). */
+  arriving: readonly Article[];
+  batches: number;
+  queries: readonly BenchQuery[];
+  paths: ReadonlySet<SteadyPath>;
+  /** Articles grown from 0 for write amplification; empty: skipped. */
+  grow: readonly Article[];
+  /** Bundled path: search traffic after each batch before the next arrives. */
+  batchIntervalMs: number;
+  /** Bundled path: the search function's `ARCHIVE_INDEX_REFRESH_MS` (undefined: as deployed). */
+  refreshMs: number | undefined;
+  dir: string;
+  log: (line: string) => void;
+}
+
+export interface SteadySection {
+  steady: Awaited<ReturnType<typeof steadyModules>> | null;
+  bundled: BundledSteadyFigures | null;
+  growth: Awaited<ReturnType<typeof growth>> | null;
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const kb = (bytes: number) => `${(bytes / 1e3).toFixed(1)} kB`;
+const fmtRequests = (r: Requests) =>
+  `${r.putClass.toFixed(1)} PUT/LIST, ${r.getClass.toFixed(1)} GET, ${r.deletes.toFixed(1)} DELETE`;
+
+export async function runSteadySection(options: SteadySectionOptions): Promise<SteadySection> {
+  const { log } = options;
+  const batches = Array.from({ length: options.batches }, (_, i) =>
+    options.arriving.slice(i * BATCH, (i + 1) * BATCH),
+  );
+  const section: SteadySection = { steady: null, bundled: null, growth: null };
+  if (options.paths.has('module')) {
+    const s = await steadyModules(
+      options.base,
+      options.arriving,
+      options.batches,
+      options.queries,
+      join(options.dir, 'module'),
+    );
+    log(`steady ingest onto ${s.articles} articles, ${s.batches} batches of ${BATCH} (modules):`);
+    log(
+      `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
+    );
+    log(
+      `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
+    );
+    log(
+      `  requests per batch (mean): indexer ${fmtRequests(s.batch.indexerRequests)}; one search function's refresh ${fmtRequests(s.batch.refreshRequests)}`,
+    );
+    log(
+      `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
+    );
+    const r = s.ratios;
+    log(
+      `  ratios: publishBytes ${r.publishBytes.toFixed(4)} (≤ 0.02), publishTime ${r.publishTime.toFixed(3)} (≤ 0.05), refreshTime ${r.refreshTime.toFixed(3)} (≤ 0.05), p99UnderIngest ${r.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+    );
+    section.steady = s;
+  }
+  if (options.paths.has('bundled')) {
+    const b = await steadyBundled({
+      base: options.base,
+      batches,
+      queries: options.queries,
+      dir: join(options.dir, 'bundled'),
+      batchIntervalMs: options.batchIntervalMs,
+      refreshMs: options.refreshMs,
+    });
+    log(
+      `steady ingest onto ${options.base.length} articles, ${options.batches} batches of ${BATCH} (bundled handlers, stream batches, API Gateway events; refresh interval ${b.refreshMs}, a batch every ${b.batchIntervalMs} ms):`,
+    );
+    log(
+      `  indexer invocation (median, merges included) ${b.indexerInvocationMs.toFixed(0)} ms, ${kb(b.bytesWrittenPerBatch)} written per batch`,
+    );
+    log(
+      `  search p50 / p99: idle ${b.idleP50Ms.toFixed(1)} / ${b.idleP99Ms.toFixed(1)} ms, under ingest ${b.underIngestP50Ms.toFixed(1)} / ${b.underIngestP99Ms.toFixed(1)} ms (${b.queriesUnderIngest} queries): p99UnderIngest ${b.ratios.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+    );
+    log(
+      `  ingest to searchable: median ${b.ingestToSearchableMedianMs.toFixed(0)} ms, p95 ${b.ingestToSearchableP95Ms.toFixed(0)} ms`,
+    );
+    section.bundled = b;
+  }
+  if (options.grow.length > 0) {
+    const g = await growth(options.grow, join(options.dir, 'growth'));
+    log(
+      `growth 0 → ${g.articles} in batches of ${BATCH}: ${mb(g.bytesWritten)} written for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
+    );
+    log(
+      `  per batch (mean, merges and collection included): indexer ${g.perBatch.indexerMs.toFixed(0)} ms, requests ${fmtRequests(g.perBatch.requests)}`,
+    );
+    section.growth = g;
+  }
+  return section;
+}
