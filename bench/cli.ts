@@ -63,6 +63,7 @@ type CliValues = Pick<
   | 'steadyGrow'
   | 'steadyIntervalMs'
   | 'seed'
+  | 'localDataDir'
 > & {
   corpus?: string;
   generated?: boolean;
@@ -111,6 +112,10 @@ function command(): Command {
       'steady section: search traffic after each batch (bundled)',
       positiveInt,
       3000,
+    )
+    .option(
+      '--local-data-dir <dir>',
+      'local start: keep the data directory here, reuse it when it holds this corpus',
     )
     .option('--seed <n>', 'seed of the corpus growth and the query draw', positiveInt, 42)
     .option(
@@ -161,6 +166,7 @@ export function resolveOptions(values: CliValues): BenchOptions {
     steadyBatches: values.steadyBatches,
     steadyGrow: Math.min(values.steadyGrow, values.docs ?? Number.POSITIVE_INFINITY),
     steadyIntervalMs: values.steadyIntervalMs,
+    ...(values.localDataDir ? { localDataDir: values.localDataDir } : {}),
   };
 }
 

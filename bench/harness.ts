@@ -49,6 +49,8 @@ export interface BenchOptions {
   steadyBatches: number;
   steadyGrow: number;
   steadyIntervalMs: number;
+  /** Local start: a data directory to keep (and reuse when it holds this corpus); default: a temporary one. */
+  localDataDir?: string;
   seed: number;
   log: (line: string) => void;
 }
@@ -207,7 +209,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       );
       localStart = await measureLocalStart({
         articles,
-        dataDir: join(workDir, 'local-start'),
+        dataDir: options.localDataDir ?? join(workDir, 'local-start'),
+        corpusSignature: `${source} docs=${articles.length} seed=${options.seed}`,
         scripts,
         baselineSnapshotPath: baselineSide.snapshotPath,
         query: measured[0] ?? { kind: 'plain', q: 'the', terms: ['the'] },
