@@ -74,6 +74,8 @@ export interface BundledSteadyFigures {
   /** From the stream batch reaching the indexer to the search function answering with its article. */
   ingestToSearchableP95Ms: number;
   ingestToSearchableMedianMs: number;
+  /** Batches whose article was found within 30 s (the others are not in the two figures above). */
+  searchableBatches: number;
   queriesUnderIngest: number;
   ratios: { p99UnderIngest: number };
 }
@@ -100,6 +102,9 @@ const toDraft = ({ version, previousHash, ingestedAt, updatedAt, ...draft }: Art
   ...draft,
   contentHash: contentHash(draft),
 });
+
+/** A batch whose probe article is not found by then is counted as not searchable. */
+const SEARCHABLE_WITHIN_MS = 30_000;
 
 /** Longest an invocation may take before the run fails (a stuck function must not hang the bench). */
 const INVOCATION_TIMEOUT_MS = 120_000;
@@ -188,9 +193,12 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
       if (answer.batchItemFailures.length > 0) throw new Error('the indexer refused records of the batch');
       bytesPerBatch.push(written(before, bytesUnder(bucket)));
       const newest = batch[0] as Article;
-      const probe = `/search?${new URLSearchParams({ q: newest.title, limit: '10' })}`;
+      // Its title on its own day: few articles share both, so the probe finds it once it is there.
+      const day = newest.publishedAt.slice(0, 10);
+      const probe = `/search?${new URLSearchParams({ q: newest.title, from: day, to: day, limit: '50' })}`;
       let searchable = false;
-      while (performance.now() - arrived < options.batchIntervalMs || !searchable) {
+      let givenUp = false;
+      while (performance.now() - arrived < options.batchIntervalMs || !(searchable || givenUp)) {
         underIngest.push((await ask(search, paths[next++ % paths.length] as string)).ms);
         if (!searchable) {
           const found = await ask(search, probe);
@@ -199,8 +207,7 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
             toSearchable.push(performance.now() - arrived);
           }
         }
-        if (performance.now() - arrived > 60_000)
-          throw new Error(`article ${newest.id} never became searchable`);
+        givenUp = performance.now() - arrived > SEARCHABLE_WITHIN_MS;
       }
     }
     const idlePercentiles = percentiles(idle);
@@ -218,6 +225,7 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
       ingestToSearchableP95Ms: searchable.p95,
       ingestToSearchableMedianMs: median(toSearchable),
       queriesUnderIngest: underIngest.length,
+      searchableBatches: toSearchable.length,
       ratios: { p99UnderIngest: busy.p99 / idlePercentiles.p99 },
     };
   } finally {

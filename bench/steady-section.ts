@@ -94,7 +94,7 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
       `  search p50 / p99: idle ${b.idleP50Ms.toFixed(1)} / ${b.idleP99Ms.toFixed(1)} ms, under ingest ${b.underIngestP50Ms.toFixed(1)} / ${b.underIngestP99Ms.toFixed(1)} ms (${b.queriesUnderIngest} queries): p99UnderIngest ${b.ratios.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
     );
     log(
-      `  ingest to searchable: median ${b.ingestToSearchableMedianMs.toFixed(0)} ms, p95 ${b.ingestToSearchableP95Ms.toFixed(0)} ms`,
+      `  ingest to searchable: median ${b.ingestToSearchableMedianMs.toFixed(0)} ms, p95 ${b.ingestToSearchableP95Ms.toFixed(0)} ms (${b.searchableBatches}/${options.batches} batches found within 30 s)`,
     );
     section.bundled = b;
   }
