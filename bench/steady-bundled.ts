@@ -19,6 +19,7 @@
  * two functions (they run one after the other here; on AWS they are separate machines).
  */
 import { readdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Article, type ArticleDraft, contentHash } from '@archive/core';
@@ -39,6 +40,7 @@ import {
   TEST_AWS_ENV,
 } from '../infra/bundled-handlers';
 import { httpApiEvent, streamEvent } from '../infra/lambda-events';
+import { PROJECT_ROOT } from '../infra/lib/bundling';
 import { type BenchQuery, toSearchPath } from './queries';
 import { median, percentiles } from './stats';
 
@@ -142,6 +144,7 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dynamo = await startDynalite();
   const environments: { close(): Promise<void> }[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
   try {
     const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint });
     await ensureTables(client, { tableName: TABLE, keysTableName: 'ingest-keys' });
@@ -160,9 +163,13 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const index = { ARCHIVE_INDEX_BUCKET: pathToFileURL(bucket).href, ARCHIVE_INDEX_PREFIX: PREFIX };
-    const indexer: IndexerFunction = await coldStart(await bundleFunction('indexer'), { ...env, ...index });
+    // Bundled apart from the tests' bundles (and from other runs): never a half-written file.
+    const bundles = join(PROJECT_ROOT, '.tmp', 'bench-bundles', `steady-${process.pid}`);
+    cleanups.push(() => rm(bundles, { recursive: true, force: true }));
+    const indexerBundle = await bundleFunction('indexer', bundles);
+    const indexer: IndexerFunction = await coldStart(indexerBundle, { ...env, ...index });
     environments.push(indexer);
-    const search: SearchFunction = await coldStart(await bundleFunction('search'), {
+    const search: SearchFunction = await coldStart(await bundleFunction('search', bundles), {
       ...env,
       ...index,
       ARCHIVE_TABLE_NAME: TABLE,
@@ -230,6 +237,7 @@ export async function steadyBundled(options: BundledSteadyOptions): Promise<Bund
     };
   } finally {
     for (const environment of environments) await environment.close();
+    for (const cleanup of cleanups) await cleanup();
     await dynamo.close();
   }
 }
