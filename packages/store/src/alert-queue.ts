@@ -1,5 +1,6 @@
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { sqsSdk } from './aws-sdk-on-demand';
 
 /**
  * One match waiting to be delivered: what the alert matcher queues and the delivery function
@@ -51,7 +52,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     for (let start = 0; start < deliveries.length; start += SQS_BATCH) {
       const chunk = deliveries.slice(start, start + SQS_BATCH);
       const { Failed } = await this.sqs.send(
-        new SendMessageBatchCommand({
+        new (sqsSdk().SendMessageBatchCommand)({
           QueueUrl: this.queueUrl,
           Entries: chunk.map((delivery, i) => ({ Id: String(i), MessageBody: JSON.stringify(delivery) })),
         }),
@@ -71,7 +72,7 @@ export class SqsDeliveryQueue implements DeliveryQueue {
    */
   async retryAfter(receiptHandle: string, seconds: number): Promise<void> {
     await this.sqs.send(
-      new ChangeMessageVisibilityCommand({
+      new (sqsSdk().ChangeMessageVisibilityCommand)({
         QueueUrl: this.queueUrl,
         ReceiptHandle: receiptHandle,
         // SQS takes whole seconds, at most 12 hours.
@@ -83,5 +84,6 @@ export class SqsDeliveryQueue implements DeliveryQueue {
 
 /** An SQS client; `endpoint` only for an endpoint speaking the SQS API elsewhere (tests). */
 export function createSqsClient(options: { endpoint?: string | undefined } = {}): SQSClient {
+  const { SQSClient } = sqsSdk();
   return new SQSClient(options.endpoint ? { endpoint: options.endpoint } : {});
 }

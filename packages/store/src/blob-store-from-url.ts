@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BlobStore } from '@archive/core';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk-on-demand';
 import { FsBlobStore } from './blob-store-fs';
 import { S3BlobStore } from './blob-store-s3';
 
@@ -34,5 +35,6 @@ export function indexBlobStore(config: IndexBlobStoreConfig): BlobStore {
 
 /** The S3 client for the index bucket: AWS's endpoint, or an S3-compatible one (path-style). */
 export function indexS3Client(s3Endpoint?: string): S3Client {
+  const { S3Client } = s3Sdk();
   return new S3Client(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {});
 }

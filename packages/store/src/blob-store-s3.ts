@@ -1,11 +1,6 @@
 import type { BlobStore, VersionedBlob } from '@archive/core';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  paginateListObjectsV2,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Sdk } from './aws-sdk-on-demand';
 
 export interface S3BlobStoreOptions {
   client: S3Client;
@@ -37,17 +32,19 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: bytes }),
+      new (s3Sdk().PutObjectCommand)({ Bucket: this.bucket, Key: this.prefix + key, Body: bytes }),
     );
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+    await this.client.send(
+      new (s3Sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.prefix + key }),
+    );
   }
 
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    const pages = paginateListObjectsV2(
+    const pages = s3Sdk().paginateListObjectsV2(
       { client: this.client },
       { Bucket: this.bucket, Prefix: this.prefix + prefix },
     );
@@ -71,7 +68,12 @@ export class S3BlobStore implements BlobStore {
     const condition = expectedEtag === null ? { IfNoneMatch: '*' } : { IfMatch: expectedEtag };
     try {
       const result = await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: bytes, ...condition }),
+        new (s3Sdk().PutObjectCommand)({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          Body: bytes,
+          ...condition,
+        }),
       );
       if (!result.ETag) throw new Error(`S3 returned no ETag for ${key}`);
       return result.ETag;
@@ -87,7 +89,11 @@ export class S3BlobStore implements BlobStore {
   private async getObject(key: string, ifNoneMatch: string | undefined) {
     try {
       const result = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, IfNoneMatch: ifNoneMatch }),
+        new (s3Sdk().GetObjectCommand)({
+          Bucket: this.bucket,
+          Key: this.prefix + key,
+          IfNoneMatch: ifNoneMatch,
+        }),
       );
       if (!result.Body) throw new Error(`S3 returned no body for ${key}`);
       const bytes = await result.Body.transformToByteArray();

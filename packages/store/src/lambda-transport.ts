@@ -1,4 +1,5 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { lambdaSdk } from './aws-sdk-on-demand';
 
 /**
  * Calls a partition function with Lambda's Invoke API (synchronous, `RequestResponse`): the
@@ -32,7 +33,7 @@ export class LambdaPartitionTransport {
 
   async invoke(document: Record<string, unknown>): Promise<unknown> {
     const answer = await this.options.client.send(
-      new InvokeCommand({
+      new (lambdaSdk().InvokeCommand)({
         FunctionName: this.options.functionName,
         InvocationType: 'RequestResponse',
         Payload: new TextEncoder().encode(JSON.stringify(document)),
@@ -65,6 +66,7 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 export function partitionLambdaClient(
   options: { endpoint?: string; attemptTimeoutMs?: number; maxAttempts?: number } = {},
 ): LambdaClient {
+  const { LambdaClient } = lambdaSdk();
   return new LambdaClient({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
