@@ -16,6 +16,7 @@ import {
   type SuggestResponse,
   spellingCandidates,
   spellingFixes,
+  spellingNeighbours,
   type Vocabulary,
 } from '../query/suggest';
 import { expandQuery, FEEDBACK_DOCS } from '../ranking/feedback';
@@ -78,7 +79,8 @@ export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = [])
     switch (node.kind) {
       case 'term':
         lookup.terms.push(node.term);
-        if (node.fuzzy > 0) lookup.fuzzy.push({ term: node.term, distance: node.fuzzy });
+        if (node.fuzzy > 0 && node.word !== undefined)
+          lookup.fuzzy.push({ word: node.word, distance: node.fuzzy });
         return;
       case 'prefix':
         lookup.prefixes.push(node.prefix);
@@ -305,8 +307,8 @@ function vocabularyOf(global: GlobalTerms): Vocabulary {
   const dictionary = dictionaryOf(global);
   return {
     documentFrequency: dictionary.documentFrequency,
-    fuzzyTerms: (term, distance) =>
-      dictionary.fuzzyTerms(term, distance).map((c) => ({ ...c, df: dictionary.documentFrequency(c.term) })),
+    spellingNeighbours: (word, distance) =>
+      spellingNeighbours(dictionary.fuzzyTerms(word, distance), dictionary.documentFrequency),
     expandPrefix: dictionary.expandPrefix,
   };
 }
@@ -340,16 +342,10 @@ function* didYouMean(
   const global = yield* archiveTerms(placements, {
     terms: candidates.map((c) => c.term),
     prefixes: [],
-    fuzzy: candidates.map(({ term, distance }) => ({ term, distance })),
+    fuzzy: candidates.map(({ folded, distance }) => ({ word: folded, distance })),
     spellcheck: true,
   });
-  const fixes = spellingFixes(candidates, vocabularyOf(global));
-  const forms = yield* surfaceForms(
-    placements,
-    fixes.map((f) => f.term),
-    '',
-  );
-  return applySpellingFixes(q, fixes, (term) => forms.get(term));
+  return applySpellingFixes(q, spellingFixes(candidates, vocabularyOf(global)));
 }
 
 /** suggest.ts's completions, with archive-wide frequencies. */
