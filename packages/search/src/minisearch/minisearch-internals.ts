@@ -188,8 +188,6 @@ export function fuzzyTerms(
   return out;
 }
 
-export type { WalkBudget } from './radix-tree';
-
 /**
  * As {@link fuzzyTerms}, but walking the radix tree at most `budget.steps` characters (shared by
  * the calls given the same budget), then returning what it found so far (radix-tree.ts's

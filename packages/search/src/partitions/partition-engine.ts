@@ -14,17 +14,12 @@ import {
 } from '../documents/search';
 import type { SearchHit } from '../documents/search-types';
 import { ANALYZER } from '../minisearch/index-definition';
-import {
-  collectionStatistics,
-  fieldFrequencies,
-  prefixTerms,
-  type WalkBudget,
-} from '../minisearch/minisearch-internals';
+import { collectionStatistics, fieldFrequencies, prefixTerms } from '../minisearch/minisearch-internals';
+import type { WalkBudget } from '../minisearch/radix-tree';
 import { prefixScope, type TermDictionary } from '../query/execute';
 import { fuzzyMatches } from '../query/fuzzy';
 import type { WordCounts } from '../query/relax';
 import { spellcheckBudget, surfaceForm } from '../query/suggest';
-
 import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,

@@ -20,7 +20,9 @@ import type { NormalisedRequest } from '../query/search-request';
  * 1. `termStats`: each partition reports the document frequencies of the query's terms and the
  *    candidates of its prefix and fuzzy words. The coordinator sums them into archive-wide
  *    statistics ({@link GlobalTerms}): BM25's IDF and average field length must be the collection's,
- *    not the partition's, or a word rare in one period would outscore the same word elsewhere.
+ *    not the partition's, or a word rare in one period would outscore the same word elsewhere. A
+ *    fuzzy word's stems are found through each partition's own words, so a query with fuzzy words
+ *    asks a second `termStats` for the frequencies of every stem found, in every partition.
  * 2. `search`: each partition runs the query with those statistics and returns its total, its facet
  *    counts and its best candidates (ids and sort keys only).
  * 3. `bonuses` (relevance, queries with word pairs): the proximity re-rank's bonus for the

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArchiveIndex } from '../documents/archive-index';
 import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import { PartitionedIndex } from '../partitions/partitioned-index';
-import { article } from '../testing/exactness-arbitraries';
+import { article, observable } from '../testing/exactness-arbitraries';
 import { runSearch } from '../testing/reference-search';
 
 /**
@@ -79,6 +79,24 @@ describe('fuzzy words match words as written', () => {
       expect(search({ q: 'governmental' }).didYouMean).toBeUndefined();
     });
   }
+});
+
+describe('fuzzy words over partitions', () => {
+  it('score as one index when a stem is reached through a word only some partitions hold', () => {
+    // January holds "power" (one edit from "pwer"), February only "powers" (two): both hold the
+    // stem `power`, and its frequency must be counted in both.
+    const docs = [
+      article(0, ['constructor'], [['power']], 0, 0),
+      article(1, ['constructor'], [['constructor']], 1, 0),
+      article(2, ['constructor'], [['powers', 'constructor']], 40, 0),
+      article(3, ['national'], [['constructor']], 2, 0),
+      article(4, ['constructor'], [['nation']], 45, 0),
+    ];
+    const [[, single], [, partitioned]] = pipelines(docs);
+    for (const q of ['pwer~', 'ntional~1', 'pwer~ constructor', 'ntional']) {
+      expect(observable(partitioned({ q })), q).toEqual(observable(single({ q })));
+    }
+  });
 });
 
 describe('the surface vocabulary follows the live articles', () => {

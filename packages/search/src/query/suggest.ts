@@ -58,10 +58,12 @@ export type SurfaceForms = (term: string) => string | undefined;
 /** The vocabulary of one index. */
 export function indexVocabulary(index: ArchiveIndex): Vocabulary {
   const df = (term: string) => documentFrequency(index.engine, term);
+  // One budget for the walks of one query, as a host of partitions shares one (partition-engine.ts).
+  const budget = spellcheckBudget();
   return {
     documentFrequency: df,
     spellingNeighbours: (word, distance) =>
-      spellingNeighbours(fuzzyMatches(index.surface(), ANALYZER, word, distance, spellcheckBudget()), df),
+      spellingNeighbours(fuzzyMatches(index.surface(), ANALYZER, word, distance, budget), df),
     expandPrefix: (typed) => expandPrefix(index.engine, typed),
   };
 }
