@@ -1,15 +1,22 @@
 import { type Article, runToEnd, type Steps } from '@archive/core';
 import MiniSearch from 'minisearch';
-import { INDEX_OPTIONS, type IndexedFields, type SearchField } from '../minisearch/index-definition';
+import {
+  ANALYZER,
+  INDEX_OPTIONS,
+  type IndexedFields,
+  type SearchField,
+} from '../minisearch/index-definition';
 import { snapshotTermId } from '../minisearch/minisearch-codec';
 import { shortIdOf } from '../minisearch/minisearch-internals';
 import {
   type ArchiveIndexParts,
   decodeArchiveIndex,
   decodeArchiveIndexProgressively,
+  type EncodeChoices,
   encodeArchiveIndexSteps,
   type SequencedArticle,
 } from '../snapshot/archive-index-codec';
+import { SurfaceVocabulary } from '../text/surface-vocabulary';
 import { FacetCodes } from './facets';
 import { type DatedArticle, type IndexedArticle, toIndexedArticle } from './indexed-article';
 
@@ -42,6 +49,12 @@ export class ArchiveIndex {
   private readonly timesByShortId: number[] = [];
   /** Month, place and source of each article by short id, as codes (set once, at store time). */
   readonly facetCodes = new FacetCodes();
+  /**
+   * The folded words of the live articles (text/surface-vocabulary.ts), for fuzzy matching and
+   * spelling hints: loaded with a snapshot, or derived from the texts on first use (an index being
+   * built, or a snapshot written before the section), then kept up to date by every change.
+   */
+  private surfaceWords: SurfaceVocabulary | null = null;
 
   private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
@@ -124,6 +137,7 @@ export class ArchiveIndex {
   /** Indexes an article not in the index (its removal, if remembered, is forgotten). */
   private insert(doc: IndexedArticle): void {
     this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
+    this.surfaceWords?.add([doc.title, doc.body], ANALYZER);
     this.store(doc);
     this.tombstones.delete(doc.id);
   }
@@ -143,6 +157,12 @@ export class ArchiveIndex {
   /** The MiniSearch index (read-only use by the engine). */
   get engine(): MiniSearch<IndexedFields> {
     return this.miniSearch;
+  }
+
+  /** The surface vocabulary of the live articles (see {@link surfaceWords}). */
+  surface(): SurfaceVocabulary {
+    this.surfaceWords ??= SurfaceVocabulary.ofDocuments(indexedTexts(this.documents()), ANALYZER);
+    return this.surfaceWords;
   }
 
   document(id: string): IndexedArticle | undefined {
@@ -225,6 +245,7 @@ export class ArchiveIndex {
     const doc = shortId === undefined ? undefined : this.byShortId[shortId];
     if (shortId === undefined || !doc) return;
     this.miniSearch.remove({ id, title: doc.title, body: doc.body });
+    this.surfaceWords?.remove([doc.title, doc.body], ANALYZER);
     this.byShortId[shortId] = undefined;
     this.timesByShortId[shortId] = Number.NaN;
     this.liveCount--;
@@ -247,19 +268,22 @@ export class ArchiveIndex {
   }
 
   /** The snapshot payload (archive-index-codec.ts); compression is the snapshot codec's job. */
-  serialize(): Uint8Array {
-    return runToEnd(this.serializeSteps());
+  serialize(choices: EncodeChoices = {}): Uint8Array {
+    return runToEnd(this.serializeSteps(choices));
   }
 
   /** {@link serialize} as steps that may be paused; the index must not change until they end. */
-  serializeSteps(): Steps<Uint8Array> {
-    return encodeArchiveIndexSteps({
-      miniSearch: this.miniSearch,
-      // Short id order is insertion order (a replacement gets a new, higher one).
-      docs: this.byShortId.filter((doc): doc is IndexedArticle => doc !== undefined),
-      tombstones: this.tombstones,
-      generation: this.generation,
-    });
+  serializeSteps(choices: EncodeChoices = {}): Steps<Uint8Array> {
+    return encodeArchiveIndexSteps(
+      {
+        miniSearch: this.miniSearch,
+        // Short id order is insertion order (a replacement gets a new, higher one).
+        docs: this.byShortId.filter((doc): doc is IndexedArticle => doc !== undefined),
+        tombstones: this.tombstones,
+        generation: this.generation,
+      },
+      choices,
+    );
   }
 
   /** Loads a serialised index; refuses one built with another index definition. */
@@ -283,8 +307,14 @@ export class ArchiveIndex {
     for (const doc of parts.docs) index.store(doc);
     for (const [id, version] of parts.tombstones) index.tombstones.set(id, version);
     index.generation = parts.generation;
+    if (parts.surface) index.surfaceWords = SurfaceVocabulary.fromSection(parts.surface);
     return index;
   }
+}
+
+/** The indexed texts of each article, one at a time (a body read from a snapshot is decoded when read). */
+function* indexedTexts(docs: Iterable<IndexedArticle>): Generator<readonly string[]> {
+  for (const doc of docs) yield [doc.title, doc.body];
 }
 
 /** The fields of an indexed article without what a decoder attached (term sequences). */

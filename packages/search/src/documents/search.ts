@@ -205,6 +205,7 @@ export function matchRequest(
     fieldText: (shortId, field) => index.fieldText(shortId, field),
     sequenceMatcher: (terms) => index.sequenceMatcher(terms),
     termSets,
+    surface: () => index.surface(),
     ...(options.dictionary ? { dictionary: options.dictionary } : {}),
   };
   // Without filters every match is kept: skip the per-match check (most of a broad query's cost).

@@ -5,3 +5,4 @@
 export * from './index-definition';
 export * from './minisearch-codec';
 export * from './minisearch-internals';
+export * from './radix-tree';

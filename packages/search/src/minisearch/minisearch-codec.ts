@@ -1,6 +1,6 @@
 import { runToEnd, type Steps } from '@archive/core';
 import MiniSearch, { type Options } from 'minisearch';
-import { VarintReader, VarintWriter } from '../snapshot/varint';
+import { decodeShortUtf8, VarintReader, VarintWriter } from '../snapshot/varint';
 import { adoptFieldLengths, adoptSortedTerms, sortedTermEntries, stateOf } from './minisearch-internals';
 import { DenseFieldLengths, LazyTermData } from './minisearch-lazy-state';
 
@@ -140,17 +140,6 @@ function encodeTermData(data: TermData, out: VarintWriter): void {
       out.write(docs.get(shortId) ?? 0);
     }
   }
-}
-
-/**
- * UTF-8 to string for the short ids and terms of a snapshot: most are ASCII, and for those building
- * the string from char codes is several times cheaper than a TextDecoder call (300k of them at
- * 100k articles, a noticeable share of a cold start).
- */
-function decodeShortUtf8(bytes: Uint8Array): string {
-  if (bytes.length > 64) return fromUtf8.decode(bytes);
-  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return fromUtf8.decode(bytes);
-  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /**

@@ -4,6 +4,13 @@ import type MiniSearch from 'minisearch';
 import type { Query } from 'minisearch';
 import { HitList, type TermSetTable } from '../query/hit-list';
 import { type MiniSearchState, ProtectedState } from './protected-state';
+import {
+  boundedFuzzyWalk,
+  type RadixNode,
+  sortedRadixEntries,
+  sortedRadixTree,
+  type WalkBudget,
+} from './radix-tree';
 
 export type { MiniSearchState } from './protected-state';
 
@@ -30,10 +37,6 @@ interface PrivateExecutor {
   executeQuery(query: Query, options?: object): Map<number, RawMatch>;
 }
 
-/** MiniSearch 7.2's radix tree node: edge label → child, and '' (its LEAF) → the term's data. */
-type RadixNode = Map<string, RadixNode | unknown>;
-const LEAF = '';
-
 /**
  * Gives an empty index the terms of a snapshot, sorted (UTF-16 code unit order, as `<` compares),
  * by building MiniSearch's radix tree (`SearchableMap._tree`) directly: each node is made once,
@@ -48,62 +51,16 @@ export function adoptSortedTerms(
 ): void {
   const index = internals(ms)._index as unknown as { _tree: RadixNode; _size: number | undefined };
   if (terms.length !== data.length) throw new Error('adoptSortedTerms: one datum per term');
-  index._tree = radixNode(terms, data, 0, terms.length, 0);
+  index._tree = sortedRadixTree(terms, data);
   index._size = undefined;
 }
 
 /**
  * The index's terms with their data in UTF-16 code unit order (the order adoptSortedTerms takes),
- * walking the radix tree with each node's edges sorted: edges of one node start with distinct code
- * units, so this is the sorted order without sorting every term (at half a million terms the
- * iterate-then-sort it replaces held the event loop for seconds). Lazy, so a caller may pause.
+ * without sorting every term (radix-tree.ts's sortedRadixEntries). Lazy, so a caller may pause.
  */
-export function* sortedTermEntries(ms: AnyMiniSearch): Generator<[string, unknown], void, void> {
-  const root = (internals(ms)._index as unknown as { _tree: RadixNode })._tree;
-  const stack: { prefix: string; node: RadixNode; edges: string[]; next: number }[] = [
-    { prefix: '', node: root, edges: [...root.keys()].sort(), next: 0 },
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as (typeof stack)[number];
-    if (top.next >= top.edges.length) {
-      stack.pop();
-      continue;
-    }
-    const edge = top.edges[top.next++] as string;
-    const child = top.node.get(edge);
-    if (edge === LEAF) {
-      yield [top.prefix, child];
-      continue;
-    }
-    const node = child as RadixNode;
-    stack.push({ prefix: top.prefix + edge, node, edges: [...node.keys()].sort(), next: 0 });
-  }
-}
-
-/** The node of terms[lo..hi), which share their first `depth` code units. */
-function radixNode(
-  terms: readonly string[],
-  data: readonly unknown[],
-  lo: number,
-  hi: number,
-  depth: number,
-): RadixNode {
-  const node: RadixNode = new Map();
-  let i = lo;
-  if (i < hi && (terms[i] as string).length === depth) node.set(LEAF, data[i++]);
-  while (i < hi) {
-    const first = terms[i] as string;
-    const unit = first[depth];
-    let j = i + 1;
-    while (j < hi && (terms[j] as string)[depth] === unit) j++;
-    // Sorted, so the group's common prefix is that of its first and last terms.
-    const last = terms[j - 1] as string;
-    let end = depth + 1;
-    while (end < first.length && end < last.length && first[end] === last[end]) end++;
-    node.set(first.slice(depth, end), radixNode(terms, data, i, j, end));
-    i = j;
-  }
-  return node;
+export function sortedTermEntries(ms: AnyMiniSearch): Generator<[string, unknown], void, void> {
+  return sortedRadixEntries((internals(ms)._index as unknown as { _tree: RadixNode })._tree);
 }
 
 /** The protected state of a MiniSearch instance (protected-state.ts), for the snapshot codec. */
@@ -231,18 +188,10 @@ export function fuzzyTerms(
   return out;
 }
 
-/** Work a bounded fuzzy walk may still do: one unit per radix-tree character compared. */
-export interface WalkBudget {
-  steps: number;
-}
-
 /**
  * As {@link fuzzyTerms}, but walking the radix tree at most `budget.steps` characters (shared by
- * the calls given the same budget), then returning what it found so far. Spell-checking uses it:
- * a walk costs with the vocabulary's shape, and an inflated vocabulary of random strings made four
- * walks take 100–150 ms (issue 12, finding 6). Why by hand: MiniSearch's `fuzzyGet` takes no
- * bound. A depth-first Levenshtein walk over the tree, one matrix row per character of a path,
- * pruned where every cell of a row exceeds `maxDistance`.
+ * the calls given the same budget), then returning what it found so far (radix-tree.ts's
+ * boundedFuzzyWalk).
  */
 export function boundedFuzzyTerms(
   ms: AnyMiniSearch,
@@ -251,58 +200,11 @@ export function boundedFuzzyTerms(
   budget: WalkBudget,
 ): { term: string; distance: number; df: number }[] {
   const out: { term: string; distance: number; df: number }[] = [];
-  const columns = term.length + 1;
-  const maxDepth = term.length + maxDistance;
-  const codes = new Uint16Array(term.length);
-  for (let i = 0; i < term.length; i++) codes[i] = term.charCodeAt(i);
-  // rows[i] is the Levenshtein row after the path's first i characters. Only the band of
-  // columns within maxDistance of the diagonal is computed; the rest keep "too far".
-  const tooFar = maxDistance + 1;
-  const rows = new Uint8Array((maxDepth + 1) * columns).fill(tooFar);
-  for (let j = 0; j < columns; j++) rows[j] = Math.min(j, 255);
-  for (let i = 0; i <= maxDepth; i++) rows[i * columns] = Math.min(i, 255);
-  const visit = (node: RadixNode, prefix: string, depth: number): void => {
-    for (const [edge, child] of node) {
-      if (budget.steps <= 0) return;
-      if (edge === LEAF) {
-        const distance = rows[depth * columns + columns - 1] as number;
-        if (distance <= maxDistance) {
-          const df = frequency(ms, child as FieldPostings);
-          if (df > 0) out.push({ term: prefix, distance, df });
-        }
-        continue;
-      }
-      let row = depth;
-      let alive = true;
-      for (let k = 0; k < edge.length; k++) {
-        const unit = edge.charCodeAt(k);
-        if (row + 1 > maxDepth || --budget.steps < 0) {
-          alive = false;
-          break;
-        }
-        row++;
-        const here = row * columns;
-        const above = here - columns;
-        let best = rows[here] as number;
-        const last = Math.min(columns - 1, row + maxDistance);
-        for (let j = Math.max(1, row - maxDistance); j <= last; j++) {
-          let cell = (rows[above + j - 1] as number) + (unit === codes[j - 1] ? 0 : 1);
-          const deletion = (rows[above + j] as number) + 1;
-          if (deletion < cell) cell = deletion;
-          const insertion = (rows[here + j - 1] as number) + 1;
-          if (insertion < cell) cell = insertion;
-          rows[here + j] = cell;
-          if (cell < best) best = cell;
-        }
-        if (best > maxDistance) {
-          alive = false;
-          break;
-        }
-      }
-      if (alive) visit(child as RadixNode, prefix + edge, row);
-    }
-  };
-  visit((internals(ms)._index as unknown as { _tree: RadixNode })._tree, '', 0);
+  const tree = (internals(ms)._index as unknown as { _tree: RadixNode })._tree;
+  boundedFuzzyWalk(tree, term, maxDistance, budget, (candidate, postings, distance) => {
+    const df = frequency(ms, postings as FieldPostings);
+    if (df > 0) out.push({ term: candidate, distance, df });
+  });
   return out;
 }
 

@@ -1,50 +1,30 @@
-// Just over 400 lines: the coordinator's rounds (plan, collect, merge, re-rank, render) read as one
-// sequence; the merge arithmetic is already in merge.ts and the partition side in partition-engine.ts.
 import { encodeCursor, fingerprint } from '../documents/cursor';
 import { decideWords, describeReading, spellingTargets, type WordsDecision } from '../documents/plain-words';
 import { histogramOf } from '../documents/search';
 import type { SearchHit, SearchRequest, SearchResponse } from '../documents/search-types';
-import { ANALYZER, SEARCH_FIELDS } from '../minisearch/index-definition';
+import { ANALYZER } from '../minisearch/index-definition';
 import type { QueryMode } from '../query/ast';
 import type { Plan } from '../query/plan';
 import { addWordCounts, chooseWords, type QueryWord, type WordCounts } from '../query/relax';
 import { normaliseRequest } from '../query/search-request';
-import {
-  applySpellingFixes,
-  completionRequest,
-  completions,
-  type SuggestResponse,
-  spellingCandidates,
-  spellingFixes,
-  type Vocabulary,
-} from '../query/suggest';
+import type { SuggestResponse } from '../query/suggest';
 import { expandQuery, FEEDBACK_DOCS } from '../ranking/feedback';
 import { sequenceTerms } from '../ranking/proximity';
 import { selectTop } from '../ranking/top-k';
-import {
-  addTermStats,
-  cursorKeyOf,
-  emptyTermStats,
-  globalTerms,
-  type MergedHit,
-  mergeDays,
-  mergeFacets,
-  mergePages,
-  rerankSet,
-} from './merge';
+import { cursorKeyOf, type MergedHit, mergeDays, mergeFacets, mergePages, rerankSet } from './merge';
 import { dictionaryOf } from './partition-engine';
 import type {
   FeedbackCandidate,
   GlobalTerms,
-  HostMethod,
   PartitionHost,
   PartitionInfo,
   PartitionQuery,
   PartitionResult,
   SyncPartitionHost,
   TermLookup,
-  TermStats,
 } from './protocol';
+import { archiveTerms, type Placement, type Steps } from './rounds';
+import { didYouMeanSteps, suggestSteps } from './suggest-steps';
 
 /**
  * The search coordinator: one request over time partitions, answered exactly as `query` on a
@@ -56,21 +36,6 @@ import type {
  * {@link PartitionedSearch}).
  */
 
-/** A partition and which host holds it (`host` is the driver's handle, opaque here). */
-export interface Placement<H = unknown> {
-  host: H;
-  info: PartitionInfo;
-}
-
-/** A call of `method` on the hosts of `placements`, each with the keys of its own partitions. */
-export interface Round {
-  method: HostMethod;
-  placements: readonly Placement[];
-  args: (keys: string[]) => unknown[];
-}
-
-type Steps<T> = Generator<Round, T, unknown[]>;
-
 /** The lookups a plan needs (round 1): every exact term, every typed prefix, every fuzzy word. */
 export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = []): TermLookup {
   const lookup: TermLookup = { terms: [...extraTerms], prefixes: [], fuzzy: [] };
@@ -78,7 +43,8 @@ export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = [])
     switch (node.kind) {
       case 'term':
         lookup.terms.push(node.term);
-        if (node.fuzzy > 0) lookup.fuzzy.push({ term: node.term, distance: node.fuzzy });
+        if (node.fuzzy > 0 && node.word !== undefined)
+          lookup.fuzzy.push({ word: node.word, distance: node.fuzzy });
         return;
       case 'prefix':
         lookup.prefixes.push(node.prefix);
@@ -108,15 +74,6 @@ export function termLookup(plan: Plan | null, extraTerms: Iterable<string> = [])
 /** Identifies the content answered from: every partition's key and version. */
 export function combinedVersion(placements: readonly Placement[]): string {
   return fingerprint(placements.map((p) => [p.info.key, p.info.version]));
-}
-
-function* archiveTerms(placements: readonly Placement[], lookup: TermLookup): Steps<GlobalTerms> {
-  const parts = (yield {
-    method: 'termStats',
-    placements,
-    args: (keys) => [keys, lookup],
-  }) as TermStats[];
-  return globalTerms(parts.reduce(addTermStats, emptyTermStats(SEARCH_FIELDS.length)), lookup);
 }
 
 /** Natural mode: RM3 weights from the archive's best first-pass hits (feedback.ts). */
@@ -293,78 +250,11 @@ export function* searchSteps(
   );
   const misspelt = spellingTargets(req, merged.total, query.words);
   if (misspelt !== null) {
-    const suggestion = yield* didYouMean(placements, req.q, req.mode, misspelt);
+    const suggestion = yield* didYouMeanSteps(placements, req.q, req.mode, misspelt);
     if (suggestion) response.didYouMean = suggestion;
   }
   response.tookMs = Math.round((performance.now() - started) * 100) / 100;
   return response;
-}
-
-/** The archive-wide figures as a vocabulary, for suggest.ts's completions and spelling fixes. */
-function vocabularyOf(global: GlobalTerms): Vocabulary {
-  const dictionary = dictionaryOf(global);
-  return {
-    documentFrequency: dictionary.documentFrequency,
-    fuzzyTerms: (term, distance) =>
-      dictionary.fuzzyTerms(term, distance).map((c) => ({ ...c, df: dictionary.documentFrequency(c.term) })),
-    expandPrefix: dictionary.expandPrefix,
-  };
-}
-
-/** A surface form of each term, from the oldest partition that has one. */
-function* surfaceForms(
-  placements: readonly Placement[],
-  terms: readonly string[],
-  startingWith: string,
-): Steps<Map<string, string>> {
-  if (terms.length === 0) return new Map();
-  const answers = (yield {
-    method: 'surfaceForms',
-    placements,
-    args: (keys) => [keys, terms, startingWith],
-  }) as Map<string, string>[];
-  const out = new Map<string, string>();
-  for (const answer of answers) for (const [term, word] of answer) if (!out.has(term)) out.set(term, word);
-  return out;
-}
-
-/** suggest.ts's didYouMean, with archive-wide frequencies. */
-function* didYouMean(
-  placements: readonly Placement[],
-  q: string,
-  mode: QueryMode,
-  only?: ReadonlySet<string>,
-): Steps<string | undefined> {
-  const candidates = spellingCandidates(q, mode, only);
-  if (candidates.length === 0) return undefined;
-  const global = yield* archiveTerms(placements, {
-    terms: candidates.map((c) => c.term),
-    prefixes: [],
-    fuzzy: candidates.map(({ term, distance }) => ({ term, distance })),
-    spellcheck: true,
-  });
-  const fixes = spellingFixes(candidates, vocabularyOf(global));
-  const forms = yield* surfaceForms(
-    placements,
-    fixes.map((f) => f.term),
-    '',
-  );
-  return applySpellingFixes(q, fixes, (term) => forms.get(term));
-}
-
-/** suggest.ts's completions, with archive-wide frequencies. */
-export function* suggestSteps(
-  placements: readonly Placement[],
-  q: string,
-  limit?: number,
-): Steps<SuggestResponse> {
-  const request = completionRequest(q, limit);
-  if (!request) return { query: q, suggestions: [] };
-  const global = yield* archiveTerms(placements, { terms: [], prefixes: [request.typed], fuzzy: [] });
-  const vocabulary = vocabularyOf(global);
-  const terms = vocabulary.expandPrefix(request.typed).map((e) => e.term);
-  const forms = yield* surfaceForms(placements, terms, request.typed);
-  return { query: q, suggestions: completions(request, vocabulary, (term) => forms.get(term)) };
 }
 
 function noTerms(): GlobalTerms {

@@ -1,6 +1,7 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
 import { addWordCounts, type WordCounts } from '../query/relax';
+import { spellcheckBudget } from '../query/suggest';
 import { addTermStats } from './merge';
 import {
   describePartition,
@@ -10,7 +11,6 @@ import {
   partitionWordCounts,
   renderPartitionHits,
   searchPartition,
-  spellcheckBudget,
   surfaceFormsIn,
 } from './partition-engine';
 import type {

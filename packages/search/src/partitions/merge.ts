@@ -5,6 +5,7 @@ import type { SortOrder } from '../documents/search-types';
 import { compareIds, idOrder, isAfterCursor, keyOrder } from '../documents/sort-order';
 import { rankPrefixCandidates } from '../minisearch/minisearch-internals';
 import { expansionWeight } from '../query/execute';
+import { mergeFuzzyMatches } from '../query/fuzzy';
 import { MAX_PREFIX_EXPANSIONS } from '../query/limits';
 import { RERANK_DEPTH } from '../ranking/proximity';
 import { selectTop } from '../ranking/top-k';
@@ -50,11 +51,7 @@ export function addTermStats(a: TermStats, b: TermStats): TermStats {
   for (const [typed, terms] of b.prefixes) {
     a.prefixes.set(typed, [...new Set([...(a.prefixes.get(typed) ?? []), ...terms])]);
   }
-  for (const [key, matches] of b.fuzzy) {
-    const into = new Map(a.fuzzy.get(key) ?? []);
-    for (const [term, distance] of matches) into.set(term, distance);
-    a.fuzzy.set(key, [...into]);
-  }
+  for (const [key, matches] of b.fuzzy) a.fuzzy.set(key, mergeFuzzyMatches(a.fuzzy.get(key) ?? [], matches));
   return a;
 }
 
@@ -80,12 +77,11 @@ export function globalTerms(stats: TermStats, lookup: TermLookup): GlobalTerms {
     );
   }
   const fuzzy: GlobalTerms['fuzzy'] = new Map();
-  for (const [key, matches] of stats.fuzzy) {
+  for (const [key, matches] of stats.fuzzy)
     fuzzy.set(
       key,
       matches.filter(([term]) => frequency(term) > 0),
     );
-  }
   return {
     documentCount: n,
     avgFieldLength: stats.fieldLengthTotals.map((total) => (n > 0 ? total / n : 0)),

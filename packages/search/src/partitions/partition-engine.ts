@@ -13,18 +13,13 @@ import {
   renderHit,
 } from '../documents/search';
 import type { SearchHit } from '../documents/search-types';
-import {
-  boundedFuzzyTerms,
-  collectionStatistics,
-  fieldFrequencies,
-  fuzzyTerms,
-  prefixTerms,
-  type WalkBudget,
-} from '../minisearch/minisearch-internals';
+import { ANALYZER } from '../minisearch/index-definition';
+import { collectionStatistics, fieldFrequencies, prefixTerms } from '../minisearch/minisearch-internals';
+import type { WalkBudget } from '../minisearch/radix-tree';
 import { prefixScope, type TermDictionary } from '../query/execute';
-import { MAX_SPELLCHECK_STEPS } from '../query/limits';
+import { fuzzyMatches } from '../query/fuzzy';
 import type { WordCounts } from '../query/relax';
-import { surfaceForm } from '../query/suggest';
+import { spellcheckBudget, surfaceForm } from '../query/suggest';
 import { RERANK_DEPTH } from '../ranking/proximity';
 import {
   type Candidate,
@@ -79,12 +74,10 @@ export function partitionTermStats(
     stats.prefixes.set(typed, found);
     for (const term of found) terms.add(term);
   }
-  for (const { term, distance } of lookup.fuzzy) {
-    const walked = lookup.spellcheck
-      ? boundedFuzzyTerms(ms, term, distance, budget)
-      : fuzzyTerms(ms, term, distance);
-    const found = walked.filter((c) => c.distance > 0).map((c): [string, number] => [c.term, c.distance]);
-    stats.fuzzy.set(fuzzyKey(term, distance), found);
+  for (const { word, distance } of lookup.fuzzy) {
+    const walk = lookup.spellcheck ? budget : undefined;
+    const found = fuzzyMatches(index.surface(), ANALYZER, word, distance, walk);
+    stats.fuzzy.set(fuzzyKey(word, distance), found);
     for (const [candidate] of found) terms.add(candidate);
   }
   for (const term of terms) {
@@ -94,17 +87,11 @@ export function partitionTermStats(
   return stats;
 }
 
-/** The spell-check walks one host may do for one query (query/limits.ts). */
-export function spellcheckBudget(): WalkBudget {
-  return { steps: MAX_SPELLCHECK_STEPS };
-}
-
 /** The archive-wide figures of round 1 as the executor reads them. */
 export function dictionaryOf(global: GlobalTerms): TermDictionary {
   const frequency = (term: string) => frequencyIn(global.df, term);
   return {
-    fuzzyTerms: (term, maxDistance) =>
-      (global.fuzzy.get(fuzzyKey(term, maxDistance)) ?? []).map(([t, distance]) => ({ term: t, distance })),
+    fuzzyTerms: (word, maxDistance) => global.fuzzy.get(fuzzyKey(word, maxDistance)) ?? [],
     expandPrefix: (typed) => (global.prefixes.get(typed) ?? []).map(([term, weight]) => ({ term, weight })),
     documentFrequency: frequency,
     stats: {

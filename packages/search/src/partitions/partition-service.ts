@@ -1,12 +1,8 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
+import { spellcheckBudget } from '../query/suggest';
 import { LocalPartitionHost } from './local-host';
-import {
-  partitionBonuses,
-  partitionTermStats,
-  renderPartitionHits,
-  spellcheckBudget,
-} from './partition-engine';
+import { partitionBonuses, partitionTermStats, renderPartitionHits } from './partition-engine';
 import type {
   Candidate,
   HostMethod,

@@ -1,5 +1,6 @@
 import type { Article } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
+import type { EncodeChoices } from '../snapshot/archive-index-codec';
 import { VarintReader, VarintWriter } from '../snapshot/varint';
 import { type PartitionPeriod, partitionOf } from './period';
 import { ThreadSearch } from './thread-search';
@@ -141,17 +142,25 @@ export class PartitionedIndex extends ThreadSearch {
    *
    * Layout: magic "APX1", varint header length, header JSON ({@link ContainerHeader}), payloads.
    */
-  serialize(): Uint8Array {
-    return this.serializeForSnapshot().raw;
+  serialize(choices: EncodeChoices = {}): Uint8Array {
+    return this.serializeForSnapshot(choices).raw;
   }
 
   /**
    * The payload, its article count and where each partition starts: the snapshot codec cuts its
    * compressed chunks there, so a worker thread can inflate just its partitions.
    */
-  serializeForSnapshot(): { raw: Uint8Array; articleCount: number; boundaries: number[] } {
+  serializeForSnapshot(choices: EncodeChoices = {}): {
+    raw: Uint8Array;
+    articleCount: number;
+    boundaries: number[];
+  } {
     const keys = this.partitionKeys();
-    const payloads = keys.map((key) => this.payloadOf(key));
+    const payloads = keys.map((key) =>
+      choices.surface === false
+        ? (this.partitions.get(key) as ArchiveIndex).serialize(choices)
+        : this.payloadOf(key),
+    );
     const header: ContainerHeader = {
       period: this.period,
       generation: this.generation,

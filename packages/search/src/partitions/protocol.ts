@@ -2,6 +2,7 @@ import type { CursorState } from '../documents/cursor';
 import type { FacetCounts } from '../documents/facets';
 import type { WordsDecision } from '../documents/plain-words';
 import type { SearchHit } from '../documents/search-types';
+import type { FuzzyMatch } from '../query/fuzzy';
 import type { WordCounts } from '../query/relax';
 import type { NormalisedRequest } from '../query/search-request';
 
@@ -19,7 +20,9 @@ import type { NormalisedRequest } from '../query/search-request';
  * 1. `termStats`: each partition reports the document frequencies of the query's terms and the
  *    candidates of its prefix and fuzzy words. The coordinator sums them into archive-wide
  *    statistics ({@link GlobalTerms}): BM25's IDF and average field length must be the collection's,
- *    not the partition's, or a word rare in one period would outscore the same word elsewhere.
+ *    not the partition's, or a word rare in one period would outscore the same word elsewhere. A
+ *    fuzzy word's stems are found through each partition's own words, so a query with fuzzy words
+ *    asks a second `termStats` for the frequencies of every stem found, in every partition.
  * 2. `search`: each partition runs the query with those statistics and returns its total, its facet
  *    counts and its best candidates (ids and sort keys only).
  * 3. `bonuses` (relevance, queries with word pairs): the proximity re-rank's bonus for the
@@ -46,8 +49,8 @@ export interface TermLookup {
   terms: string[];
   /** Typed prefixes (folded, unstemmed), as in the plan. */
   prefixes: string[];
-  /** Words with an edit distance. */
-  fuzzy: { term: string; distance: number }[];
+  /** Fuzzy words (folded, unstemmed, as typed) with their edit distance. */
+  fuzzy: { word: string; distance: number }[];
   /**
    * The fuzzy words are spelling candidates (didYouMean): their walks share a bound
    * (MAX_SPELLCHECK_STEPS per partition), so a hint never costs more than a search.
@@ -64,8 +67,11 @@ export interface TermStats {
   df: Map<string, number[]>;
   /** Typed prefix → index terms it may stand for (every one, not only the most frequent). */
   prefixes: Map<string, string[]>;
-  /** {@link fuzzyKey} → [index term, edit distance] within the distance. */
-  fuzzy: Map<string, [string, number][]>;
+  /**
+   * {@link fuzzyKey} → the index terms of the words within the distance (query/fuzzy.ts: one per
+   * term, through its closest word, the word's own term left out).
+   */
+  fuzzy: Map<string, FuzzyMatch[]>;
 }
 
 /** Archive-wide statistics and expansions every partition scores with (round 1, merged). */
@@ -75,7 +81,8 @@ export interface GlobalTerms {
   df: Map<string, number[]>;
   /** Typed prefix → [index term, weight], the most frequent first, bounded as a single index bounds it. */
   prefixes: Map<string, [string, number][]>;
-  fuzzy: Map<string, [string, number][]>;
+  /** As {@link TermStats.fuzzy}, over the archive, terms no article holds left out. */
+  fuzzy: Map<string, FuzzyMatch[]>;
 }
 
 /**
@@ -192,7 +199,7 @@ export function frequencyIn(df: ReadonlyMap<string, readonly number[]>, term: st
   return n;
 }
 
-/** Key of a fuzzy lookup in {@link TermStats.fuzzy} and {@link GlobalTerms.fuzzy}. */
-export function fuzzyKey(term: string, distance: number): string {
-  return `${term}~${distance}`;
+/** Key of a fuzzy lookup (a typed word) in {@link TermStats.fuzzy} and {@link GlobalTerms.fuzzy}. */
+export function fuzzyKey(word: string, distance: number): string {
+  return `${word}~${distance}`;
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { SearchHit } from '../documents/search-types';
+import type { FuzzyMatch } from '../query/fuzzy';
 import type { WordCounts } from '../query/relax';
 import { escapeHtml } from '../text/snippet';
 import { addTermStats } from './merge';
@@ -63,7 +64,7 @@ export interface RemoteHostOptions {
   renderCacheEntries?: number;
 }
 
-type StatsEntry = number[] | string[] | [string, number][] | null;
+type StatsEntry = number[] | string[] | FuzzyMatch[] | null;
 
 export class RemotePartitionHost implements PartitionHost {
   /** The partitions this host said it holds in its last reply (null until it answered once). */
@@ -235,7 +236,7 @@ export class RemotePartitionHost implements PartitionHost {
     const need: TermLookup = {
       terms: lookup.terms.filter((t) => !this.stats.has(`${base}\0t\0${t}`)),
       prefixes: lookup.prefixes.filter((p) => !this.expansionCached(base, `p\0${p}`)),
-      fuzzy: lookup.fuzzy.filter((f) => !this.expansionCached(base, `f\0${fuzzyKey(f.term, f.distance)}`)),
+      fuzzy: lookup.fuzzy.filter((f) => !this.expansionCached(base, `f\0${fuzzyKey(f.word, f.distance)}`)),
     };
     const complete = need.terms.length + need.prefixes.length + need.fuzzy.length === 0;
     return complete && this.stats.has(`${base}\0n`) ? null : need;
@@ -243,7 +244,7 @@ export class RemotePartitionHost implements PartitionHost {
 
   /** A prefix or fuzzy expansion is usable when it and the frequency of each of its terms are cached. */
   private expansionCached(base: string, suffix: string): boolean {
-    const entry = this.stats.get(`${base}\0${suffix}`)?.value as (string | [string, number])[] | undefined;
+    const entry = this.stats.get(`${base}\0${suffix}`)?.value as (string | FuzzyMatch)[] | undefined;
     return entry?.every((e) => this.stats.has(`${base}\0t\0${typeof e === 'string' ? e : e[0]}`)) ?? false;
   }
 
@@ -286,9 +287,9 @@ export class RemotePartitionHost implements PartitionHost {
       stats.prefixes.set(typed, found);
       for (const term of found) terms.add(term);
     }
-    for (const { term, distance } of lookup.fuzzy) {
-      const k = fuzzyKey(term, distance);
-      const found = get<[string, number][]>(`f\0${k}`);
+    for (const { word, distance } of lookup.fuzzy) {
+      const k = fuzzyKey(word, distance);
+      const found = get<FuzzyMatch[]>(`f\0${k}`);
       stats.fuzzy.set(k, found);
       for (const [candidate] of found) terms.add(candidate);
     }
@@ -306,6 +307,6 @@ function renderKey(key: string, version: string, id: string, terms: readonly str
 }
 
 function dedupeFuzzy(fuzzy: TermLookup['fuzzy']): TermLookup['fuzzy'] {
-  const seen = new Map(fuzzy.map((f) => [fuzzyKey(f.term, f.distance), f]));
+  const seen = new Map(fuzzy.map((f) => [fuzzyKey(f.word, f.distance), f]));
   return [...seen.values()];
 }

@@ -1,8 +1,10 @@
 import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import type { SuggestResponse } from '../query/suggest';
-import { combinedVersion, type Placement, type Round, searchSteps, suggestSteps } from './coordinator';
+import { combinedVersion, searchSteps } from './coordinator';
 import type { PartitionInfo } from './protocol';
 import { PartitionUnavailableError, type RemotePartitionHost, StalePartitionsError } from './remote-host';
+import type { Placement, Round } from './rounds';
+import { suggestSteps } from './suggest-steps';
 
 /**
  * The search coordinator over partition functions: a search function that holds no partitions and

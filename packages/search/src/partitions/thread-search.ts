@@ -2,8 +2,10 @@ import type { ArchiveIndex } from '../documents/archive-index';
 import type { SimpleHit } from '../documents/indexed-article';
 import { type SearchRequest, type SearchResponse, simpleHits } from '../documents/search';
 import type { SuggestResponse } from '../query/suggest';
-import { type Placement, runSync, searchSteps, suggestSteps } from './coordinator';
+import { runSync, searchSteps } from './coordinator';
 import { LocalPartitionHost } from './local-host';
+import type { Placement } from './rounds';
+import { suggestSteps } from './suggest-steps';
 
 /**
  * Search over indexes of this thread (one host), answering synchronously: the base of both

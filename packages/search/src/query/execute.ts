@@ -4,12 +4,13 @@ import { BM25_PARAMS, FIELD_BOOSTS } from '../minisearch/index-definition';
 import {
   type CollectionStats,
   executeRaw,
-  fuzzyTerms,
   prefixTerms,
   type ScoredTerm,
   scoreTerms,
 } from '../minisearch/minisearch-internals';
 import type { Analyzer } from '../text/analysis';
+import type { SurfaceVocabulary } from '../text/surface-vocabulary';
+import { type FuzzyMatch, fuzzyMatches, fuzzyWeight } from './fuzzy';
 import { HitList, intersectHits, type TermSetTable, unionHits } from './hit-list';
 import { MAX_PREFIX_EXPANSIONS, MIN_PREFIX_LENGTH } from './limits';
 import type { Plan } from './plan';
@@ -29,6 +30,11 @@ export interface ExecutionContext {
   /** Interns the matched-term sets of this query's hits. */
   termSets: TermSetTable;
   /**
+   * The index's words as written, for fuzzy words (fuzzy.ts); unused with a dictionary. A function:
+   * an index may derive it on first use, which a query without fuzzy words should not pay for.
+   */
+  surface(): SurfaceVocabulary;
+  /**
    * Archive-wide expansions and statistics to score with instead of the index's own: set when the
    * index is one time partition of the archive (partitions/), so that its scores and expansions
    * are those of one index over the whole archive.
@@ -38,8 +44,8 @@ export interface ExecutionContext {
 
 /** Expansions and BM25 statistics of a collection larger than the index at hand. */
 export interface TermDictionary {
-  /** Index terms within `maxDistance` edits of `term` (itself excluded), in a stable order. */
-  fuzzyTerms(term: string, maxDistance: number): { term: string; distance: number }[];
+  /** As fuzzy.ts's fuzzyMatches (the typed word's own term excluded) over the whole collection. */
+  fuzzyTerms(word: string, maxDistance: number): readonly FuzzyMatch[];
   /** As {@link expandPrefix} over the whole collection. */
   expandPrefix(typed: string): { term: string; weight: number }[];
   /** Documents holding a term in any field (counted per field, as documentFrequency does). */
@@ -50,29 +56,26 @@ export interface TermDictionary {
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
 const PREFIX_WEIGHT = 0.375;
 
-/** MiniSearch's defaults for fuzzy matches (`maxFuzzy`, `weights.fuzzy`), mirrored by the fast path. */
-const MAX_FUZZY = 6;
-const FUZZY_WEIGHT = 0.45;
-
 const identityTokenize = (text: string): string[] => [text];
 const identityTerm = (term: string): string => term;
 
 /**
- * The terms MiniSearch's `executeQuerySpec` scores for one query term, in its order and with its
- * weights: the term itself, then (fuzzy) every index term within the edit distance.
+ * The terms to score for one query term, in the order and with the weights of MiniSearch's
+ * `executeQuerySpec`: the term itself, then (fuzzy) the terms of the words within the edit distance
+ * of the typed word (fuzzy.ts), each weighted by its word's distance.
  */
-function termsToScore(ctx: ExecutionContext, term: string, fuzzy: number, weight: number): ScoredTerm[] {
+function termsToScore(
+  ctx: ExecutionContext,
+  term: string,
+  fuzzy: { word: string; distance: number } | null,
+  weight: number,
+): ScoredTerm[] {
   const out: ScoredTerm[] = [{ term, weight: 1, boost: weight }];
-  if (fuzzy <= 0) return out;
-  const maxDistance = fuzzy < 1 ? Math.min(MAX_FUZZY, Math.round(term.length * fuzzy)) : fuzzy;
-  if (!maxDistance) return out;
+  if (!fuzzy) return out;
   const matches =
-    ctx.dictionary?.fuzzyTerms(term, maxDistance) ?? fuzzyTerms(ctx.miniSearch, term, maxDistance);
-  for (const match of matches) {
-    if (!match.distance) continue;
-    const fuzzyWeight = (FUZZY_WEIGHT * match.term.length) / (match.term.length + match.distance);
-    out.push({ term: match.term, weight: fuzzyWeight, boost: weight });
-  }
+    ctx.dictionary?.fuzzyTerms(fuzzy.word, fuzzy.distance) ??
+    fuzzyMatches(ctx.surface(), ctx.analyzer, fuzzy.word, fuzzy.distance);
+  for (const match of matches) out.push({ term: match[0], weight: fuzzyWeight(match), boost: weight });
   return out;
 }
 
@@ -97,19 +100,21 @@ function leaf(
   ctx: ExecutionContext,
   term: string,
   fields: SearchField[],
-  fuzzy: number,
+  fuzzy: { word: string; distance: number } | null,
   weight = 1,
 ): HitList {
-  const fast = scoreGroups(ctx, [termsToScore(ctx, term, fuzzy, weight)], fields);
+  const scored = termsToScore(ctx, term, fuzzy, weight);
+  const fast = scoreGroups(ctx, [scored], fields);
   if (fast) return fast;
+  // MiniSearch's own scoring (an index with discarded documents): the same terms and weights.
+  const weights = new Map(scored.map((s) => [s.term, s.weight * s.boost]));
   const raw = executeRaw(ctx.miniSearch, {
-    queries: [term],
+    queries: scored.map((s) => s.term),
     fields,
-    fuzzy: fuzzy > 0 ? fuzzy : false,
     prefix: false,
     tokenize: identityTokenize,
     processTerm: identityTerm,
-    boostTerm: () => weight,
+    boostTerm: (t: string) => weights.get(t) ?? weight,
   } as never);
   const out = new HitList(raw.size);
   for (const id of [...raw.keys()].sort((x, y) => x - y)) {
@@ -261,7 +266,7 @@ type PhrasePlan = Extract<Plan, { kind: 'phrase' }>;
 function phraseCandidates(ctx: ExecutionContext, plan: PhrasePlan): HitList {
   let result: HitList | null = null;
   for (const term of plan.terms) {
-    const m = leaf(ctx, term, plan.fields, 0);
+    const m = leaf(ctx, term, plan.fields, null);
     result = result ? intersectHits(result, m, ctx.termSets) : m;
     if (result.size === 0) break;
   }
@@ -287,7 +292,8 @@ function weightedTerms(
   const fast = scoreGroups(ctx, groups, fields);
   if (fast) return fast;
   let out = new HitList(0);
-  for (const { term, weight } of list) out = unionHits(out, leaf(ctx, term, fields, 0, weight), ctx.termSets);
+  for (const { term, weight } of list)
+    out = unionHits(out, leaf(ctx, term, fields, null, weight), ctx.termSets);
   return out;
 }
 
@@ -299,7 +305,12 @@ function weightedTerms(
 function evaluate(ctx: ExecutionContext, plan: Plan, pending: PhrasePlan[] | null): HitList {
   switch (plan.kind) {
     case 'term':
-      return leaf(ctx, plan.term, plan.fields, plan.fuzzy);
+      return leaf(
+        ctx,
+        plan.term,
+        plan.fields,
+        plan.fuzzy > 0 && plan.word !== undefined ? { word: plan.word, distance: plan.fuzzy } : null,
+      );
     case 'prefix':
       return weightedTerms(
         ctx,

@@ -6,6 +6,7 @@ export * from './ast';
 export * from './errors';
 export * from './execute';
 export * from './filters';
+export * from './fuzzy';
 export * from './hit-list';
 export * from './limits';
 export * from './plan';

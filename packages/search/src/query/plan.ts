@@ -17,7 +17,8 @@ import type { QueryWord } from './relax';
  * as indexing), stop words dropped, and the per-query guards checked.
  */
 export type Plan =
-  | { kind: 'term'; term: string; fields: SearchField[]; fuzzy: number }
+  /** `word`: the folded (unstemmed) typed word, set when `fuzzy` > 0 (see fuzzy.ts). */
+  | { kind: 'term'; term: string; fields: SearchField[]; fuzzy: number; word?: string }
   /** `prefix` is the folded (unstemmed) typed text; see expandPrefix in execute.ts. */
   | { kind: 'prefix'; prefix: string; fields: SearchField[] }
   | { kind: 'phrase'; terms: string[]; fields: SearchField[] }
@@ -105,8 +106,9 @@ function planTerm(node: TermNode, mode: QueryMode, analyzer: Analyzer, budget: B
     if (term === null) return null;
     const fuzzy = folded.length >= MIN_FUZZY_TERM_LENGTH ? node.fuzzy : 0;
     spend(budget, 'terms', node);
-    if (fuzzy > 0) spend(budget, 'fuzzy', node);
-    return { kind: 'term', term, fields, fuzzy };
+    if (fuzzy === 0) return { kind: 'term', term, fields, fuzzy };
+    spend(budget, 'fuzzy', node);
+    return { kind: 'term', term, fields, fuzzy, word: folded };
   }
   if (words.length > 1 && mode === 'all') {
     // A hyphenated or punctuated word (`US-Russia`, `e-mail`) means its parts in sequence.

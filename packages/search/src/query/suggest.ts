@@ -1,12 +1,15 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import { ANALYZER } from '../minisearch/index-definition';
-import { documentFrequency, fuzzyTerms, someDocumentWith } from '../minisearch/minisearch-internals';
+import { documentFrequency, someDocumentWith } from '../minisearch/minisearch-internals';
+import type { WalkBudget } from '../minisearch/radix-tree';
 import { fold, tokenize } from '../text/analysis';
 import type { QueryMode, QueryNode, TermNode } from './ast';
 import { QueryError } from './errors';
 import { expandPrefix } from './execute';
+import { type FuzzyMatch, fuzzyMatches } from './fuzzy';
 import {
   DEFAULT_SUGGEST_LIMIT,
+  MAX_SPELLCHECK_STEPS,
   MAX_SPELLCHECK_WORDS,
   MAX_SUGGEST_LIMIT,
   MAX_SUGGEST_QUERY_LENGTH,
@@ -24,10 +27,29 @@ const MAX_SPELLCHECK_LENGTH = 24;
 export interface Vocabulary {
   /** Documents holding an index term. */
   documentFrequency(term: string): number;
-  /** Index terms within `distance` edits of `term` (itself excluded), with their frequency. */
-  fuzzyTerms(term: string, distance: number): { term: string; distance: number; df: number }[];
+  /**
+   * The index terms of the words within `distance` edits of a typed word (fuzzy.ts's fuzzyMatches,
+   * its own term excluded; bounded like a spelling hint), each with the word and its frequency.
+   */
+  spellingNeighbours(word: string, distance: number): SpellingNeighbour[];
   /** The index terms a typed prefix stands for, most frequent first (execute.ts's expandPrefix). */
   expandPrefix(typed: string): { term: string; weight: number }[];
+}
+
+/** A word a reader may have meant, the index term it analyses to, and that term's frequency. */
+export interface SpellingNeighbour {
+  term: string;
+  word: string;
+  distance: number;
+  df: number;
+}
+
+/** Fuzzy matches as spelling neighbours, with the frequencies of their terms. */
+export function spellingNeighbours(
+  matches: readonly FuzzyMatch[],
+  documentFrequency: (term: string) => number,
+): SpellingNeighbour[] {
+  return matches.map(([term, distance, word]) => ({ term, word, distance, df: documentFrequency(term) }));
 }
 
 /** A word as written for each index term (see {@link surfaceForm}); undefined when none is found. */
@@ -35,11 +57,20 @@ export type SurfaceForms = (term: string) => string | undefined;
 
 /** The vocabulary of one index. */
 export function indexVocabulary(index: ArchiveIndex): Vocabulary {
+  const df = (term: string) => documentFrequency(index.engine, term);
+  // One budget for the walks of one query, as a host of partitions shares one (partition-engine.ts).
+  const budget = spellcheckBudget();
   return {
-    documentFrequency: (term) => documentFrequency(index.engine, term),
-    fuzzyTerms: (term, distance) => fuzzyTerms(index.engine, term, distance).filter((c) => c.term !== term),
+    documentFrequency: df,
+    spellingNeighbours: (word, distance) =>
+      spellingNeighbours(fuzzyMatches(index.surface(), ANALYZER, word, distance, budget), df),
     expandPrefix: (typed) => expandPrefix(index.engine, typed),
   };
+}
+
+/** The spell-check walks one index (or one host of partitions) may do for one query (limits.ts). */
+export function spellcheckBudget(): WalkBudget {
+  return { steps: MAX_SPELLCHECK_STEPS };
 }
 
 /**
@@ -109,48 +140,49 @@ export function spellingCandidates(
   return out;
 }
 
-/** For each candidate, the most frequent index term within its edits, if more frequent than its own. */
+/** A spelling fix: the typed word, and the word to offer instead. */
+export interface SpellingFix {
+  candidate: SpellingCandidate;
+  word: string;
+}
+
+/**
+ * For each candidate, the word within its edits whose index term is the most frequent (then the
+ * closest), if that term is more frequent than the candidate's own. Words as written, so the hint
+ * reads "government", not the stem `govern` or a sibling such as "governmental".
+ */
 export function spellingFixes(
   candidates: readonly SpellingCandidate[],
   vocabulary: Vocabulary,
-): { candidate: SpellingCandidate; term: string }[] {
-  const fixes: { candidate: SpellingCandidate; term: string }[] = [];
+): SpellingFix[] {
+  const fixes: SpellingFix[] = [];
   for (const candidate of candidates) {
     const df = vocabulary.documentFrequency(candidate.term);
-    let best: { term: string; df: number; distance: number } | undefined;
-    for (const c of vocabulary.fuzzyTerms(candidate.term, candidate.distance)) {
+    let best: SpellingNeighbour | undefined;
+    for (const c of vocabulary.spellingNeighbours(candidate.folded, candidate.distance)) {
       if (c.term === candidate.term || c.df <= df) continue;
       if (!best || c.df > best.df || (c.df === best.df && c.distance < best.distance)) best = c;
     }
-    if (best) fixes.push({ candidate, term: best.term });
+    if (best) fixes.push({ candidate, word: best.word });
   }
   return fixes;
 }
 
-/** The query with each fixed word replaced by a surface form of its fix; undefined when none applies. */
-export function applySpellingFixes(
-  q: string,
-  fixes: readonly { candidate: SpellingCandidate; term: string }[],
-  surface: SurfaceForms,
-): string | undefined {
-  const replacements: { start: number; end: number; word: string }[] = [];
-  for (const { candidate, term } of fixes) {
-    const word = surface(term);
-    if (word && word !== candidate.folded)
-      replacements.push({ start: candidate.start, end: candidate.end, word });
-  }
+/** The query with each fixed word replaced; undefined when none applies. */
+export function applySpellingFixes(q: string, fixes: readonly SpellingFix[]): string | undefined {
+  const replacements = fixes.filter(({ candidate, word }) => word !== candidate.folded);
   if (replacements.length === 0) return undefined;
   let out = q;
-  for (const r of replacements.sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, r.start) + r.word + out.slice(r.end);
+  for (const { candidate, word } of replacements.sort((a, b) => b.candidate.start - a.candidate.start)) {
+    out = out.slice(0, candidate.start) + word + out.slice(candidate.end);
   }
   return out;
 }
 
 /**
  * A corrected query when a search found little: each plain word that is rare or absent in the
- * index is replaced by the most frequent index word within 1 edit (2 for words of 7+ letters), if
- * that word is more frequent. Operators and other words are kept as typed.
+ * index is replaced by the word within 1 edit (2 for words of 7+ letters) whose index term is the
+ * most frequent, if more frequent than its own. Operators and other words are kept as typed.
  */
 export function didYouMean(
   index: ArchiveIndex,
@@ -158,8 +190,7 @@ export function didYouMean(
   mode: QueryMode,
   only?: ReadonlySet<string>,
 ): string | undefined {
-  const fixes = spellingFixes(spellingCandidates(q, mode, only), indexVocabulary(index));
-  return applySpellingFixes(q, fixes, (term) => surfaceForm(index, term));
+  return applySpellingFixes(q, spellingFixes(spellingCandidates(q, mode, only), indexVocabulary(index)));
 }
 
 export interface Suggestion {

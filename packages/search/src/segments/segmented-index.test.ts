@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArchiveIndex } from '../documents/archive-index';
 import { suggest } from '../query/suggest';
-import { allPages, oracle, request, article as testArticle, word } from '../testing/exactness-arbitraries';
+import {
+  allPages,
+  oracle,
+  request,
+  article as testArticle,
+  textWord,
+  word,
+} from '../testing/exactness-arbitraries';
 import { selectMerge } from './merge-policy';
 import { SegmentedIndex } from './segmented-index';
 
@@ -17,7 +24,7 @@ function article(n: number, version: number, words: string[], day: number): Arti
   return { ...testArticle(n, words.slice(0, 3), [words], day, n + version), version };
 }
 
-const words = fc.array(word, { minLength: 1, maxLength: 10 });
+const words = fc.array(textWord, { minLength: 1, maxLength: 10 });
 
 type Step =
   | { kind: 'add'; items: { words: string[]; day: number }[] }

@@ -9,6 +9,8 @@ import {
   type SearchField,
 } from '../minisearch/index-definition';
 import { collectTermEntries, decodeMiniSearch, encodeMiniSearchSteps } from '../minisearch/minisearch-codec';
+import { tokenize } from '../text/analysis';
+import { countWords, SurfaceVocabulary } from '../text/surface-vocabulary';
 import { VarintReader, VarintWriter } from './varint';
 
 /**
@@ -18,8 +20,11 @@ import { VarintReader, VarintWriter } from './varint';
  * (snapshot-codec.ts); this module is only about a layout that loads fast and stays small in memory.
  *
  * Layout: magic "AIX3", then varint-length-prefixed sections: header JSON, metadata JSON
- * (one array per article; its last entry, the time zone, may be missing in older snapshots), body lengths + one UTF-8 run of all bodies, term-sequence lengths + one
- * run of all term sequences, tombstones JSON, MiniSearch.
+ * (one array per article; its last entry, the time zone, may be missing in older snapshots), body
+ * lengths + one UTF-8 run of all bodies, term-sequence lengths + one run of all term sequences,
+ * tombstones JSON, MiniSearch, surface vocabulary (text/surface-vocabulary.ts: the folded words of
+ * the articles with their article counts, front-coded). Payloads written before the surface section
+ * end after MiniSearch; their vocabulary is derived from the articles' texts on first use.
  *
  * Term sequences: per article, the analysed terms of its title then its body as ids in the
  * MiniSearch section's term table (varints: title term count, title ids, body ids). MiniSearch
@@ -33,6 +38,8 @@ export interface ArchiveIndexParts {
   /** Highest version of each removed article, so a late redelivery cannot resurrect it. */
   tombstones: Iterable<[string, number]>;
   generation: number;
+  /** The surface vocabulary section as read (absent in older payloads; never read by the encoder). */
+  surface?: Uint8Array;
 }
 
 interface Header {
@@ -136,10 +143,32 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
   }
 }
 
-/** Writes the term ids of a title and body (see the layout above); nothing when a term has no id. */
-function encodeSequence(doc: IndexedArticle, termIds: Map<string, number>, out: VarintWriter): void {
-  const title = ANALYZER.terms(doc.title);
-  const body = ANALYZER.terms(doc.body);
+/** The index terms of a text in order, its folded words added to `words`. */
+function analyseText(text: string, words: Set<string>): string[] {
+  const terms: string[] = [];
+  for (const token of tokenize(text)) {
+    const analysed = ANALYZER.analyse(token);
+    if (!analysed) continue;
+    terms.push(analysed.term);
+    words.add(analysed.folded);
+  }
+  return terms;
+}
+
+/**
+ * Writes the term ids of a title and body (see the layout above; nothing when a term has no id)
+ * and counts the article's words into `surface`: one pass of analysis for both.
+ */
+function encodeSequence(
+  doc: IndexedArticle,
+  termIds: Map<string, number>,
+  out: VarintWriter,
+  surface: Map<string, number>,
+): void {
+  const words = new Set<string>();
+  const title = analyseText(doc.title, words);
+  const body = analyseText(doc.body, words);
+  countWords(surface, words);
   const ids: number[] = [];
   for (const term of [...title, ...body]) {
     const id = termIds.get(term);
@@ -155,8 +184,18 @@ function writeSection(out: VarintWriter, bytes: Uint8Array): void {
   out.writeBytes(bytes);
 }
 
-export function encodeArchiveIndex(parts: ArchiveIndexParts): Uint8Array {
-  return runToEnd(encodeArchiveIndexSteps(parts));
+/** What an encoding leaves out. */
+export interface EncodeChoices {
+  /**
+   * Write the surface vocabulary section (default true). Only the index-definition fingerprint
+   * leaves it out: the section is optional to readers, so it must not decide whether a snapshot
+   * written before it loads.
+   */
+  surface?: boolean;
+}
+
+export function encodeArchiveIndex(parts: ArchiveIndexParts, choices: EncodeChoices = {}): Uint8Array {
+  return runToEnd(encodeArchiveIndexSteps(parts, choices));
 }
 
 /** Articles encoded between two pause points of the steps below (a sequence re-analyses the text). */
@@ -165,7 +204,10 @@ const STEP_DOCS = 4;
 const STEP_TERMS = 4096;
 
 /** {@link encodeArchiveIndex} as steps that may be paused (@archive/core's time slices). */
-export function* encodeArchiveIndexSteps(parts: ArchiveIndexParts): Steps<Uint8Array> {
+export function* encodeArchiveIndexSteps(
+  parts: ArchiveIndexParts,
+  choices: EncodeChoices = {},
+): Steps<Uint8Array> {
   const docs = [...parts.docs];
   const out = new VarintWriter(1 << 20);
   out.writeBytes(MAGIC);
@@ -208,17 +250,22 @@ export function* encodeArchiveIndexSteps(parts: ArchiveIndexParts): Steps<Uint8A
     termIds.set(term, id);
   }
   const sequences = new VarintWriter(1 << 20);
+  const surface = new Map<string, number>();
   for (const [n, doc] of docs.entries()) {
     if (n % STEP_DOCS === 0) yield;
     const start = sequences.position;
     // Nothing is written for an article with an unknown term: length 0, "not recorded".
-    encodeSequence(doc, termIds, sequences);
+    encodeSequence(doc, termIds, sequences, surface);
     out.write(sequences.position - start);
   }
   out.write(sequences.position);
   out.writeBytes(sequences.finish());
   writeSection(out, utf8.encode(JSON.stringify([...parts.tombstones])));
   writeSection(out, yield* encodeMiniSearchSteps(parts.miniSearch, terms));
+  if (choices.surface !== false) {
+    yield;
+    writeSection(out, SurfaceVocabulary.encodeCounts(surface));
+  }
   return out.finish();
 }
 
@@ -317,5 +364,7 @@ function* decodeSteps(bytes: Uint8Array): Generator<number, ArchiveIndexParts, v
   );
   const tombstones = JSON.parse(fromUtf8.decode(yield* section())) as [string, number][];
   const miniSearch = decodeMiniSearch(yield* section(), INDEX_OPTIONS);
-  return { miniSearch, docs, tombstones, generation: header.generation };
+  // Kept as bytes: the vocabulary is built on the first fuzzy query (surface-vocabulary.ts).
+  const surface = reader.position < bytes.length ? yield* section() : undefined;
+  return { miniSearch, docs, tombstones, generation: header.generation, ...(surface ? { surface } : {}) };
 }

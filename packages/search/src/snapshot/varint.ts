@@ -72,3 +72,16 @@ export class VarintReader {
     return chunk;
   }
 }
+
+const fromUtf8 = new TextDecoder();
+
+/**
+ * UTF-8 to string for the short ids and terms of a snapshot: most are ASCII, and for those building
+ * the string from char codes is several times cheaper than a TextDecoder call (300k of them at
+ * 100k articles, a noticeable share of a cold start).
+ */
+export function decodeShortUtf8(bytes: Uint8Array): string {
+  if (bytes.length > 64) return fromUtf8.decode(bytes);
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return fromUtf8.decode(bytes);
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}

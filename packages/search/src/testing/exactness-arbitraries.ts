@@ -41,6 +41,26 @@ export const WORDS = [
   'ceasefire',
   'minister',
 ];
+/**
+ * Words sharing a stem with another word (`voters`/`voter`, `nations`/`national`) or close to one
+ * in spelling but not in stem (`power`/`powers`, `governs`/`government`/`governmental`): fuzzy
+ * words are matched on words as written and mapped to stems (query/fuzzy.ts). None begins with the
+ * two letters of a word of {@link WORDS}: completions give one document's word for a stem, and the
+ * suggestion tests complete those.
+ */
+export const VARIANTS = [
+  'voter',
+  'voters',
+  'voting',
+  'power',
+  'powers',
+  'nation',
+  'nations',
+  'national',
+  'government',
+  'governments',
+  'governmental',
+];
 const PLACES = ['Jerusalem', 'Beirut', 'Amman', null];
 const SOURCES = ['Wire', 'Desk', null];
 
@@ -68,17 +88,33 @@ export function article(n: number, title: string[], body: string[][], day: numbe
 }
 
 export const word = fc.constantFrom(...WORDS);
+/** A word of an article: mostly one of {@link WORDS}, sometimes one of {@link VARIANTS}. */
+export const textWord = fc.oneof(
+  { weight: 4, arbitrary: word },
+  { weight: 1, arbitrary: fc.constantFrom(...VARIANTS) },
+);
 export const corpus = fc
   .array(
     fc.record({
-      title: fc.array(word, { minLength: 1, maxLength: 4 }),
-      body: fc.array(fc.array(word, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+      title: fc.array(textWord, { minLength: 1, maxLength: 4 }),
+      body: fc.array(fc.array(textWord, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 3 }),
       day: fc.integer({ min: 0, max: 500 }),
       place: fc.nat(),
     }),
     { minLength: 5, maxLength: 40 },
   )
   .map((records) => records.map((r, n) => article(n, r.title, r.body, r.day, r.place)));
+
+/** A typed word with a slip (a letter dropped, doubled or replaced), or a word as written. */
+export const misspelt = fc
+  .tuple(textWord, fc.nat(), fc.constantFrom('drop', 'double', 'replace', 'none'))
+  .map(([w, at, slip]) => {
+    const i = 1 + (at % (w.length - 1));
+    if (slip === 'drop') return w.slice(0, i) + w.slice(i + 1);
+    if (slip === 'double') return w.slice(0, i) + w.slice(i - 1);
+    if (slip === 'replace') return `${w.slice(0, i)}x${w.slice(i + 1)}`;
+    return w;
+  });
 
 export const query = fc.oneof(
   word,
@@ -89,6 +125,10 @@ export const query = fc.oneof(
   word.map((w) => `${w.slice(0, 3)}*`),
   word.map((w) => `${w}~1`),
   word.map((w) => `title:${w}`),
+  misspelt.map((w) => `${w}~`),
+  fc.tuple(misspelt, fc.constantFrom('1', '2')).map(([w, n]) => `${w}~${n}`),
+  fc.tuple(misspelt, word).map(([w, v]) => `${w}~ ${v}`),
+  misspelt,
 );
 
 export const request = fc.record({

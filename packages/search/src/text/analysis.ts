@@ -60,11 +60,19 @@ export function fold(word: string): string {
   return folded.replace(APOSTROPHES, '').normalize('NFC');
 }
 
+/** A word as analysis reads it: folded as written (the surface form), and its index term. */
+export interface AnalysedWord {
+  folded: string;
+  term: string;
+}
+
 /** An analysis chain: one word in, one index term (or null for a stop word) out. */
 export interface Analyzer {
   readonly options: AnalyzerOptions;
   /** Index term of one word, or null when it is a stop word or empty. */
   term(word: string): string | null;
+  /** Folded form and index term of one word, or null when it is a stop word or empty. */
+  analyse(word: string): AnalysedWord | null;
   /** Index terms of a text in order (stop words dropped). */
   terms(text: string): string[];
   /** Stemmed form of an already folded word (identity for non-Latin scripts or when not stemming). */
@@ -73,22 +81,24 @@ export interface Analyzer {
 
 /** Builds an analysis chain. Memoises word → term because news text repeats words a lot. */
 export function createAnalyzer(options: AnalyzerOptions): Analyzer {
-  const cache = new Map<string, string | null>();
+  const cache = new Map<string, AnalysedWord | null>();
   const stem = (folded: string): string =>
     options.stem && LATIN_WORD.test(folded) ? stemmer(folded) : folded;
-  const term = (word: string): string | null => {
+  const analyse = (word: string): AnalysedWord | null => {
     const cached = cache.get(word);
     if (cached !== undefined) return cached;
     const folded = fold(word);
-    const result = folded === '' || options.stopWords.has(folded) ? null : stem(folded);
+    const result = folded === '' || options.stopWords.has(folded) ? null : { folded, term: stem(folded) };
     // Bounded so a stream of unique tokens cannot grow the cache without limit.
     if (cache.size > 200_000) cache.clear();
     cache.set(word, result);
     return result;
   };
+  const term = (word: string): string | null => analyse(word)?.term ?? null;
   return {
     options,
     term,
+    analyse,
     stem,
     terms(text) {
       const out: string[] = [];

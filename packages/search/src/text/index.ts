@@ -4,3 +4,4 @@
 export * from './analysis';
 export * from './snippet';
 export * from './stop-words';
+export * from './surface-vocabulary';

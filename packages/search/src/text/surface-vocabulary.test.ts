@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ANALYZER } from '../minisearch/index-definition';
+import { countWords, documentWords, SurfaceVocabulary } from './surface-vocabulary';
+
+const ARTICLES = [
+  ["Syria's Government", 'The government of Zürich and the governments met; ünïcödé words.'],
+  ['Talks in Geneva', 'Delegates talked in Genève about 𐐨𐐯𐐻 and 𐐨𐐯𐐼 and the القدس accord.'],
+  ['Power cut', 'The power failed; powers were restored.'],
+];
+
+function sorted(found: { word: string; distance: number }[]) {
+  return found.map((f) => `${f.word}:${f.distance}`).sort();
+}
+
+describe('SurfaceVocabulary', () => {
+  it('holds the folded, unstemmed words of the articles (stop words left out), counted per article', () => {
+    expect([...documentWords(ARTICLES[0] as string[], ANALYZER)].sort()).toEqual(
+      ['government', 'governments', 'met', 'syria', 'unicode', 'words', 'zurich'].sort(),
+    );
+    const vocabulary = SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER);
+    expect(vocabulary.count('government')).toBe(1);
+    expect(vocabulary.count('geneve')).toBe(1);
+    expect(vocabulary.count('the')).toBe(0);
+    vocabulary.add(['Government'], ANALYZER);
+    expect(vocabulary.count('government')).toBe(2);
+    vocabulary.remove(['Government'], ANALYZER);
+    vocabulary.remove(ARTICLES[0] as string[], ANALYZER);
+    expect(vocabulary.count('government')).toBe(0);
+    expect(sorted(vocabulary.fuzzy('governmnt', 2))).toEqual([]);
+  });
+
+  it('round-trips through its section, non-Latin and astral words included, and finds the same words', () => {
+    const built = SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER);
+    const counts = new Map<string, number>();
+    for (const texts of ARTICLES) countWords(counts, documentWords(texts, ANALYZER));
+    const section = SurfaceVocabulary.encodeCounts(counts);
+    expect(built.encode()).toEqual(section);
+    const loaded = SurfaceVocabulary.fromSection(section);
+    expect(loaded.size).toBe(built.size);
+    for (const [word, n] of counts) expect(loaded.count(word)).toBe(n);
+    for (const probe of ['goverment', 'powr', 'genva', '𐐨𐐯𐐽', 'القدص']) {
+      expect(sorted(loaded.fuzzy(probe, 2))).toEqual(sorted(built.fuzzy(probe, 2)));
+      expect(sorted(loaded.fuzzy(probe, 2, { steps: 1e9 }))).toEqual(sorted(built.fuzzy(probe, 2)));
+    }
+    expect(sorted(loaded.fuzzy('goverment', 1))).toEqual(['government:1']);
+  });
+
+  it('stops a bounded walk when its budget is spent', () => {
+    const vocabulary = SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER);
+    const budget = { steps: 3 };
+    expect(vocabulary.fuzzy('government', 2, budget).length).toBeLessThan(
+      vocabulary.fuzzy('government', 2).length,
+    );
+    expect(budget.steps).toBeLessThanOrEqual(0);
+  });
+});

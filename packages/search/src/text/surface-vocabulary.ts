@@ -1,0 +1,189 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import {
+  boundedFuzzyWalk,
+  type RadixNode,
+  sortedRadixEntries,
+  sortedRadixTree,
+  type WalkBudget,
+} from '../minisearch/radix-tree';
+import { decodeShortUtf8, VarintReader, VarintWriter } from '../snapshot/varint';
+import { type Analyzer, tokenize } from './analysis';
+
+/**
+ * The words of an index as readers write them: every folded, unstemmed word of the live articles
+ * (stop words excepted), with how many articles hold it. Index terms are Porter stems, and an edit
+ * distance between stems is not one between words: "government" stems to `govern` and
+ * "governmental" to `government`, so `govrnment~` on stems found only the latter, and `goverment~`
+ * (stem `gover`) met `power` and `voter`. Fuzzy matching and spelling hints walk these words
+ * instead and map what they find to stems through the analyser.
+ *
+ * Why a radix tree (MiniSearch's SearchableMap): its `fuzzyGet` walks a shared-prefix tree, and
+ * the bounded walk (radix-tree.ts) already runs on that shape; the index's own term tree is one.
+ * Why counts: articles are removed from a loaded segment (an update, a take-down), and a word must
+ * leave when its last article does, or a fuzzy query would expand to a stem through a word no live
+ * article holds (and answer otherwise than one index built over the live articles).
+ *
+ * Stored as a snapshot section (archive-index-codec.ts): the words sorted, front-coded (length of
+ * the prefix shared with the previous word, then the rest in UTF-8), each with its count. Loading
+ * keeps the section's bytes; the tree is built on the first fuzzy query or change.
+ */
+export class SurfaceVocabulary {
+  private map: SearchableMap<number> | null;
+
+  private constructor(
+    map: SearchableMap<number> | null,
+    private section: Uint8Array | null,
+  ) {
+    this.map = map;
+  }
+
+  static empty(): SurfaceVocabulary {
+    return new SurfaceVocabulary(new SearchableMap<number>(), null);
+  }
+
+  /** The vocabulary of a section written by {@link encode}, decoded on first use. */
+  static fromSection(section: Uint8Array): SurfaceVocabulary {
+    return new SurfaceVocabulary(null, section);
+  }
+
+  /** The vocabulary of articles, each given as its indexed texts (title, body). */
+  static ofDocuments(documents: Iterable<readonly string[]>, analyzer: Analyzer): SurfaceVocabulary {
+    const counts = new Map<string, number>();
+    for (const texts of documents) countWords(counts, documentWords(texts, analyzer));
+    const entries = sortedEntries(counts);
+    const tree = sortedRadixTree(
+      entries.map(([word]) => word),
+      entries.map(([, count]) => count),
+    );
+    return new SurfaceVocabulary(new SearchableMap<number>(tree as never), null);
+  }
+
+  /** The section bytes of word counts (see {@link countWords}) without building a tree. */
+  static encodeCounts(counts: ReadonlyMap<string, number>): Uint8Array {
+    return writeSection(sortedEntries(counts), counts.size);
+  }
+
+  /** Counts the words of one article (its indexed texts). */
+  add(texts: readonly string[], analyzer: Analyzer): void {
+    const map = this.tree();
+    for (const word of documentWords(texts, analyzer))
+      map.update(word, (n: number | undefined) => (n ?? 0) + 1);
+  }
+
+  /** Uncounts the words of one article that was counted with the same texts. */
+  remove(texts: readonly string[], analyzer: Analyzer): void {
+    const map = this.tree();
+    for (const word of documentWords(texts, analyzer)) {
+      const n = map.get(word) ?? 0;
+      if (n <= 1) map.delete(word);
+      else map.set(word, n - 1);
+    }
+  }
+
+  /** Articles holding `word` (folded), 0 when none. */
+  count(word: string): number {
+    return this.tree().get(word) ?? 0;
+  }
+
+  get size(): number {
+    return this.tree().size;
+  }
+
+  /**
+   * Words within `maxDistance` edits of `word` (folded), with their distance. With a budget the walk
+   * stops when it is spent (radix-tree.ts's boundedFuzzyWalk); without, it is MiniSearch's own.
+   */
+  fuzzy(word: string, maxDistance: number, budget?: WalkBudget): { word: string; distance: number }[] {
+    const out: { word: string; distance: number }[] = [];
+    const map = this.tree();
+    if (budget) {
+      boundedFuzzyWalk(map._tree as RadixNode, word, maxDistance, budget, (found, _count, distance) => {
+        out.push({ word: found, distance });
+      });
+    } else {
+      for (const [found, [, distance]] of map.fuzzyGet(word, maxDistance))
+        out.push({ word: found, distance });
+    }
+    return out;
+  }
+
+  /** The section bytes: count, then per word in code unit order: shared prefix, suffix, count. */
+  encode(): Uint8Array {
+    if (this.map === null && this.section) return this.section;
+    const map = this.tree();
+    return writeSection(sortedRadixEntries(map._tree as RadixNode) as Iterable<[string, number]>, map.size);
+  }
+
+  private tree(): SearchableMap<number> {
+    if (this.map === null) {
+      this.map = decodeSection(this.section ?? new Uint8Array([0]));
+      this.section = null;
+    }
+    return this.map;
+  }
+}
+
+const utf8 = new TextEncoder();
+
+function writeSection(entries: Iterable<readonly [string, number]>, size: number): Uint8Array {
+  const out = new VarintWriter(1 << 16);
+  out.write(size);
+  let previous = '';
+  for (const [word, count] of entries) {
+    let shared = 0;
+    const limit = Math.min(previous.length, word.length);
+    while (shared < limit && previous.charCodeAt(shared) === word.charCodeAt(shared)) shared++;
+    // Never split a surrogate pair: the suffix is written as UTF-8.
+    if (shared > 0 && isHighSurrogate(word.charCodeAt(shared - 1))) shared--;
+    const suffix = utf8.encode(word.slice(shared));
+    out.write(shared);
+    out.write(suffix.length);
+    out.writeBytes(suffix);
+    out.write(count);
+    previous = word;
+  }
+  return out.finish();
+}
+
+/** Entries in UTF-16 code unit order (as `<` compares strings). */
+function sortedEntries(counts: ReadonlyMap<string, number>): [string, number][] {
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Adds one article's distinct words to word counts. */
+export function countWords(counts: Map<string, number>, words: Iterable<string>): void {
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function decodeSection(section: Uint8Array): SearchableMap<number> {
+  const reader = new VarintReader(section, 0);
+  const size = reader.read();
+  const words = new Array<string>(size);
+  const counts = new Array<number>(size);
+  let previous = '';
+  for (let i = 0; i < size; i++) {
+    const shared = reader.read();
+    const bytes = reader.readBytes(reader.read());
+    const word = previous.slice(0, shared) + decodeShortUtf8(bytes);
+    words[i] = word;
+    counts[i] = reader.read();
+    previous = word;
+  }
+  return new SearchableMap<number>(sortedRadixTree(words, counts) as never);
+}
+
+/** The distinct folded words of an article's texts that analyse to an index term. */
+export function documentWords(texts: readonly string[], analyzer: Analyzer): Set<string> {
+  const words = new Set<string>();
+  for (const text of texts) {
+    for (const token of tokenize(text)) {
+      const analysed = analyzer.analyse(token);
+      if (analysed) words.add(analysed.folded);
+    }
+  }
+  return words;
+}
