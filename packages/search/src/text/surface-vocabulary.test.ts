@@ -45,6 +45,21 @@ describe('SurfaceVocabulary', () => {
     expect(sorted(loaded.fuzzy('goverment', 1))).toEqual(['government:1']);
   });
 
+  it('takes changes to a loaded section before its first use, and gives what building afresh gives', () => {
+    const [removed, ...kept] = ARTICLES;
+    const added = ['Governments abroad', 'Government powers grow'];
+    const loaded = SurfaceVocabulary.fromSection(SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER).encode());
+    // Applied as count changes (the section stays bytes until a query needs the tree).
+    loaded.remove(removed ?? [], ANALYZER);
+    loaded.add(added, ANALYZER);
+    const afresh = SurfaceVocabulary.ofDocuments([...kept, added], ANALYZER);
+    expect(loaded.encode()).toEqual(afresh.encode());
+    expect(loaded.size).toBe(afresh.size);
+    for (const probe of ['goverment', 'powr', 'genva']) {
+      expect(sorted(loaded.fuzzy(probe, 2))).toEqual(sorted(afresh.fuzzy(probe, 2)));
+    }
+  });
+
   it('stops a bounded walk when its budget is spent', () => {
     const vocabulary = SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER);
     const budget = { steps: 3 };

@@ -25,10 +25,17 @@ import { type Analyzer, tokenize } from './analysis';
  *
  * Stored as a snapshot section (archive-index-codec.ts): the words sorted, front-coded (length of
  * the prefix shared with the previous word, then the rest in UTF-8), each with its count. Loading
- * keeps the section's bytes; the tree is built on the first fuzzy query or change.
+ * keeps the section's bytes; the tree is built on the first fuzzy query (changes before it are kept
+ * as count deltas and applied then).
  */
 export class SurfaceVocabulary {
   private map: SearchableMap<number> | null;
+  /**
+   * Count changes made before the section was decoded, applied when it is: a search function that
+   * follows delete markers on a loaded segment (an update, a take-down) then pays for analysing the
+   * removed article, not for building the segment's whole tree inside someone's request.
+   */
+  private pending: Map<string, number> | null = null;
 
   private constructor(
     map: SearchableMap<number> | null,
@@ -65,19 +72,23 @@ export class SurfaceVocabulary {
 
   /** Counts the words of one article (its indexed texts). */
   add(texts: readonly string[], analyzer: Analyzer): void {
-    const map = this.tree();
-    for (const word of documentWords(texts, analyzer))
-      map.update(word, (n: number | undefined) => (n ?? 0) + 1);
+    for (const word of documentWords(texts, analyzer)) this.change(word, 1);
   }
 
   /** Uncounts the words of one article that was counted with the same texts. */
   remove(texts: readonly string[], analyzer: Analyzer): void {
-    const map = this.tree();
-    for (const word of documentWords(texts, analyzer)) {
-      const n = map.get(word) ?? 0;
-      if (n <= 1) map.delete(word);
-      else map.set(word, n - 1);
+    for (const word of documentWords(texts, analyzer)) this.change(word, -1);
+  }
+
+  private change(word: string, delta: number): void {
+    if (this.map === null) {
+      this.pending ??= new Map();
+      this.pending.set(word, (this.pending.get(word) ?? 0) + delta);
+      return;
     }
+    const n = (this.map.get(word) ?? 0) + delta;
+    if (n <= 0) this.map.delete(word);
+    else this.map.set(word, n);
   }
 
   /** Articles holding `word` (folded), 0 when none. */
@@ -109,7 +120,7 @@ export class SurfaceVocabulary {
 
   /** The section bytes: count, then per word in code unit order: shared prefix, suffix, count. */
   encode(): Uint8Array {
-    if (this.map === null && this.section) return this.section;
+    if (this.map === null && this.section && this.pending === null) return this.section;
     const map = this.tree();
     return writeSection(sortedRadixEntries(map._tree as RadixNode) as Iterable<[string, number]>, map.size);
   }
@@ -118,6 +129,9 @@ export class SurfaceVocabulary {
     if (this.map === null) {
       this.map = decodeSection(this.section ?? new Uint8Array([0]));
       this.section = null;
+      const pending = this.pending ?? new Map<string, number>();
+      this.pending = null;
+      for (const [word, delta] of pending) if (delta !== 0) this.change(word, delta);
     }
     return this.map;
   }
