@@ -180,6 +180,34 @@ describe('Indexer.applyChangeBatch', () => {
     expect(ids(await published(), ['a1'])).toEqual(['a1']);
   });
 
+  it('collects states out of the rollback window under steady ingest, once replaced for longer than the grace period', async () => {
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    const minute = 60_000;
+    const indexer = new Indexer({
+      store: fs,
+      now: () => new Date(clock),
+      graceMs: 15 * minute,
+      gcIntervalMs: 0,
+    });
+    for (let i = 1; i <= 40; i++) {
+      await indexer.applyChangeBatch([item(upsert(`g${i}`))]);
+      await indexer.maintain();
+      clock += minute; // a batch a minute, never a quiet quarter of an hour
+    }
+    const versions = (await fs.list('states/'))
+      .map((key) => Number(key.slice('states/'.length, 19)))
+      .sort((a, b) => a - b);
+    // Left: states replaced less than 15 minutes ago (the kept five among them), none older. (Merges
+    // publish too, so there are more versions than batches.)
+    const newest = versions.at(-1) ?? 0;
+    expect(newest).toBeGreaterThanOrEqual(40);
+    expect(versions.length).toBeLessThan(20);
+    expect(versions[0]).toBeGreaterThan(newest - 20);
+    // What is kept still rolls back and loads.
+    await rollback(fs);
+    expect((await published()).size).toBeGreaterThanOrEqual(39);
+  });
+
   it('keeps the last five versions and rolls back', async () => {
     const indexer = new Indexer({ store: fs });
     for (let i = 1; i <= 8; i++) await indexer.applyChangeBatch([item(upsert(`a${i}`))]);

@@ -286,9 +286,35 @@ export async function writePublication(
 }
 
 /**
+ * When each listed state version stopped being the current one: when the next version was written
+ * (the latest of that version's keys, should a lost swap have written one too). Readers follow only
+ * the current state (a rollback reads kept ones, which are never collected), so a state out of the
+ * rollback window is unneeded since then. Counting from when the oldest kept state was written
+ * instead, as this did before, never collected a state while batches kept coming more often than
+ * every grace period ÷ 4: under steady ingest every state stayed (10,203 state blobs, 1.6 GB, after
+ * growing an archive to 84k articles in batches of 10).
+ */
+function replacementTimes(stateKeys: readonly string[]): Map<number, number> {
+  const writtenAt = new Map<number, number>();
+  for (const key of stateKeys) {
+    const version = versionOfStateKey(key);
+    const ms = createdMsOfKey(key);
+    if (version === null || ms === null) continue;
+    writtenAt.set(version, Math.max(writtenAt.get(version) ?? ms, ms));
+  }
+  const versions = [...writtenAt.keys()].sort((a, b) => a - b);
+  const replacedAt = new Map<number, number>();
+  for (let i = 0; i + 1 < versions.length; i++) {
+    replacedAt.set(versions[i] as number, writtenAt.get(versions[i + 1] as number) as number);
+  }
+  return replacedAt;
+}
+
+/**
  * Deletes the blobs the garbage rule (garbage.ts) allows: unreferenced by every kept state, and
- * unneeded for longer than the grace period. Whole snapshots of an earlier build and states that
- * fell out of the rollback window count as unneeded since the oldest kept state was written.
+ * unneeded for longer than the grace period. A state that fell out of the rollback window counts as
+ * unneeded since the next version was written ({@link replacementTimes}); whole snapshots of an
+ * earlier build since the oldest kept state was written.
  */
 export async function collectGarbage(
   store: BlobStore,
@@ -313,9 +339,11 @@ export async function collectGarbage(
     store.list(LEGACY_SNAPSHOT_PREFIX),
   ]);
   if (oldestKeptMs !== null) {
+    const replacedAt = replacementTimes(states);
     for (const key of states) {
       const version = versionOfStateKey(key);
-      if (version !== null && version < oldestKept.version) retiredAt.set(key, oldestKeptMs);
+      if (version !== null && version < oldestKept.version)
+        retiredAt.set(key, replacedAt.get(version) ?? oldestKeptMs);
     }
     for (const key of snapshots) retiredAt.set(key, oldestKeptMs);
   }
