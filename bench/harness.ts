@@ -232,6 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         queries: measured.slice(0, 140),
         paths: new Set(['module', 'bundled']),
         grow: articles.slice(0, options.steadyGrow),
+        growEveryMs: 60_000,
         batchIntervalMs: options.steadyIntervalMs,
         refreshMs: undefined,
         dir: join(workDir, 'steady'),

@@ -44,8 +44,14 @@ export interface Requests {
 }
 
 /** A blob store that counts the bytes written to it and its requests by S3 billing class. */
-function counting(store: BlobStore): { store: BlobStore; written: () => number; requests: Requests } {
+function counting(store: BlobStore): {
+  store: BlobStore;
+  written: () => number;
+  writtenStates: () => number;
+  requests: Requests;
+} {
   let bytes = 0;
+  let stateBytes = 0;
   const requests: Requests = { putClass: 0, getClass: 0, deletes: 0 };
   const counted: BlobStore = {
     get: (key) => {
@@ -54,6 +60,7 @@ function counting(store: BlobStore): { store: BlobStore; written: () => number; 
     },
     put: (key, value) => {
       bytes += value.byteLength;
+      if (key.startsWith('states/')) stateBytes += value.byteLength;
       requests.putClass++;
       return store.put(key, value);
     },
@@ -79,7 +86,7 @@ function counting(store: BlobStore): { store: BlobStore; written: () => number; 
       return store.writeIfMatch(key, value, etag);
     },
   };
-  return { store: counted, written: () => bytes, requests };
+  return { store: counted, written: () => bytes, writtenStates: () => stateBytes, requests };
 }
 
 const meanPerBatch = (requests: Requests, batches: number) => ({
@@ -225,11 +232,20 @@ export async function steadyModules(
   };
 }
 
-/** Grows an archive from 0 to all of `corpus` in batches of 10: bytes written, merges included. */
-export async function growth(corpus: readonly Article[], dir: string) {
+/**
+ * Grows an archive from 0 to all of `corpus` in batches of 10: bytes written, merges included.
+ *
+ * `batchEveryMs` > 0 runs the indexer on a simulated clock advancing that much per batch, so what
+ * depends on time (the 15-minute grace period, hence how many retired segments each state lists and
+ * when blobs are collected) behaves as at that pace of ingest; 0 uses the wall clock, i.e. the whole
+ * growth compressed into the run's minutes, where a state lists every segment merged away in the last
+ * 15 minutes (thousands of them) and its bytes dominate.
+ */
+export async function growth(corpus: readonly Article[], dir: string, batchEveryMs = 60_000) {
   const total = corpus.length;
-  const { store, written, requests } = counting(new FsBlobStore(join(dir, 'growth')));
-  const indexer = new Indexer({ store });
+  const { store, written, writtenStates, requests } = counting(new FsBlobStore(join(dir, 'growth')));
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const indexer = new Indexer({ store, ...(batchEveryMs > 0 ? { now: () => new Date(clock) } : {}) });
   let maxSegments = 0;
   let indexerMs = 0;
   for (let i = 0; i < corpus.length; i += BATCH) {
@@ -237,6 +253,7 @@ export async function growth(corpus: readonly Article[], dir: string) {
     await indexer.applyChangeBatch(corpus.slice(i, i + BATCH).map((a, j) => upsert(a, i + j)));
     await indexer.maintain({ budgetMs: 20_000 });
     indexerMs += performance.now() - started;
+    clock += batchEveryMs;
     const state = indexer.state();
     for (const partition of state?.index.partitions() ?? []) {
       const count = state?.index.segmentsOf(partition.id).filter((s) => s.sealed).length ?? 0;
@@ -246,7 +263,10 @@ export async function growth(corpus: readonly Article[], dir: string) {
   const whole = await wholeSnapshot(corpus, dir);
   return {
     articles: total,
+    batchEveryMs,
     bytesWritten: written(),
+    /** Of which state blobs (each lists the partitions' segments and the segments retired within the grace period). */
+    stateBytesWritten: writtenStates(),
     finalSnapshotBytes: whole.bytes,
     writeAmplification: written() / whole.bytes,
     maxSegmentsPerPartition: maxSegments,

@@ -23,6 +23,8 @@ export interface SteadySectionOptions {
   paths: ReadonlySet<SteadyPath>;
   /** Articles grown from 0 for write amplification; empty: skipped. */
   grow: readonly Article[];
+  /** The growth's pace on a simulated clock (0: the wall clock; see steady-measure.ts's growth). */
+  growEveryMs: number;
   /** Bundled path: search traffic after each batch before the next arrives. */
   batchIntervalMs: number;
   /** Bundled path: the search function's `ARCHIVE_INDEX_REFRESH_MS` (undefined: as deployed). */
@@ -124,9 +126,11 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
     if (section.modules) section.ratios.publishBytes = b.bytesWrittenPerBatch / section.modules.whole.bytes;
   }
   if (options.grow.length > 0) {
-    const g = await growth(options.grow, join(options.dir, 'growth'));
+    const g = await growth(options.grow, join(options.dir, 'growth'), options.growEveryMs);
+    const pace =
+      g.batchEveryMs > 0 ? `a batch every ${g.batchEveryMs / 1000} s (simulated clock)` : 'wall clock';
     log(
-      `growth 0 → ${g.articles} in batches of ${BATCH}: ${mb(g.bytesWritten)} written for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
+      `growth 0 → ${g.articles} in batches of ${BATCH}, ${pace}: ${mb(g.bytesWritten)} written (states ${mb(g.stateBytesWritten)}) for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
     );
     log(
       `  per batch (mean, merges and collection included): indexer ${g.perBatch.indexerMs.toFixed(0)} ms, requests ${fmtRequests(g.perBatch.requests)}`,

@@ -20,6 +20,7 @@ const opts = new Command()
   .option('--articles <n>', 'archive size the batches arrive onto', Number, 10_000)
   .option('--batches <n>', 'batches of 10 new articles', Number, 30)
   .option('--grow <n>', 'articles grown from 0 for write amplification (0: skip)', Number, 5_000)
+  .option('--grow-every-ms <n>', 'growth: simulated time between batches (0: the wall clock)', Number, 60_000)
   .option('--path <paths>', 'module, bundled or both, comma-separated', 'module,bundled')
   .option('--batch-interval-ms <n>', 'bundled: search traffic after each batch before the next', Number, 3000)
   .option(
@@ -31,6 +32,7 @@ const opts = new Command()
     articles: number;
     batches: number;
     grow: number;
+    growEveryMs: number;
     path: string;
     batchIntervalMs: number;
     refreshMs?: string;
@@ -47,6 +49,7 @@ try {
     queries: buildQueryMix(base, 140, 3),
     paths: new Set(opts.path.split(',') as SteadyPath[]),
     grow: opts.grow > 0 ? growCorpus(generateCorpus(2_000, 13), opts.grow, 9) : [],
+    growEveryMs: opts.growEveryMs,
     batchIntervalMs: opts.batchIntervalMs,
     refreshMs: opts.refreshMs === undefined ? undefined : Number(opts.refreshMs),
     dir,
