@@ -264,7 +264,7 @@ export function* encodeArchiveIndexSteps(
   writeSection(out, yield* encodeMiniSearchSteps(parts.miniSearch, terms));
   if (choices.surface !== false) {
     yield;
-    writeSection(out, SurfaceVocabulary.encodeCounts(surface));
+    writeSection(out, yield* SurfaceVocabulary.encodeCountsSteps(surface));
   }
   return out.finish();
 }

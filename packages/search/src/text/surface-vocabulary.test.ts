@@ -1,3 +1,4 @@
+import { runToEnd } from '@archive/core';
 import { describe, expect, it } from 'vitest';
 import { ANALYZER } from '../minisearch/index-definition';
 import { countWords, documentWords, SurfaceVocabulary } from './surface-vocabulary';
@@ -58,6 +59,20 @@ describe('SurfaceVocabulary', () => {
     for (const probe of ['goverment', 'powr', 'genva']) {
       expect(sorted(loaded.fuzzy(probe, 2))).toEqual(sorted(afresh.fuzzy(probe, 2)));
     }
+  });
+
+  it('encodes in steps exactly what it encodes at once, over many runs of sorted words', () => {
+    const counts = new Map<string, number>();
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed;
+    };
+    while (counts.size < 70_000)
+      counts.set(next().toString(36) + (next() % 3 === 0 ? 'é𐐨' : ''), 1 + (next() % 5));
+    const steps = runToEnd(SurfaceVocabulary.encodeCountsSteps(counts));
+    expect(steps).toEqual(SurfaceVocabulary.encodeCounts(counts));
+    expect(SurfaceVocabulary.fromSection(steps).size).toBe(70_000);
   });
 
   it('stops a bounded walk when its budget is spent', () => {

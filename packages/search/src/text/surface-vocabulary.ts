@@ -1,3 +1,4 @@
+import { runToEnd, type Steps } from '@archive/core';
 import SearchableMap from 'minisearch/SearchableMap';
 import {
   boundedFuzzyWalk,
@@ -70,6 +71,12 @@ export class SurfaceVocabulary {
     return writeSection(sortedEntries(counts), counts.size);
   }
 
+  /** {@link encodeCounts} as steps that may pause (@archive/core's time slices). */
+  static *encodeCountsSteps(counts: ReadonlyMap<string, number>): Steps<Uint8Array> {
+    const entries = yield* sortedEntriesSteps(counts);
+    return yield* writeSectionSteps(entries, counts.size);
+  }
+
   /** Counts the words of one article (its indexed texts). */
   add(texts: readonly string[], analyzer: Analyzer): void {
     for (const word of documentWords(texts, analyzer)) this.change(word, 1);
@@ -140,10 +147,19 @@ export class SurfaceVocabulary {
 const utf8 = new TextEncoder();
 
 function writeSection(entries: Iterable<readonly [string, number]>, size: number): Uint8Array {
+  return runToEnd(writeSectionSteps(entries, size));
+}
+
+/** Entries written (or compared) between two pauses of the sliced encoding. */
+const STEP_ENTRIES = 16_384;
+
+function* writeSectionSteps(entries: Iterable<readonly [string, number]>, size: number): Steps<Uint8Array> {
   const out = new VarintWriter(1 << 16);
   out.write(size);
   let previous = '';
+  let n = 0;
   for (const [word, count] of entries) {
+    if (++n % STEP_ENTRIES === 0) yield;
     let shared = 0;
     const limit = Math.min(previous.length, word.length);
     while (shared < limit && previous.charCodeAt(shared) === word.charCodeAt(shared)) shared++;
@@ -157,6 +173,55 @@ function writeSection(entries: Iterable<readonly [string, number]>, size: number
     previous = word;
   }
   return out.finish();
+}
+
+const byWord = ([a]: readonly [string, number], [b]: readonly [string, number]) =>
+  a < b ? -1 : a > b ? 1 : 0;
+
+/**
+ * {@link sortedEntries} in steps: runs of {@link STEP_ENTRIES} sorted one per step, then merged
+ * pairwise with a pause every {@link STEP_ENTRIES} entries. Hand-written because Array#sort cannot
+ * pause: one sort of a vocabulary inflated to 576k words held the event loop for ~0.5 s.
+ */
+function* sortedEntriesSteps(counts: ReadonlyMap<string, number>): Steps<[string, number][]> {
+  const runs: [string, number][][] = [];
+  let run: [string, number][] = [];
+  for (const entry of counts) {
+    run.push(entry);
+    if (run.length === STEP_ENTRIES) {
+      runs.push(run.sort(byWord));
+      run = [];
+      yield;
+    }
+  }
+  runs.push(run.sort(byWord));
+  while (runs.length > 1) {
+    const merged: [string, number][][] = [];
+    for (let i = 0; i < runs.length; i += 2) {
+      const a = runs[i] as [string, number][];
+      const b = runs[i + 1];
+      merged.push(b ? yield* mergeSteps(a, b) : a);
+    }
+    runs.splice(0, runs.length, ...merged);
+  }
+  return runs[0] ?? [];
+}
+
+function* mergeSteps(a: [string, number][], b: [string, number][]): Steps<[string, number][]> {
+  const out: [string, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (out.length % STEP_ENTRIES === 0) yield;
+    out.push(
+      byWord(a[i] as [string, number], b[j] as [string, number]) <= 0
+        ? (a[i++] as [string, number])
+        : (b[j++] as [string, number]),
+    );
+  }
+  while (i < a.length) out.push(a[i++] as [string, number]);
+  while (j < b.length) out.push(b[j++] as [string, number]);
+  return out;
 }
 
 /** Entries in UTF-16 code unit order (as `<` compares strings). */
