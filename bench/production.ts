@@ -167,7 +167,7 @@ async function openLocalRuntime(dataDir: string) {
 }
 
 /** The corpus leaves the content hash empty; the store needs it (unchanged re-uploads). */
-function toDraft({ version, previousHash, ingestedAt, updatedAt, ...draft }: Article): ArticleDraft {
+export function toDraft({ version, previousHash, ingestedAt, updatedAt, ...draft }: Article): ArticleDraft {
   return { ...draft, contentHash: contentHash(draft) };
 }
 

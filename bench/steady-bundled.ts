@@ -25,7 +25,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Article, type ArticleDraft, contentHash } from '@archive/core';
+import type { Article } from '@archive/core';
 import { publishRebuild } from '@archive/search';
 import { createDynamoClients, DynamoArticleRepository, ensureTables, FsBlobStore } from '@archive/store';
 import type {
@@ -44,6 +44,7 @@ import {
 } from '../infra/bundled-handlers';
 import { httpApiEvent, streamEvent } from '../infra/lambda-events';
 import { PROJECT_ROOT } from '../infra/lib/bundling';
+import { toDraft } from './production';
 import { type BenchQuery, toSearchPath } from './queries';
 import { median, percentiles } from './stats';
 
@@ -102,11 +103,6 @@ function written(before: Map<string, number>, after: Map<string, number>): numbe
   for (const [path, size] of after) if (before.get(path) !== size) bytes += size;
   return bytes;
 }
-
-const toDraft = ({ version, previousHash, ingestedAt, updatedAt, ...draft }: Article): ArticleDraft => ({
-  ...draft,
-  contentHash: contentHash(draft),
-});
 
 /** A batch whose probe article is not found by then is counted as not searchable. */
 const SEARCHABLE_WITHIN_MS = 30_000;
