@@ -22,6 +22,8 @@ const runtime = await createLocalRuntime({
   },
 });
 const url = await runtime.listen(0);
+// Stalls while modules load and the runtime opens are not requests' doing: count from "listening".
+loop.reset();
 process.stdout.write(`${JSON.stringify({ url, key: runtime.ingestKey.key })}\n`);
 process.on('SIGUSR2', () => {
   process.stdout.write(
