@@ -19,6 +19,7 @@ import {
 import { SurfaceVocabulary } from '../text/surface-vocabulary';
 import { FacetCodes } from './facets';
 import { type DatedArticle, type IndexedArticle, toIndexedArticle } from './indexed-article';
+import { containsRun, fieldRange, type TermIds, TermSequences, type TermTable } from './term-sequences';
 
 /**
  * The in-memory search index: a MiniSearch index over title and body (analysis and options from
@@ -55,6 +56,9 @@ export class ArchiveIndex {
    * from the texts on first use (a snapshot written before the section), then kept up to date.
    */
   private surfaceWords: SurfaceVocabulary | null = null;
+  /** Term sequences of the articles indexed in this process (loaded ones carry theirs). */
+  private readonly sequences = new TermSequences();
+  private readonly snapshotTable: TermTable = (term) => snapshotTermId(this.miniSearch, term);
 
   private constructor(miniSearch: MiniSearch<IndexedFields>) {
     this.miniSearch = miniSearch;
@@ -142,7 +146,8 @@ export class ArchiveIndex {
   /** Indexes an article not in the index (its removal, if remembered, is forgotten). */
   private insert(doc: IndexedArticle): void {
     this.miniSearch.add({ id: doc.id, title: doc.title, body: doc.body });
-    this.surfaceWords?.add([doc.title, doc.body], ANALYZER);
+    const shortId = shortIdOf(this.miniSearch, doc.id) as number;
+    this.surfaceWords?.addWords(this.sequences.record(shortId, doc.title, doc.body, ANALYZER));
     this.store(doc);
     this.tombstones.delete(doc.id);
   }
@@ -168,6 +173,12 @@ export class ArchiveIndex {
   surface(): SurfaceVocabulary {
     this.surfaceWords ??= SurfaceVocabulary.ofDocuments(indexedTexts(this.documents()), ANALYZER);
     return this.surfaceWords;
+  }
+
+  /** MiniSearch's short id of a live article; undefined when it is not live here. */
+  shortIdOf(id: string): number | undefined {
+    const shortId = shortIdOf(this.miniSearch, id);
+    return shortId !== undefined && this.byShortId[shortId] ? shortId : undefined;
   }
 
   document(id: string): IndexedArticle | undefined {
@@ -197,20 +208,37 @@ export class ArchiveIndex {
   }
 
   /**
-   * A phrase check from the term sequences recorded in the snapshot (archive-index-codec.ts): for
-   * an article loaded from it and unchanged since, whether `field` holds `terms` consecutively;
-   * undefined for other articles (the caller analyses the text).
+   * A phrase check from recorded term sequences: those of the articles indexed in this process
+   * (term-sequences.ts) and those a snapshot recorded (archive-index-codec.ts). Whether `field`
+   * holds `terms` consecutively; undefined for an article without one (the caller analyses the text).
    */
   sequenceMatcher(terms: readonly string[]): (shortId: number, field: SearchField) => boolean | undefined {
     const ids = terms.map((term) => snapshotTermId(this.miniSearch, term));
     const known = ids.every((id) => id !== undefined);
+    const ownIds = terms.map(this.sequences.table);
+    const ownKnown = ownIds.every((id) => id !== undefined);
     return (shortId, field) => {
+      const own = this.sequences.get(shortId);
+      // A term missing from a table is in no article recorded with it.
+      if (own) return ownKnown && containsRun(own, fieldRange(own, field), ownIds as number[]);
       const doc = this.byShortId[shortId] as (IndexedArticle & Partial<SequencedArticle>) | undefined;
       if (!doc?.containsTermIds) return undefined;
-      // A term missing from the snapshot's table is in no article loaded from it.
       if (!known) return false;
       return doc.containsTermIds(field, ids as number[]);
     };
+  }
+
+  /**
+   * An article's analysed terms as ids, with the table to look query terms up in (the same function
+   * for every article recorded alike, so callers may cache lookups by it); undefined when none was
+   * recorded.
+   */
+  termSequence(shortId: number): { sequence: TermIds; table: TermTable } | undefined {
+    const own = this.sequences.get(shortId);
+    if (own) return { sequence: own, table: this.sequences.table };
+    const doc = this.byShortId[shortId] as (IndexedArticle & Partial<SequencedArticle>) | undefined;
+    const recorded = doc?.termIds?.();
+    return recorded && { sequence: recorded, table: this.snapshotTable };
   }
 
   /**
@@ -251,6 +279,7 @@ export class ArchiveIndex {
     if (shortId === undefined || !doc) return;
     this.miniSearch.remove({ id, title: doc.title, body: doc.body });
     this.surfaceWords?.remove([doc.title, doc.body], ANALYZER);
+    this.sequences.forget(shortId);
     this.byShortId[shortId] = undefined;
     this.timesByShortId[shortId] = Number.NaN;
     this.liveCount--;

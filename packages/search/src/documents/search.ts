@@ -8,7 +8,13 @@ import type { Plan } from '../query/plan';
 import { chooseWords } from '../query/relax';
 import type { NormalisedRequest } from '../query/search-request';
 import { expandQuery, FEEDBACK_DOCS, FEEDBACK_FIELDS } from '../ranking/feedback';
-import { proximityBonus, queryPairs, RERANK_DEPTH, sequenceTerms } from '../ranking/proximity';
+import {
+  proximityBonus,
+  queryPairs,
+  RERANK_DEPTH,
+  sequenceProximityBonus,
+  sequenceTerms,
+} from '../ranking/proximity';
 import { selectTopIndices } from '../ranking/top-k';
 import { bestSnippet, escapeHtml, highlightAll } from '../text/snippet';
 import type { ArchiveIndex } from './archive-index';
@@ -19,6 +25,7 @@ import type { DatedArticle, IndexedArticle, SimpleHit } from './indexed-article'
 import { allWordsFirst, countWords, decideWords, keepRequired, type WordsDecision } from './plain-words';
 import type { SearchHit, SearchResponse, SortOrder } from './search-types';
 import { idOrder, isAfterCursor, keyOrder } from './sort-order';
+import type { TermTable } from './term-sequences';
 
 export type { SearchHit, SearchRequest, SearchResponse, SortOrder } from './search-types';
 
@@ -148,7 +155,7 @@ export function proximityScorer(
   index: ArchiveIndex,
   plan: Plan,
   dictionary?: TermDictionary,
-): ((doc: IndexedArticle) => number) | null {
+): ((shortId: number) => number) | null {
   const pairs = queryPairs(sequenceTerms(plan));
   if (pairs.length === 0) return null;
   const n = dictionary?.stats.documentCount ?? index.size;
@@ -162,7 +169,24 @@ export function proximityScorer(
     }
     return v;
   };
-  return (doc) => proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER);
+  const idsByTable = new Map<TermTable, ([number, number] | null)[]>();
+  return (shortId) => {
+    const recorded = index.termSequence(shortId);
+    if (recorded) {
+      const { sequence, table } = recorded;
+      let pairIds = idsByTable.get(table);
+      if (!pairIds) {
+        pairIds = pairs.map(([a, b]) => {
+          const [x, y] = [table(a), table(b)];
+          return x === undefined || y === undefined ? null : [x, y];
+        });
+        idsByTable.set(table, pairIds);
+      }
+      return sequenceProximityBonus(sequence, pairIds, pairs, idf);
+    }
+    const doc = index.documentByShortId(shortId);
+    return doc ? proximityBonus([doc.title, doc.body], pairs, idf, ANALYZER) : 0;
+  };
 }
 
 /** The proximity bonus of the best RERANK_DEPTH hits by score: hit index → bonus (empty: no pairs). */
@@ -172,7 +196,7 @@ export function proximityBonuses(index: ArchiveIndex, plan: Plan, hits: HitList)
   if (!scorer || hits.size === 0) return bonuses;
   // The same hits as sorting all of them and taking the first RERANK_DEPTH (a total order).
   for (const i of bestByScore(index, hits, RERANK_DEPTH)) {
-    bonuses.set(i, scorer(index.documentByShortId(hits.ids[i] as number) as IndexedArticle));
+    bonuses.set(i, scorer(hits.ids[i] as number));
   }
   return bonuses;
 }

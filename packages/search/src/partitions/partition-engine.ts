@@ -188,8 +188,8 @@ export function partitionBonuses(
   const scorer = plan && proximityScorer(index, plan, dictionaryOf(query.global));
   const out = new Map<string, number>();
   for (const id of ids) {
-    const doc = index.document(id);
-    if (doc && scorer) out.set(id, scorer(doc));
+    const shortId = index.shortIdOf(id);
+    if (shortId !== undefined && scorer) out.set(id, scorer(shortId));
   }
   return out;
 }

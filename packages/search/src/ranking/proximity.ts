@@ -1,3 +1,4 @@
+import type { TermIds } from '../documents/term-sequences';
 import type { Plan } from '../query/plan';
 import type { Analyzer } from '../text/analysis';
 
@@ -45,21 +46,31 @@ export function queryPairs(terms: string[]): [string, string][] {
   return pairs;
 }
 
-/** Counts ordered occurrences of each pair within the window in a term sequence. */
-function pairCounts(seq: string[], pairs: [string, string][]): number[] {
+/**
+ * Counts ordered occurrences of each pair within the window in `seq[from, to)`: terms as strings
+ * (analysed text) or as ids (a recorded sequence). A null pair (a term the sequence's table lacks)
+ * counts 0.
+ */
+function pairCounts<T>(
+  seq: ArrayLike<T>,
+  pairs: readonly ([T, T] | null)[],
+  from = 0,
+  to = seq.length,
+): number[] {
   const counts = pairs.map(() => 0);
-  const firsts = new Map<string, number[]>();
-  pairs.forEach(([a], i) => {
-    const list = firsts.get(a);
+  const firsts = new Map<T, number[]>();
+  pairs.forEach((pair, i) => {
+    if (!pair) return;
+    const list = firsts.get(pair[0]);
     if (list) list.push(i);
-    else firsts.set(a, [i]);
+    else firsts.set(pair[0], [i]);
   });
-  for (let p = 0; p < seq.length; p++) {
-    const which = firsts.get(seq[p] as string);
+  for (let p = from; p < to; p++) {
+    const which = firsts.get(seq[p] as T);
     if (!which) continue;
     for (const i of which) {
-      const second = (pairs[i] as [string, string])[1];
-      for (let q = p + 1; q <= p + PROXIMITY_WINDOW && q < seq.length; q++) {
+      const second = (pairs[i] as [T, T])[1];
+      for (let q = p + 1; q <= p + PROXIMITY_WINDOW && q < to; q++) {
         if (seq[q] === second) {
           counts[i] = (counts[i] as number) + 1;
           break;
@@ -70,9 +81,25 @@ function pairCounts(seq: string[], pairs: [string, string][]): number[] {
   return counts;
 }
 
+/** The bonus of per-pair counts: each pair's IDF (mean of its words') times a BM25-saturated count. */
+function bonusOf(
+  totals: readonly number[],
+  pairs: readonly [string, string][],
+  idf: (term: string) => number,
+) {
+  let bonus = 0;
+  totals.forEach((c, i) => {
+    if (c === 0) return;
+    const [a, b] = pairs[i] as [string, string];
+    bonus += ((idf(a) + idf(b)) / 2) * ((c * (K1 + 1)) / (c + K1));
+  });
+  return PROXIMITY_WEIGHT * bonus;
+}
+
 /**
  * Proximity bonus of one document: for each query pair found close together, the pair's IDF (mean
- * of its words') times a BM25-saturated count, times PROXIMITY_WEIGHT.
+ * of its words') times a BM25-saturated count, times PROXIMITY_WEIGHT. Pairs are counted within
+ * each text (title, body), never across them.
  */
 export function proximityBonus(
   texts: string[],
@@ -81,17 +108,33 @@ export function proximityBonus(
   analyzer: Analyzer,
 ): number {
   if (pairs.length === 0) return 0;
-  let bonus = 0;
   const totals = pairs.map(() => 0);
   for (const text of texts) {
     pairCounts(analyzer.terms(text), pairs).forEach((c, i) => {
       totals[i] = (totals[i] as number) + c;
     });
   }
-  totals.forEach((c, i) => {
-    if (c === 0) return;
-    const [a, b] = pairs[i] as [string, string];
-    bonus += ((idf(a) + idf(b)) / 2) * ((c * (K1 + 1)) / (c + K1));
-  });
-  return PROXIMITY_WEIGHT * bonus;
+  return bonusOf(totals, pairs, idf);
+}
+
+/**
+ * {@link proximityBonus} from a recorded term sequence (title, then body) instead of the texts:
+ * the same counts, reading ids rather than analysing every word again. `pairIds`: the pairs in the
+ * sequence's table (null where it lacks a term).
+ */
+export function sequenceProximityBonus(
+  sequence: TermIds,
+  pairIds: readonly ([number, number] | null)[],
+  pairs: [string, string][],
+  idf: (term: string) => number,
+): number {
+  if (pairs.length === 0) return 0;
+  const { ids, titleCount } = sequence;
+  const title = pairCounts(ids, pairIds, 0, titleCount);
+  const body = pairCounts(ids, pairIds, titleCount, ids.length);
+  return bonusOf(
+    title.map((c, i) => c + (body[i] as number)),
+    pairs,
+    idf,
+  );
 }

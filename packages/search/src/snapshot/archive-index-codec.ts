@@ -1,6 +1,7 @@
 import { runToEnd, type Steps } from '@archive/core';
 import type MiniSearch from 'minisearch';
 import type { IndexedArticle } from '../documents/indexed-article';
+import type { TermIds } from '../documents/term-sequences';
 import {
   ANALYZER,
   INDEX_DEFINITION_VERSION,
@@ -76,6 +77,8 @@ export interface SequencedArticle {
    * undefined when no sequence was recorded.
    */
   containsTermIds(field: SearchField, ids: readonly number[]): boolean | undefined;
+  /** The recorded sequence as snapshot term ids (proximity reads it); undefined when none was recorded. */
+  termIds(): TermIds | undefined;
 }
 
 /** The shared byte runs an article's lazily read parts live in. */
@@ -109,6 +112,15 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
 
   get body(): string {
     return fromUtf8.decode(this.texts.bodies.subarray(this.start, this.end));
+  }
+
+  termIds(): TermIds | undefined {
+    if (this.sequenceEnd === this.sequenceStart) return undefined;
+    const reader = new VarintReader(this.texts.sequences, this.sequenceStart);
+    const titleCount = reader.read();
+    const ids: number[] = [];
+    while (reader.position < this.sequenceEnd) ids.push(reader.read());
+    return { ids: Uint32Array.from(ids), titleCount };
   }
 
   containsTermIds(field: SearchField, ids: readonly number[]): boolean | undefined {

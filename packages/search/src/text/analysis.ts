@@ -31,10 +31,11 @@ export interface AnalyzerOptions {
   stem: boolean;
 }
 
-/** Splits text into words with their offsets. */
-export function tokenizeWithOffsets(text: string): Token[] {
+/** Splits text into words with their offsets: the words starting before `until` (all by default). */
+export function tokenizeWithOffsets(text: string, until = Number.POSITIVE_INFINITY): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
+    if (m.index >= until) break;
     tokens.push({ text: m[0], start: m.index, end: m.index + m[0].length });
   }
   return tokens;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ANALYZER } from '../minisearch/index-definition';
-import { bestSnippet, escapeHtml, highlightAll } from './snippet';
+import { bestSnippet, escapeHtml, highlightAll, SNIPPET_SCAN_CHARS } from './snippet';
 
 const terms = (...words: string[]) => new Set(words.map((w) => ANALYZER.term(w) as string));
 
@@ -45,5 +45,13 @@ describe('snippets', () => {
     const out = bestSnippet(text, new Set(), ANALYZER);
     expect(text.startsWith(out.slice(0, -1))).toBe(true);
     expect(out.endsWith('…')).toBe(true);
+  });
+
+  it('reads at most SNIPPET_SCAN_CHARS of a body: a match past it leaves the lead', () => {
+    const filler = 'Lorem ipsum dolor sit amet. '.repeat(Math.ceil(SNIPPET_SCAN_CHARS / 28));
+    expect(bestSnippet(`${filler}Geneva talks.`, terms('geneva'), ANALYZER)).toMatch(/^Lorem ipsum[^<]*…$/);
+    expect(bestSnippet(`Geneva talks. ${filler}`, terms('geneva'), ANALYZER)).toMatch(
+      /^<mark>Geneva<\/mark>/,
+    );
   });
 });

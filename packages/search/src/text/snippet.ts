@@ -6,6 +6,13 @@ export const SNIPPET_LENGTH = 220;
 const LEAD_IN = 40;
 /** Marked tokens considered when choosing a passage (bounds the work on very long bodies). */
 const MAX_MARKS_CONSIDERED = 400;
+/**
+ * Characters of a body read to choose and mark its passage, as Elasticsearch's highlighter bounds
+ * its work with `max_analyzed_offset`: a page of 50 hits of 256 KB bodies analysed whole was
+ * ~12 MB of text for one request. 20,000 characters is ~3,000 words, more than most dispatches;
+ * past it the snippet is the lead, as for an article matched by its title alone.
+ */
+export const SNIPPET_SCAN_CHARS = 20_000;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -25,10 +32,15 @@ interface Marked {
   term: string;
 }
 
-function markedTokens(text: string, matched: ReadonlySet<string>, analyzer: Analyzer): Marked[] {
+function markedTokens(
+  text: string,
+  matched: ReadonlySet<string>,
+  analyzer: Analyzer,
+  until = Number.POSITIVE_INFINITY,
+): Marked[] {
   if (matched.size === 0) return [];
   const out: Marked[] = [];
-  for (const token of tokenizeWithOffsets(text)) {
+  for (const token of tokenizeWithOffsets(text, until)) {
     const term = analyzer.term(token.text);
     if (term !== null && matched.has(term)) out.push({ token, term });
   }
@@ -77,7 +89,7 @@ export function bestSnippet(
   analyzer: Analyzer,
   length = SNIPPET_LENGTH,
 ): string {
-  const marks = markedTokens(text, matched, analyzer);
+  const marks = markedTokens(text, matched, analyzer, SNIPPET_SCAN_CHARS);
   if (marks.length === 0) {
     const end = snapEnd(text, length);
     return escapeHtml(text.slice(0, end)) + (end < text.length ? '…' : '');

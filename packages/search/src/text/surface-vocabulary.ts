@@ -79,7 +79,12 @@ export class SurfaceVocabulary {
 
   /** Counts the words of one article (its indexed texts). */
   add(texts: readonly string[], analyzer: Analyzer): void {
-    for (const word of documentWords(texts, analyzer)) this.change(word, 1);
+    this.addWords(documentWords(texts, analyzer));
+  }
+
+  /** Counts one article's distinct folded words (see {@link documentWords}). */
+  addWords(words: Iterable<string>): void {
+    for (const word of words) this.change(word, 1);
   }
 
   /** Uncounts the words of one article that was counted with the same texts. */
