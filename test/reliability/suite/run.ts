@@ -153,81 +153,89 @@ await stage(`fuzz: ${FUZZ_COUNT} generated requests over every route`, async () 
   }
 });
 
-await stage('hostile requests: huge batches, the largest articles, vocabulary inflation, analysed-prefix bypass', async () => {
-  const server = await startServerChild(null);
-  try {
-    const tiny = Array.from({ length: 20 }, (_, i) => ({
-      title: `Paragraph flood ${i}`,
-      body: Array.from({ length: 25_000 }, (_, p) => `p${p}`).join('\n\n'),
-      publishedAt: '2024-05-01T10:00:00Z',
-    }));
-    const flood = await postJson(server, tiny);
-    const floodStall = await server.loopStall();
-    // The largest articles the limits accept (2,000 paragraphs, just under 256 KB each), then the
-    // queries that read whole texts: a phrase check and proximity over every one of them.
-    const words =
-      'market shares rose after the central bank said inflation would ease while exporters warned'.split(' ');
-    const sentence = (i: number) =>
-      `${Array.from({ length: 14 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ')} n${i}.`;
-    const largest = Array.from({ length: 20 }, (_, i) => ({
-      title: `Largest ${i}`,
-      body: Array.from({ length: 2000 }, (_, p) => sentence(p + i)).join('\n\n'),
-      publishedAt: '2024-05-02T10:00:00Z',
-    }));
-    const large = await postJson(server, largest);
-    const largeStall = await server.loopStall();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const longPhrase = await send(server, {
-      method: 'GET',
-      path: `/search?q=${encodeURIComponent('"bank said inflation"')}&limit=50`,
-    });
-    const longWords = await send(server, {
-      method: 'GET',
-      path: '/search?q=bank+inflation+exporters&limit=50',
-    });
-    const longStall = await server.loopStall();
-    const random = seededRandom(7);
-    const letter = () => String.fromCharCode(97 + Math.floor(random() * 26));
-    const junkWord = () => Array.from({ length: 8 }, letter).join('');
-    const junk = Array.from({ length: 480 }, (_, i) => ({
-      title: `Junk ${i}`,
-      body: Array.from({ length: 1200 }, junkWord).join(' '),
-      publishedAt: '2024-06-01T10:00:00Z',
-    }));
-    const inflate = await postJson(server, junk);
-    const inflateStall = await server.loopStall();
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    const unknown = Array.from({ length: 32 }, junkWord).join(' ');
-    const did = await send(server, {
-      method: 'GET',
-      path: `/search?q=${encodeURIComponent(unknown)}&mode=natural`,
-    });
-    const bypass = await send(server, {
-      method: 'GET',
-      path: `/search?q=${encodeURIComponent('e\u0301\u0301*')}`,
-    });
-    const queryStall = await server.loopStall();
-    figures.push(
-      `hostile: 20×25,000-paragraph batch ${flood.status} in ${flood.ms.toFixed(0)} ms (loop max ${floodStall.loopMaxMs.toFixed(0)} ms); ` +
-        `20 largest articles ${large.status} in ${large.ms.toFixed(0)} ms (loop max ${largeStall.loopMaxMs.toFixed(0)} ms), a phrase over them ${longPhrase.ms.toFixed(0)} ms, 3 words ${longWords.ms.toFixed(0)} ms (loop max ${longStall.loopMaxMs.toFixed(0)} ms); ` +
-        `480 junk-vocabulary articles ${inflate.status} in ${inflate.ms.toFixed(0)} ms (loop max ${inflateStall.loopMaxMs.toFixed(0)} ms); ` +
-        `32 unknown words ${did.ms.toFixed(0)} ms; e+marks* ${bypass.status}; query loop max ${queryStall.loopMaxMs.toFixed(0)} ms`,
-    );
-    check(
-      flood.status < 500 && large.status < 500 && inflate.status < 500,
-      `batches answered ${flood.status}/${large.status}/${inflate.status}`,
-    );
-    check(
-      longPhrase.status === 200 && longWords.status === 200,
-      `queries over the largest articles answered ${longPhrase.status}/${longWords.status}`,
-    );
-    check(bypass.status === 400, `e + combining marks + * answered ${bypass.status}`);
-    check(did.status === 200 && did.ms < 1000, `32 unknown words: ${did.status} in ${did.ms.toFixed(0)} ms`);
-    return `flood ${flood.status} ${flood.ms.toFixed(0)} ms, inflation ${inflate.status} ${inflate.ms.toFixed(0)} ms, 32 unknown words ${did.ms.toFixed(0)} ms, bypass refused; loop max ${Math.max(floodStall.loopMaxMs, largeStall.loopMaxMs, longStall.loopMaxMs, inflateStall.loopMaxMs, queryStall.loopMaxMs).toFixed(0)} ms`;
-  } finally {
-    await server.kill();
-  }
-});
+await stage(
+  'hostile requests: huge batches, the largest articles, vocabulary inflation, analysed-prefix bypass',
+  async () => {
+    const server = await startServerChild(null);
+    try {
+      const tiny = Array.from({ length: 20 }, (_, i) => ({
+        title: `Paragraph flood ${i}`,
+        body: Array.from({ length: 25_000 }, (_, p) => `p${p}`).join('\n\n'),
+        publishedAt: '2024-05-01T10:00:00Z',
+      }));
+      const flood = await postJson(server, tiny);
+      const floodStall = await server.loopStall();
+      // The largest articles the limits accept (2,000 paragraphs, just under 256 KB each), then the
+      // queries that read whole texts: a phrase check and proximity over every one of them.
+      const words =
+        'market shares rose after the central bank said inflation would ease while exporters warned'.split(
+          ' ',
+        );
+      const sentence = (i: number) =>
+        `${Array.from({ length: 14 }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' ')} n${i}.`;
+      const largest = Array.from({ length: 20 }, (_, i) => ({
+        title: `Largest ${i}`,
+        body: Array.from({ length: 2000 }, (_, p) => sentence(p + i)).join('\n\n'),
+        publishedAt: '2024-05-02T10:00:00Z',
+      }));
+      const large = await postJson(server, largest);
+      const largeStall = await server.loopStall();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const longPhrase = await send(server, {
+        method: 'GET',
+        path: `/search?q=${encodeURIComponent('"bank said inflation"')}&limit=50`,
+      });
+      const longWords = await send(server, {
+        method: 'GET',
+        path: '/search?q=bank+inflation+exporters&limit=50',
+      });
+      const longStall = await server.loopStall();
+      const random = seededRandom(7);
+      const letter = () => String.fromCharCode(97 + Math.floor(random() * 26));
+      const junkWord = () => Array.from({ length: 8 }, letter).join('');
+      const junk = Array.from({ length: 480 }, (_, i) => ({
+        title: `Junk ${i}`,
+        body: Array.from({ length: 1200 }, junkWord).join(' '),
+        publishedAt: '2024-06-01T10:00:00Z',
+      }));
+      const inflate = await postJson(server, junk);
+      const inflateStall = await server.loopStall();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const unknown = Array.from({ length: 32 }, junkWord).join(' ');
+      const did = await send(server, {
+        method: 'GET',
+        path: `/search?q=${encodeURIComponent(unknown)}&mode=natural`,
+      });
+      const bypass = await send(server, {
+        method: 'GET',
+        path: `/search?q=${encodeURIComponent('e\u0301\u0301*')}`,
+      });
+      const queryStall = await server.loopStall();
+      figures.push(
+        `hostile: 20×25,000-paragraph batch ${flood.status} in ${flood.ms.toFixed(0)} ms (loop max ${floodStall.loopMaxMs.toFixed(0)} ms); ` +
+          `20 largest articles ${large.status} in ${large.ms.toFixed(0)} ms (loop max ${largeStall.loopMaxMs.toFixed(0)} ms), a phrase over them ${longPhrase.ms.toFixed(0)} ms, 3 words ${longWords.ms.toFixed(0)} ms (loop max ${longStall.loopMaxMs.toFixed(0)} ms); ` +
+          `480 junk-vocabulary articles ${inflate.status} in ${inflate.ms.toFixed(0)} ms (loop max ${inflateStall.loopMaxMs.toFixed(0)} ms); ` +
+          `32 unknown words ${did.ms.toFixed(0)} ms; e+marks* ${bypass.status}; query loop max ${queryStall.loopMaxMs.toFixed(0)} ms`,
+      );
+      check(
+        flood.status < 500 && large.status < 500 && inflate.status < 500,
+        `batches answered ${flood.status}/${large.status}/${inflate.status}`,
+      );
+      check(
+        longPhrase.status === 200 && longWords.status === 200,
+        `queries over the largest articles answered ${longPhrase.status}/${longWords.status}`,
+      );
+      check(bypass.status === 400, `e + combining marks + * answered ${bypass.status}`);
+      check(
+        did.status === 200 && did.ms < 1000,
+        `32 unknown words: ${did.status} in ${did.ms.toFixed(0)} ms`,
+      );
+      return `flood ${flood.status} ${flood.ms.toFixed(0)} ms, inflation ${inflate.status} ${inflate.ms.toFixed(0)} ms, 32 unknown words ${did.ms.toFixed(0)} ms, bypass refused; loop max ${Math.max(floodStall.loopMaxMs, largeStall.loopMaxMs, longStall.loopMaxMs, inflateStall.loopMaxMs, queryStall.loopMaxMs).toFixed(0)} ms`;
+    } finally {
+      await server.kill();
+    }
+  },
+);
 
 await stage(`SIGKILL during batch ingest, ${KILLS} times at random points`, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'archive-kill-'));
