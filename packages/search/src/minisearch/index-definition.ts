@@ -8,8 +8,8 @@ import { NLTK_STOP_WORDS } from '../text/stop-words';
  * when a snapshot is loaded with other options, so nothing else may construct MiniSearch options.
  * Changing anything here that alters index terms must bump {@link INDEX_DEFINITION_VERSION}.
  *
- * The choices (stop list, stemming, BM25 parameters, title boost) were made by measuring nDCG@10 on
- * Cranfield with `npm run eval`; see docs/SEARCH.md for the figures.
+ * The choices (stop list, stemming, BM25F weights and parameters) were made by measuring nDCG@10 with
+ * `npm run eval`; see docs/SEARCH.md for the figures.
  */
 
 /** Bumped whenever analysis or field layout changes; snapshots record it and loaders compare. */
@@ -26,25 +26,31 @@ export const SEARCH_FIELDS = ['title', 'body'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 /**
- * No extra title weight. MiniSearch scores each field with its own BM25 (own IDF and length
- * normalisation) and adds them up, so a title word already counts in both fields and the short
- * title field saturates quickly; an extra boost over-weights titles (measured: nDCG@10 0.402 at 1,
- * 0.380 at 2 on Cranfield, docs/SEARCH.md).
+ * BM25F field weights (minisearch-internals.ts's scoreTerms): a title word counts three times a body
+ * word in an article's combined term frequency before it is saturated. Headlines and paper titles
+ * name what the text is about, and many short documents are a title and little else (CACM: half its
+ * articles). Measured on the mean nDCG@10 of the four collections (docs/SEARCH.md): title weight
+ * 1 / 2 / 3 / 5 → 0.508 / 0.513 / 0.514 / 0.513. (Under MiniSearch's own sum of per-field BM25
+ * scores a title boost over-weighted titles; BM25F saturates the fields together instead.)
  */
-export const FIELD_BOOSTS: Record<SearchField, number> = { title: 1, body: 1 };
+export const FIELD_WEIGHTS: Record<SearchField, number> = { title: 3, body: 1 };
 
 /**
- * BM25 parameters: textbook k1 = 1.2 and b = 0.75 (Robertson/Zaragoza; Lucene's defaults) and plain
- * BM25 (d = 0, MiniSearch's BM25+ lower bound off). Nearby values move nDCG@10 by < 0.01.
+ * BM25 parameters: textbook k1 = 1.2 and b = 0.75 (Robertson/Zaragoza; Lucene's defaults), the same b
+ * for every field. `d` = 0 is MiniSearch's BM25+ lower bound, off (its own `search()` only; BM25+
+ * measured lower, docs/SEARCH.md). Nearby values move the mean nDCG@10 by < 0.005.
  */
 export const BM25_PARAMS = { k: 1.2, b: 0.75, d: 0 } as const;
 
 /** The production analysis chain: Unicode words, folding, possessives, NLTK stop set, Porter. */
 export const ANALYZER: Analyzer = createAnalyzer({ stopWords: NLTK_STOP_WORDS, stem: true });
 
-/** Default search options (also applied to every sub-query the engine builds). */
+/**
+ * MiniSearch's own `search()` defaults. The engine never calls it (it scores with scoreTerms, BM25F,
+ * minisearch-internals.ts); they matter only to an ad hoc `search()` on the index.
+ */
 export const DEFAULT_SEARCH_OPTIONS: SearchOptions = {
-  boost: FIELD_BOOSTS,
+  boost: FIELD_WEIGHTS,
   bm25: { ...BM25_PARAMS },
 };
 

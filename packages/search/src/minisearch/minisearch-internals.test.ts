@@ -17,9 +17,8 @@ import {
 } from './minisearch-internals';
 
 /** A hit list as [short id, score, matched terms] entries. */
-function entries(list: HitList | null, table: TermSetTable): [number, number, ReadonlySet<string>][] {
+function entries(list: HitList, table: TermSetTable): [number, number, ReadonlySet<string>][] {
   const out: [number, number, ReadonlySet<string>][] = [];
-  if (!list) return out;
   for (let i = 0; i < list.size; i++) {
     out.push([list.ids[i] as number, list.scores[i] as number, table.get(list.termSets[i] as number)]);
   }
@@ -70,24 +69,106 @@ describe('minisearch internals (7.2)', () => {
   });
 });
 
-describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
-  it('gives bit-identical scores and matched terms to executeQuery, fuzzy included', () => {
-    const ms = new MiniSearch<{ id: string; title: string; body: string }>({ fields: ['title', 'body'] });
+/** Scores by id (external) of a hit list. */
+function scoresById(ms: MiniSearch, list: HitList, table: TermSetTable): Map<string, number> {
+  return new Map(entries(list, table).map(([id, score]) => [externalId(ms, id) as string, score]));
+}
+
+function expectClose(actual: Map<string, number>, expected: Map<string, number>): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [id, score] of expected) expect(actual.get(id)).toBeCloseTo(score, 12);
+}
+
+describe('scoreTerms (BM25F over MiniSearch postings)', () => {
+  type Doc = { id: string; title: string; body: string };
+  const docs: Doc[] = [
+    { id: 'a', title: 'geneva talks', body: 'peace talks in geneva geneva' },
+    { id: 'b', title: 'peace', body: 'geneve peace initiative talk' },
+    { id: 'c', title: 'talks', body: 'genova talks resume after the summer' },
+    { id: 'd', title: 'research', body: 'research on genes' },
+  ];
+  const tokens = (text: string) => text.split(' ');
+  const bm25 = { k: 1.2, b: 0.75 };
+  const weights = { title: 3, body: 1 };
+
+  /** BM25F written out from its definition, over the documents themselves (MiniSearch's field length: distinct tokens). */
+  function reference(term: string, boost: number): Map<string, number> {
+    const fields = ['title', 'body'] as const;
+    const length = (d: Doc, f: 'title' | 'body') => new Set(tokens(d[f])).size;
+    const avg = (f: 'title' | 'body') => docs.reduce((s, d) => s + length(d, f), 0) / docs.length;
+    const freq = (d: Doc, f: 'title' | 'body') => tokens(d[f]).filter((t) => t === term).length;
+    const df = Math.max(...fields.map((f) => docs.filter((d) => freq(d, f) > 0).length));
+    const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+    const out = new Map<string, number>();
+    for (const d of docs) {
+      let tf = 0;
+      for (const f of fields)
+        tf += (weights[f] * freq(d, f)) / (1 - bm25.b + (bm25.b * length(d, f)) / avg(f));
+      if (tf > 0) out.set(d.id, (boost * idf * tf * (bm25.k + 1)) / (tf + bm25.k));
+    }
+    return out;
+  }
+
+  function build(): MiniSearch<Doc> {
+    const ms = new MiniSearch<Doc>({ fields: ['title', 'body'], tokenize: tokens });
+    ms.addAll(docs);
+    return ms;
+  }
+
+  it('weights and length-normalises each field, adds them up, then saturates once (IDF: largest per-field df)', () => {
+    const ms = build();
+    for (const term of ['geneva', 'talks', 'peace', 'research']) {
+      const table = new TermSetTable();
+      const list = scoreTerms(
+        ms,
+        [[{ term, weight: 1, boost: 0.5 }]],
+        ['title', 'body'],
+        weights,
+        bm25,
+        table,
+      );
+      expectClose(scoresById(ms, list, table), reference(term, 0.5));
+      for (const [, , terms] of entries(list, table)) expect([...terms]).toEqual([term]);
+    }
+  });
+
+  it('saturates a word in title and body together: less than two separate matches', () => {
+    const ms = build();
+    const table = new TermSetTable();
+    const both = scoresById(
+      ms,
+      scoreTerms(ms, [[{ term: 'talks', weight: 1, boost: 1 }]], ['title', 'body'], weights, bm25, table),
+      table,
+    );
+    const alone = (field: string) =>
+      scoresById(
+        ms,
+        scoreTerms(ms, [[{ term: 'talks', weight: 1, boost: 1 }]], [field], weights, bm25, table),
+        table,
+      );
+    // Article a holds "talks" in its title and its body.
+    expect(both.get('a')).toBeLessThan(
+      (alone('title').get('a') as number) + (alone('body').get('a') as number),
+    );
+    expect(both.get('a')).toBeGreaterThan(alone('body').get('a') as number);
+  });
+
+  it('is BM25 with one field: MiniSearch’s own executeQuery scores, fuzzy expansions included', () => {
+    const ms = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
     ms.addAll([
-      { id: 'a', title: 'geneva talks', body: 'peace talks in geneva geneva' },
-      { id: 'b', title: 'peace', body: 'geneve peace initiative talk' },
-      { id: 'c', title: 'genetic research', body: 'research on genes talks' },
+      { id: 'a', text: 'peace talks in geneva geneva' },
+      { id: 'b', text: 'geneve peace initiative talk' },
+      { id: 'c', text: 'research on genes talks' },
     ]);
-    ms.remove({ id: 'c', title: 'genetic research', body: 'research on genes talks' });
-    ms.add({ id: 'd', title: 'talks', body: 'genova talks resume' });
-    const bm25 = { k: 1.2, b: 0.75, d: 0 };
+    ms.remove({ id: 'c', text: 'research on genes talks' });
+    ms.add({ id: 'd', text: 'genova talks resume' });
     const raw = executeRaw(ms, {
       queries: ['geneva'],
-      fields: ['title', 'body'],
+      fields: ['text'],
       fuzzy: 1,
       prefix: false,
       boostTerm: () => 0.5,
-      bm25,
+      bm25: { ...bm25, d: 0 },
     } as never);
     const terms = [
       { term: 'geneva', weight: 1, boost: 0.5 },
@@ -100,11 +181,14 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
         })),
     ];
     const table = new TermSetTable();
-    const fast = scoreTerms(ms, [terms], ['title', 'body'], { title: 1, body: 1 }, bm25, table);
-    expect(fast).not.toBeNull();
-    expect(
-      new Map(entries(fast, table).map(([id, score, terms]) => [id, [score, [...terms].sort()]])),
-    ).toEqual(new Map([...raw].map(([id, r]) => [id, [r.score, Object.keys(r.match).sort()]])));
+    const fast = scoreTerms(ms, [terms], ['text'], {}, bm25, table);
+    const got = new Map(entries(fast, table).map(([id, score, t]) => [id, [score, [...t].sort()]] as const));
+    expect([...got.keys()].sort()).toEqual([...raw.keys()].sort());
+    for (const [id, r] of raw) {
+      const [score, matched] = got.get(id) as readonly [number, string[]];
+      expect(score).toBeCloseTo(r.score, 12);
+      expect(matched).toEqual(Object.keys(r.match).sort());
+    }
   });
 
   it('sums groups like an OR of separate queries, and follows index changes', () => {
@@ -113,7 +197,6 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
       { id: 'a', text: 'geneva talks talks' },
       { id: 'b', text: 'geneva peace' },
     ]);
-    const bm25 = { k: 1.2, b: 0.75, d: 0 };
     const check = () => {
       const expected = new Map<number, number>();
       for (const [term, boost] of [
@@ -124,7 +207,7 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
           queries: [term],
           fields: ['text'],
           boostTerm: () => boost,
-          bm25,
+          bm25: { ...bm25, d: 0 },
         } as never);
         for (const [id, r] of raw)
           expected.set(id, expected.has(id) ? (expected.get(id) as number) + r.score : r.score);
@@ -134,8 +217,11 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
         [{ term: 'talks', weight: 1, boost: 0.7 }],
       ];
       const table = new TermSetTable();
-      const fast = scoreTerms(ms, groups, ['text'], {}, bm25, table);
-      expect(new Map(entries(fast, table).map(([id, score]) => [id, score]))).toEqual(expected);
+      const fast = new Map(
+        entries(scoreTerms(ms, groups, ['text'], {}, bm25, table), table).map(([id, s]) => [id, s]),
+      );
+      expect([...fast.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [id, score] of expected) expect(fast.get(id)).toBeCloseTo(score, 12);
     };
     check();
     ms.add({ id: 'c', text: 'talks on talks in a much longer text about geneva' });
@@ -144,19 +230,19 @@ describe('scoreTerms (MiniSearch 7.2 BM25, reimplemented)', () => {
     check();
   });
 
-  it('declines an index with discarded documents (their postings linger until a vacuum)', () => {
-    const ms = index();
+  it('scores an index with discarded documents (postings not yet vacuumed) as one built without them', () => {
+    const ms = build();
     ms.discard('a');
-    expect(
-      scoreTerms(
-        ms,
-        [[{ term: 'geneva', weight: 1, boost: 1 }]],
-        ['text'],
-        {},
-        { k: 1.2, b: 0.7, d: 0.5 },
-        new TermSetTable(),
-      ),
-    ).toBeNull();
+    const without = new MiniSearch<Doc>({ fields: ['title', 'body'], tokenize: tokens });
+    without.addAll(docs.filter((d) => d.id !== 'a'));
+    for (const term of ['geneva', 'talks', 'peace']) {
+      const table = new TermSetTable();
+      const group = [[{ term, weight: 1, boost: 1 }]];
+      expectClose(
+        scoresById(ms, scoreTerms(ms, group, ['title', 'body'], weights, bm25, table), table),
+        scoresById(without, scoreTerms(without, group, ['title', 'body'], weights, bm25, table), table),
+      );
+    }
   });
 });
 

@@ -306,84 +306,104 @@ export function adoptFieldLengths(ms: AnyMiniSearch, lengths: Uint32Array): void
 }
 
 /**
- * MiniSearch 7.2's BM25 scoring (its `termResults`, with the same arithmetic in the same order, so
- * scores are bit-identical), without its per-hit `match` objects, reading compact postings in
- * place and accumulating in dense arrays. Each group is one MiniSearch query spec (a term, or a
- * term and its fuzzy expansions, summed in order); groups are then added up per document in order,
- * as the engine's OR of separate sub-queries does. Matched terms are codes of `table`. With `stats`,
- * IDF and length normalisation use those figures instead of the index's own (a time partition
- * scoring as the whole archive would). Returns null when the index is not clean (see isClean): the
- * caller then uses {@link executeRaw}.
+ * BM25F scoring (Robertson, Zaragoza & Taylor 2004, "Simple BM25 extension to multiple weighted
+ * fields"), reading MiniSearch's postings and field lengths in place and accumulating in dense
+ * arrays. A term's frequencies in the fields are length-normalised per field (each field its own
+ * average length), weighted by `fieldWeights` and added into one pseudo-frequency, which is then
+ * saturated once: a word in the title and the body counts as a word the article is more about, not
+ * as two separate matches each saturating on its own (MiniSearch's own sum of per-field BM25,
+ * measured 0.504 mean nDCG@10 against 0.514, docs/SEARCH.md). The IDF counts the documents holding
+ * the term in the field where most do (the largest per-field document frequency, as Lucene's
+ * CombinedFieldQuery does): exact over partitions, since it needs only summed per-field counts.
+ *
+ * Each group is a term, or a term and its fuzzy expansions, each scored on its own and summed in
+ * order; groups are then added up per document in order. Matched terms are codes of `table`. With
+ * `stats`, IDF and length normalisation use those figures instead of the index's own (a time
+ * partition scoring as the whole archive would). Postings of discarded documents (see isClean) are
+ * skipped and not counted, so such an index scores as one built without them.
  */
 export function scoreTerms(
   ms: AnyMiniSearch,
   groups: readonly (readonly ScoredTerm[])[],
   fields: readonly string[],
-  fieldBoosts: Readonly<Record<string, number>>,
-  bm25: { k: number; b: number; d: number },
+  fieldWeights: Readonly<Record<string, number>>,
+  bm25: { k: number; b: number },
   table: TermSetTable,
   stats?: CollectionStats,
-): HitList | null {
-  if (!isClean(ms)) return null;
+): HitList {
   const state = internals(ms);
+  const clean = isClean(ms);
+  const live = state._documentIds;
   const dense = fieldLengths(ms);
   const { fieldCount, lengths } = dense;
   const totalCount = stats?.documentCount ?? state._documentCount;
-  const { k, b, d } = bm25;
+  const { k, b } = bm25;
   const size = dense.nextId;
-  // Totals over groups, and one group's sums (NaN = not matched in this group).
-  const { total, matchedAny, group, termSets, touched, inGroup } = scratch(size);
+  const fieldIds = fields.map((field) => state._fieldIds[field] as number);
+  const averages = stats?.avgFieldLength ?? state._avgFieldLength;
+  // Totals over groups, one group's sums (NaN = not matched in this group), one term's
+  // pseudo-frequencies (0 = not matched: every contribution is positive).
+  const { total, matchedAny, group, pseudo, termSets, touched, inGroup, inTerm } = scratch(size);
   let touchedCount = 0;
   let inGroupCount = 0;
+  let inTermCount = 0;
   try {
     for (const terms of groups) {
       for (const { term, weight, boost } of terms) {
         const postings = state._index.get(term);
         if (!postings) continue;
+        let df = 0;
+        for (const fieldId of fieldIds) {
+          const n = stats
+            ? stats.fieldFrequency(term, fieldId)
+            : livePostingCount(postings, fieldId, clean ? null : live);
+          if (n > df) df = n;
+        }
+        if (df === 0) continue;
+        const idf = Math.log(1 + (totalCount - df + 0.5) / (df + 0.5));
+        fields.forEach((field, f) => {
+          const fieldId = fieldIds[f] as number;
+          const fieldWeight = fieldWeights[field] ?? 1;
+          const avgFieldLength = averages[fieldId] as number;
+          const add = (shortId: number, freq: number): void => {
+            if (!clean && !live.has(shortId)) return;
+            const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
+            const share = (fieldWeight * freq) / (1 - b + (b * fieldLength) / avgFieldLength);
+            const previous = pseudo[shortId] as number;
+            if (previous === 0) inTerm[inTermCount++] = shortId;
+            pseudo[shortId] = previous + share;
+          };
+          if (isCompact(postings)) postings.forEachPosting(fieldId, add);
+          else for (const [shortId, freq] of postings.get(fieldId) ?? []) add(shortId, freq);
+        });
         // Term-set transitions for this term: most postings repeat the previous one.
         const next: number[] = [];
         let lastFrom = -1;
         let lastTo = -1;
-        for (const field of fields) {
-          const fieldBoost = fieldBoosts[field] || 1;
-          const fieldId = state._fieldIds[field] as number;
-          const avgFieldLength = (stats?.avgFieldLength ?? state._avgFieldLength)[fieldId] as number;
-          const factor = weight * boost * fieldBoost * 1;
-          let idf = 0;
-          const begin = (count: number): void => {
-            const matching = stats ? stats.fieldFrequency(term, fieldId) : count;
-            idf = Math.log(1 + (totalCount - matching + 0.5) / (matching + 0.5));
-          };
-          const add = (shortId: number, freq: number): void => {
-            const fieldLength = lengths[shortId * fieldCount + fieldId] as number;
-            const raw =
-              idf * (d + (freq * (k + 1)) / (freq + k * (1 - b + (b * fieldLength) / avgFieldLength)));
-            const score = factor * raw;
-            const previous = group[shortId] as number;
-            if (Number.isNaN(previous)) {
-              group[shortId] = score;
-              inGroup[inGroupCount++] = shortId;
-            } else group[shortId] = previous + score;
-            const from = termSets[shortId] as number;
-            if (from !== lastFrom) {
-              lastFrom = from;
-              let to = next[from];
-              if (to === undefined) {
-                to = table.withTerm(from, term);
-                next[from] = to;
-              }
-              lastTo = to;
+        const factor = weight * boost * idf;
+        for (let n = 0; n < inTermCount; n++) {
+          const shortId = inTerm[n] as number;
+          const tf = pseudo[shortId] as number;
+          pseudo[shortId] = 0;
+          const score = (factor * (tf * (k + 1))) / (tf + k);
+          const previous = group[shortId] as number;
+          if (Number.isNaN(previous)) {
+            group[shortId] = score;
+            inGroup[inGroupCount++] = shortId;
+          } else group[shortId] = previous + score;
+          const from = termSets[shortId] as number;
+          if (from !== lastFrom) {
+            lastFrom = from;
+            let to = next[from];
+            if (to === undefined) {
+              to = table.withTerm(from, term);
+              next[from] = to;
             }
-            termSets[shortId] = lastTo;
-          };
-          if (isCompact(postings)) postings.forEachPosting(fieldId, add, begin);
-          else {
-            const docs = postings.get(fieldId);
-            if (!docs) continue;
-            begin(docs.size);
-            for (const [shortId, freq] of docs) add(shortId, freq);
+            lastTo = to;
           }
+          termSets[shortId] = lastTo;
         }
+        inTermCount = 0;
       }
       for (let n = 0; n < inGroupCount; n++) {
         const shortId = inGroup[n] as number;
@@ -410,6 +430,7 @@ export function scoreTerms(
     return out;
   } finally {
     // Leave the scratch arrays clean for the next call (only these slots were written).
+    for (let n = 0; n < inTermCount; n++) pseudo[inTerm[n] as number] = 0;
     for (let n = 0; n < inGroupCount; n++) {
       const shortId = inGroup[n] as number;
       group[shortId] = Number.NaN;
@@ -424,6 +445,22 @@ export function scoreTerms(
   }
 }
 
+/** Documents holding a term in one field: its posting count, or (`live` given) its live postings. */
+function livePostingCount(
+  postings: FieldPostings,
+  fieldId: number,
+  live: Map<number, string> | null,
+): number {
+  if (!live) return isCompact(postings) ? postings.fieldCount(fieldId) : (postings.get(fieldId)?.size ?? 0);
+  let n = 0;
+  const count = (shortId: number): void => {
+    if (live.has(shortId)) n++;
+  };
+  if (isCompact(postings)) postings.forEachPosting(fieldId, count);
+  else for (const shortId of postings.get(fieldId)?.keys() ?? []) count(shortId);
+  return n;
+}
+
 /** Below one hit per this many documents, sorting the hit ids beats scanning every document's flag. */
 const DENSE_SCAN_RATIO = 16;
 
@@ -431,11 +468,15 @@ interface Scratch {
   total: Float64Array;
   matchedAny: Uint8Array;
   group: Float64Array;
+  /** One term's BM25F pseudo-frequency (0 = not matched). */
+  pseudo: Float64Array;
   /** Matched-term set codes (TermSetTable; 0 = none yet). */
   termSets: Int32Array;
   /** Ids matched by any group so far, and by the current group, in first-match order. */
   touched: Int32Array;
   inGroup: Int32Array;
+  /** Ids matched by the current term, in first-match order. */
+  inTerm: Int32Array;
 }
 
 let scratchArrays: Scratch | null = null;
@@ -452,9 +493,11 @@ function scratch(size: number): Scratch {
       total: new Float64Array(capacity),
       matchedAny: new Uint8Array(capacity),
       group: new Float64Array(capacity).fill(Number.NaN),
+      pseudo: new Float64Array(capacity),
       termSets: new Int32Array(capacity),
       touched: new Int32Array(capacity),
       inGroup: new Int32Array(capacity),
+      inTerm: new Int32Array(capacity),
     };
   }
   return scratchArrays;

@@ -1,9 +1,8 @@
 import type MiniSearch from 'minisearch';
 import type { SearchField } from '../minisearch/index-definition';
-import { BM25_PARAMS, FIELD_BOOSTS } from '../minisearch/index-definition';
+import { BM25_PARAMS, FIELD_WEIGHTS } from '../minisearch/index-definition';
 import {
   type CollectionStats,
-  executeRaw,
   prefixTerms,
   type ScoredTerm,
   scoreTerms,
@@ -56,9 +55,6 @@ export interface TermDictionary {
 /** MiniSearch's own weighting of prefix expansions (kept so scores stay comparable to its own). */
 const PREFIX_WEIGHT = 0.375;
 
-const identityTokenize = (text: string): string[] => [text];
-const identityTerm = (term: string): string => term;
-
 /**
  * The terms to score for one query term, in the order and with the weights of MiniSearch's
  * `executeQuerySpec`: the term itself, then (fuzzy) the terms of the words within the edit distance
@@ -79,17 +75,17 @@ function termsToScore(
   return out;
 }
 
-/** scoreTerms with the engine's weights and the context's statistics (null: index not clean). */
+/** scoreTerms (BM25F) with the engine's field weights and the context's statistics. */
 function scoreGroups(
   ctx: ExecutionContext,
   groups: readonly (readonly ScoredTerm[])[],
   fields: readonly SearchField[],
-): HitList | null {
+): HitList {
   return scoreTerms(
     ctx.miniSearch,
     groups,
     fields,
-    FIELD_BOOSTS,
+    FIELD_WEIGHTS,
     BM25_PARAMS,
     ctx.termSets,
     ctx.dictionary?.stats,
@@ -103,25 +99,7 @@ function leaf(
   fuzzy: { word: string; distance: number } | null,
   weight = 1,
 ): HitList {
-  const scored = termsToScore(ctx, term, fuzzy, weight);
-  const fast = scoreGroups(ctx, [scored], fields);
-  if (fast) return fast;
-  // MiniSearch's own scoring (an index with discarded documents): the same terms and weights.
-  const weights = new Map(scored.map((s) => [s.term, s.weight * s.boost]));
-  const raw = executeRaw(ctx.miniSearch, {
-    queries: scored.map((s) => s.term),
-    fields,
-    prefix: false,
-    tokenize: identityTokenize,
-    processTerm: identityTerm,
-    boostTerm: (t: string) => weights.get(t) ?? weight,
-  } as never);
-  const out = new HitList(raw.size);
-  for (const id of [...raw.keys()].sort((x, y) => x - y)) {
-    const r = raw.get(id) as { score: number; match: Record<string, string[]> };
-    out.push(id, r.score, ctx.termSets.intern(Object.keys(r.match)));
-  }
-  return out;
+  return scoreGroups(ctx, [termsToScore(ctx, term, fuzzy, weight)], fields);
 }
 
 /** How many characters a stem may be shorter than the word it came from (Porter: `-ational`). */
@@ -287,14 +265,8 @@ function weightedTerms(
   weighted: Iterable<{ term: string; weight: number }>,
   fields: SearchField[],
 ): HitList {
-  const list = [...weighted];
-  const groups = list.map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
-  const fast = scoreGroups(ctx, groups, fields);
-  if (fast) return fast;
-  let out = new HitList(0);
-  for (const { term, weight } of list)
-    out = unionHits(out, leaf(ctx, term, fields, null, weight), ctx.termSets);
-  return out;
+  const groups = [...weighted].map(({ term, weight }) => [{ term, weight: 1, boost: weight }]);
+  return scoreGroups(ctx, groups, fields);
 }
 
 /**
