@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanBody, MAX_PARAGRAPHS } from './clean-body';
+import { cleanBody, MAX_HTML_TAGS, MAX_PARAGRAPHS } from './clean-body';
 import { parseDispatch } from './parse-dispatch';
 
 const LEAD = 'The main opposition group opened talks on Wednesday about the proposed peace conference.';
@@ -15,6 +15,24 @@ describe('bounded body cleaning (issue 12, finding 2)', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('too_large');
     expect(result.error.details).toMatchObject({ field: 'body', limit: MAX_PARAGRAPHS, received: '25000' });
+  });
+
+  it('refuses an HTML body of more than MAX_HTML_TAGS tags before converting it, and accepts one at the limit', () => {
+    const html = (tags: number) => `<div>${'<b>x</b>'.repeat((tags - 2) / 2)}</div>`;
+    const over = parseDispatch({
+      kind: 'json',
+      value: { title: 'Tags', body: html(MAX_HTML_TAGS + 2), publishedAt: '2024-05-01T10:00:00Z' },
+    });
+    expect(!over.ok && over.error.details).toMatchObject({
+      field: 'body',
+      limit: MAX_HTML_TAGS,
+      received: String(MAX_HTML_TAGS + 2),
+    });
+    const at = parseDispatch({
+      kind: 'json',
+      value: { title: 'Tags', body: html(MAX_HTML_TAGS), publishedAt: '2024-05-01T10:00:00Z' },
+    });
+    expect(at.ok).toBe(true);
   });
 
   it('accepts exactly MAX_PARAGRAPHS paragraphs', () => {

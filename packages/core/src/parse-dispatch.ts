@@ -1,13 +1,20 @@
 import { decodeHTML } from 'entities';
 import type { ArticleDraft } from './article';
-import { cleanBody, MAX_PARAGRAPHS } from './clean-body';
+import { cleanBody, MAX_HTML_TAGS, MAX_PARAGRAPHS } from './clean-body';
 import type { Diagnostic } from './diagnostics';
 import { type DispatchTime, timeFromIso, timeFromWall } from './dispatch-time';
 import { DispatchValidationError } from './errors';
 import { articleId, contentHash } from './identity';
 import { type JsonDispatch, readJsonDispatch } from './json-dispatch';
 import { readDateline, readRawDispatch } from './raw-dispatch';
-import { countParagraphs, htmlToText, joinParagraphBlocks, looksLikeHtml, paragraphBlocks } from './text';
+import {
+  countParagraphs,
+  countTags,
+  htmlToText,
+  joinParagraphBlocks,
+  looksLikeHtml,
+  paragraphBlocks,
+} from './text';
 
 /** One dispatch as received: raw text (the wire format) or a decoded JSON value. */
 export type DispatchInput = { kind: 'text'; text: string } | { kind: 'json'; value: unknown };
@@ -62,6 +69,15 @@ export function parseDispatch(input: DispatchInput, options: ParseOptions = {}):
 
 function bodyToParagraphs(body: string | readonly string[], diagnostics: Diagnostic[]): string[] {
   const blocks = typeof body === 'string' ? [body] : body;
+  // Counted before converting: conversion is the costly part (MAX_HTML_TAGS says why).
+  const tags = blocks.reduce((n, block) => n + (looksLikeHtml(block) ? countTags(block) : 0), 0);
+  if (tags > MAX_HTML_TAGS) {
+    throw new DispatchValidationError(
+      'too_large',
+      `An HTML body has at most ${MAX_HTML_TAGS} tags; this one has ${tags}.`,
+      { field: 'body', limit: MAX_HTML_TAGS, received: String(tags) },
+    );
+  }
   const raw = blocks.flatMap((block) => {
     if (!looksLikeHtml(block)) return paragraphBlocks(block);
     diagnostics.push({ code: 'html_converted', message: 'HTML in the body was converted to text.' });

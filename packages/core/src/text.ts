@@ -41,6 +41,11 @@ const convertHtml = compile({
   ],
 });
 
+/** How many tags (opening, closing, comments, doctype) an HTML text holds: one regex count, no parse. */
+export function countTags(html: string): number {
+  return html.match(/<[a-zA-Z/!]/g)?.length ?? 0;
+}
+
 /** Turns an HTML body into plain text with blank lines between blocks (html-to-text). */
 export function htmlToText(html: string): string {
   return convertHtml(html);
