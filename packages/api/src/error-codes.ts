@@ -33,7 +33,10 @@ export const ERROR_CODES = {
   not_found: [404, 'no such route, or no such article (never stored, or taken down), story or alert'],
   taken_down: [409, 'upload of a taken-down article without `?restore=true`'],
   conflict: [409, 'writers kept racing on one article through every retry; nothing changed, send it again'],
-  too_large: [413, 'over a size limit (see Limits), more than 2,000 paragraphs in one dispatch included'],
+  too_large: [
+    413,
+    'over a size limit (see Limits), more than 2,000 paragraphs or 5,000 HTML tags in one dispatch included',
+  ],
   unsupported_media_type: [415, '`Content-Type` other than the accepted ones, or a charset other than UTF-8'],
   missing_dateline: [422, 'the dispatch has no dateline or no time'],
   missing_title: [422, 'the dispatch has no title'],
