@@ -61,6 +61,9 @@ function replacementTimes(stateKeys: readonly string[]): Map<number, number> {
   return replacedAt;
 }
 
+/** Records read at once: a fresh process reads the whole grace period's (hundreds under a bulk import). */
+const READ_CONCURRENCY = 8;
+
 /**
  * Reads the records still within the grace period (from the cache when it has them) and notes, for
  * every segment they name, the latest time it was retired. A record past the grace period is not
@@ -77,22 +80,30 @@ async function noteRetirements(
   graceMs: number,
 ): Promise<string[]> {
   const expired: string[] = [];
+  const unread: string[] = [];
   for (const key of recordKeys) {
     const stamped = createdMsOfKey(key);
     if (stamped === null) continue; // not a key this build makes: never read, never deleted
-    if (nowMs - stamped > graceMs) {
-      expired.push(key);
-      continue;
-    }
-    let record = cache.get(key);
-    if (!record) {
+    if (nowMs - stamped > graceMs) expired.push(key);
+    else if (!cache.has(key)) unread.push(key);
+  }
+  let next = 0;
+  // A bounded pool by hand, as fetchSegments does: S3 answers one GET in tens of milliseconds.
+  const worker = async () => {
+    while (next < unread.length) {
+      const key = unread[next++] as string;
       const bytes = await store.get(key);
       // Gone since the listing: another collector found it past the grace period.
       if (!bytes) continue;
-      const decoded = decodeRetiredRecord(bytes);
-      record = { at: decoded.at, keys: decoded.keys };
-      cache.set(key, record);
+      const { at, keys } = decodeRetiredRecord(bytes);
+      cache.set(key, { at, keys });
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, unread.length) }, worker));
+  const past = new Set(expired);
+  for (const key of recordKeys) {
+    const record = past.has(key) ? undefined : cache.get(key);
+    if (!record) continue;
     for (const segment of record.keys) {
       retiredAt.set(segment, Math.max(retiredAt.get(segment) ?? record.at, record.at));
     }
