@@ -48,10 +48,12 @@ function counting(store: BlobStore): {
   store: BlobStore;
   written: () => number;
   writtenStates: () => number;
+  writtenRecords: () => number;
   requests: Requests;
 } {
   let bytes = 0;
   let stateBytes = 0;
+  let recordBytes = 0;
   const requests: Requests = { putClass: 0, getClass: 0, deletes: 0 };
   const counted: BlobStore = {
     get: (key) => {
@@ -61,6 +63,7 @@ function counting(store: BlobStore): {
     put: (key, value) => {
       bytes += value.byteLength;
       if (key.startsWith('states/')) stateBytes += value.byteLength;
+      if (key.startsWith('retired/')) recordBytes += value.byteLength;
       requests.putClass++;
       return store.put(key, value);
     },
@@ -86,7 +89,13 @@ function counting(store: BlobStore): {
       return store.writeIfMatch(key, value, etag);
     },
   };
-  return { store: counted, written: () => bytes, writtenStates: () => stateBytes, requests };
+  return {
+    store: counted,
+    written: () => bytes,
+    writtenStates: () => stateBytes,
+    writtenRecords: () => recordBytes,
+    requests,
+  };
 }
 
 const meanPerBatch = (requests: Requests, batches: number) => ({
@@ -236,14 +245,16 @@ export async function steadyModules(
  * Grows an archive from 0 to all of `corpus` in batches of 10: bytes written, merges included.
  *
  * `batchEveryMs` > 0 runs the indexer on a simulated clock advancing that much per batch, so what
- * depends on time (the 15-minute grace period, hence how many retired segments each state lists and
- * when blobs are collected) behaves as at that pace of ingest; 0 uses the wall clock, i.e. the whole
- * growth compressed into the run's minutes, where a state lists every segment merged away in the last
- * 15 minutes (thousands of them) and its bytes dominate.
+ * depends on time (the 15-minute grace period, hence when blobs are collected) behaves as at that
+ * pace of ingest; 0 uses the wall clock, i.e. the whole growth compressed into the run's minutes.
+ * (Until states stopped listing the segments retired within the grace period, that list, thousands
+ * of entries on the wall clock, dominated the bytes written.)
  */
 export async function growth(corpus: readonly Article[], dir: string, batchEveryMs = 60_000) {
   const total = corpus.length;
-  const { store, written, writtenStates, requests } = counting(new FsBlobStore(join(dir, 'growth')));
+  const { store, written, writtenStates, writtenRecords, requests } = counting(
+    new FsBlobStore(join(dir, 'growth')),
+  );
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const indexer = new Indexer({ store, ...(batchEveryMs > 0 ? { now: () => new Date(clock) } : {}) });
   let maxSegments = 0;
@@ -265,8 +276,10 @@ export async function growth(corpus: readonly Article[], dir: string, batchEvery
     articles: total,
     batchEveryMs,
     bytesWritten: written(),
-    /** Of which state blobs (each lists the partitions' segments and the segments retired within the grace period). */
+    /** Of which state blobs (each lists the partitions' segments and their delete markers). */
     stateBytesWritten: writtenStates(),
+    /** Of which retirement records (one per publication that retires segments). */
+    recordBytesWritten: writtenRecords(),
     finalSnapshotBytes: whole.bytes,
     writeAmplification: written() / whole.bytes,
     maxSegmentsPerPartition: maxSegments,

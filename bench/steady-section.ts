@@ -130,7 +130,7 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
     const pace =
       g.batchEveryMs > 0 ? `a batch every ${g.batchEveryMs / 1000} s (simulated clock)` : 'wall clock';
     log(
-      `growth 0 → ${g.articles} in batches of ${BATCH}, ${pace}: ${mb(g.bytesWritten)} written (states ${mb(g.stateBytesWritten)}) for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
+      `growth 0 → ${g.articles} in batches of ${BATCH}, ${pace}: ${mb(g.bytesWritten)} written (states ${mb(g.stateBytesWritten)}, retirement records ${mb(g.recordBytesWritten)}) for a ${mb(g.finalSnapshotBytes)} snapshot, write amplification ${g.writeAmplification.toFixed(1)} (≤ 10), max ${g.maxSegmentsPerPartition} segments per partition (≤ 12)`,
     );
     log(
       `  per batch (mean, merges and collection included): indexer ${g.perBatch.indexerMs.toFixed(0)} ms, requests ${fmtRequests(g.perBatch.requests)}`,

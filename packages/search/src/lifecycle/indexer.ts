@@ -2,6 +2,7 @@
 // a lost swap, merges, garbage collection); every step shares the lock and the base it keeps.
 import { type ArticleChange, type BlobStore, runInSlices, sharedSlices } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
+import { collectGarbage, type RetiredRecordCache } from '../segments/collect-garbage';
 import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
 import { type MergePolicyOptions, selectMerge } from '../segments/merge-policy';
 import { encodeSegment } from '../segments/segment-codec';
@@ -12,7 +13,6 @@ import {
   type SegmentManifest,
 } from '../segments/segment-manifest';
 import {
-  collectGarbage,
   decodePointer,
   fetchSegments,
   type LoadedSegments,
@@ -82,8 +82,13 @@ export class Indexer {
   private revision = 0;
   private highWatermark: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Segments merges retired, with when: carried in states until the grace period is over. */
+  /**
+   * An earlier build's inline retirements (segment-manifest.ts), carried into our states until
+   * their grace period is over; what this build retires goes to records (writePublication).
+   */
   private retired: IndexStateFile['retired'] = [];
+  /** Retirement records garbage collection has read (immutable: read once per process). */
+  private readonly retiredRecords: RetiredRecordCache = new Map();
   private forcePublish = false;
   private lastGcMs = 0;
 
@@ -95,11 +100,9 @@ export class Indexer {
   private adopt(loaded: LoadedSegments): Base {
     this.base = { ...loaded, stale: false };
     this.retired = loaded.state ? [...loaded.state.retired] : [];
-    if (loaded.legacy) {
-      // An earlier build's whole snapshot: publish it as segments, and let the old blob go.
-      this.forcePublish = true;
-      this.retired.push({ key: loaded.legacy.snapshotKey, at: this.nowMs() });
-    }
+    // An earlier build's whole snapshot: publish it as segments. The old blob is collected once
+    // the oldest kept state is older than the grace period (collect-garbage.ts).
+    if (loaded.legacy) this.forcePublish = true;
     return this.base;
   }
 
@@ -166,7 +169,7 @@ export class Indexer {
       if (this.unpublished.size === 0 && !this.forcePublish) return null;
       return {
         publication: await preparePublication(base.index, this.retiredNow(), this.nowMs()),
-        base: { manifest: base.manifest, etag: base.etag },
+        base: { manifest: base.manifest, etag: base.etag, state: base.state },
         entries: new Map(this.unpublished),
         highWatermark: this.highWatermark,
         changeMark: this.options.changeMarkOf?.(base.manifest),
@@ -230,13 +233,12 @@ export class Indexer {
 
   /**
    * Replaces the in-memory index (a rebuild) and marks it for publication; the segments it
-   * replaces are retired. Changes pending against the old base are re-applied on top.
+   * replaces are recorded as retired when it is published (writePublication compares the states).
+   * Changes pending against the old base are re-applied on top.
    */
   replaceIndex(index: SegmentedIndex): Promise<void> {
     return this.serialized(async () => {
       const base = await this.sync();
-      const at = this.nowMs();
-      for (const view of base.index.segmentList()) if (view.sealed) this.retired.push({ key: view.key, at });
       this.base = { ...base, index };
       this.replayUnpublished();
       this.forcePublish = true;
@@ -303,8 +305,7 @@ export class Indexer {
       if (!index.replaceByMerge(capture, { key, index: merged, bytes: bytes.byteLength, partition: id })) {
         return null;
       }
-      const at = this.nowMs();
-      for (const input of keys) this.retired.push({ key: input, at });
+      // Its inputs are recorded as retired by the publication that stops referencing them.
       this.forcePublish = true;
       this.notify();
       return { inputs: keys.length, bytes: bytes.byteLength };
@@ -321,6 +322,7 @@ export class Indexer {
     const doomed = await collectGarbage(this.options.store, base.manifest, base.state, {
       nowMs: now,
       graceMs: this.options.graceMs,
+      records: this.retiredRecords,
     }).catch(() => []);
     return doomed.length;
   }

@@ -1,5 +1,6 @@
 import type { Article, BlobStore } from '@archive/core';
 import { PartitionedIndex } from '../partitions/partitioned-index';
+import { DEFAULT_GRACE_MS, keptRetired } from '../segments/garbage';
 import type { SegmentManifest } from '../segments/segment-manifest';
 import {
   fromPartitioned,
@@ -65,16 +66,12 @@ export async function publishRebuild(
   const maxAttempts = typeof scan === 'function' ? (options.maxAttempts ?? 3) : 1;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const pointer = await readPointer(store);
-    // What the rebuild replaces is retired, so it is collected after the grace period.
+    // What the rebuild replaces is recorded as retired when it is published (writePublication
+    // compares the states), so it is collected after the grace period; an earlier build's inline
+    // retirements in the current state stay honoured until theirs is over.
     const at = options.now?.().getTime() ?? Date.now();
-    const retired =
-      pointer?.format === 2
-        ? (await readState(store, pointer.manifest.stateKey)).partitions.flatMap((p) =>
-            p.segments.map((s) => ({ key: s.key, at })),
-          )
-        : pointer
-          ? [{ key: pointer.manifest.snapshotKey, at }]
-          : [];
+    const state = pointer?.format === 2 ? await readState(store, pointer.manifest.stateKey) : null;
+    const retired = state ? keptRetired(state.retired, at, DEFAULT_GRACE_MS) : [];
     let highWatermark: string | null = null;
     const tracked = async function* (items: AsyncIterable<RebuildItem>) {
       for await (const item of items) {
@@ -86,7 +83,7 @@ export async function publishRebuild(
     const outcome = await writePublication(
       store,
       await preparePublication(index, retired, at),
-      { manifest: pointer?.format === 2 ? pointer.manifest : null, etag: pointer?.etag ?? null },
+      { manifest: pointer?.format === 2 ? pointer.manifest : null, etag: pointer?.etag ?? null, state },
       { highWatermark, ...options },
     );
     if (outcome !== 'conflict') return { manifest: outcome.manifest, index, attempts: attempt };

@@ -5,10 +5,12 @@ import { createdMsOfKey } from './segment-manifest';
  *
  * A blob may be deleted only when
  *   1. no kept state references it (the current one and those kept for rollback), and
- *   2. it stopped being needed more than `graceMs` ago: for a segment a merge retired, the time of
- *      that merge (the state's `retired` list); for any other unreferenced blob (written by a
- *      publication that lost its compare-and-swap or died before it, or a state that fell out of the
- *      rollback window), the time it was written, which its key carries.
+ *   2. it stopped being needed more than `graceMs` ago: for a segment a publication retired (a
+ *      merge, a rebuild, a rollback), the time of the latest retirement record naming it
+ *      (collect-garbage.ts; a store of an earlier build: its state's inline `retired` list); for a
+ *      state that fell out of the rollback window, when the next version was written; for any other
+ *      unreferenced blob (written by a publication that lost its compare-and-swap or died before
+ *      it), the time it was written, which its key carries.
  *
  * Why that is safe: a reader follows the manifest to a state and then to its segments, and an
  * in-flight writer writes its segments before it swaps; both finish within a Lambda invocation
@@ -23,7 +25,7 @@ export interface GarbageInput {
   listed: readonly string[];
   /** Keys the kept states reference, and the kept states' own keys. */
   referenced: ReadonlySet<string>;
-  /** When a merge retired each segment (epoch ms). */
+  /** When each retired segment was last retired, and when each old state was replaced (epoch ms). */
   retiredAt: ReadonlyMap<string, number>;
   nowMs: number;
   graceMs: number;
@@ -37,7 +39,10 @@ export function garbageKeys(input: GarbageInput): string[] {
   });
 }
 
-/** The retired list carried into the next state: entries past the grace period need not stay. */
+/**
+ * An earlier build's inline retired list, carried into the next state: entries past the grace
+ * period need not stay (so the list is empty 15 minutes after an upgrade).
+ */
 export function keptRetired(
   retired: readonly { key: string; at: number }[],
   nowMs: number,

@@ -3,6 +3,7 @@
  * (`SegmentedIndex`), their layout in the blob store (manifest, states, segment blobs), the merge
  * policy, garbage collection and rollback.
  */
+export * from './collect-garbage';
 export * from './garbage';
 export * from './merge-policy';
 export * from './partition-layout';

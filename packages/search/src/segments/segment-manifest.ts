@@ -9,12 +9,17 @@ import * as z from 'zod';
  * - `states/<version, 12 digits>-<created ms, base 36>-<random>.json`: one immutable index state,
  *   which segments are live in which partition and which articles each no longer counts (delete
  *   markers).
+ * - `retired/<created ms, base 36>-<random>.json`: one immutable retirement record, the segments a
+ *   publication stopped referencing (a merge, a rebuild, a rollback) and when; written before the
+ *   compare-and-swap that retires them, found by listing the prefix, so a state's size does not
+ *   depend on how many merges the grace period holds (collect-garbage.ts).
  * - `manifest.json`: the pointer, replaced only by compare-and-swap: the current state's key and
  *   the previous ones kept for rollback. Readers poll it with a conditional read (a 304 when
  *   nothing changed), so it is kept small; the state it names is fetched once per publication.
  */
 export const SEGMENT_PREFIX = 'segments/';
 export const STATE_PREFIX = 'states/';
+export const RETIRED_PREFIX = 'retired/';
 
 const segmentEntrySchema = z.object({
   key: z.string().startsWith(SEGMENT_PREFIX),
@@ -37,8 +42,23 @@ const partitionEntrySchema = z.object({
 const stateSchema = z.object({
   format: z.literal(1),
   partitions: z.array(partitionEntrySchema).min(1),
-  /** Segments dropped by a merge and when (epoch ms): deleted only after the grace period. */
+  /**
+   * Segments dropped by a merge and when (epoch ms), as states of earlier builds listed them (every
+   * one retired in the grace period: thousands under a bulk import). Retirements are now records
+   * under `retired/`; this build only carries an earlier build's entries until their grace period
+   * is over, so that an upgraded store still protects them, and writes it empty otherwise (which
+   * an earlier build also reads).
+   */
   retired: z.array(z.object({ key: z.string(), at: z.number() })),
+});
+
+const retiredRecordSchema = z.object({
+  format: z.literal(1),
+  /** When the publication that retires them was taken (epoch ms; the key carries it too). */
+  at: z.number(),
+  /** The version that publication was to become (informative: it may have lost its swap). */
+  version: z.number().int().nonnegative(),
+  keys: z.array(z.string()).min(1),
 });
 
 const stateRefSchema = z.object({
@@ -70,6 +90,7 @@ export type IndexStateFile = z.infer<typeof stateSchema>;
 export type StateRef = z.infer<typeof stateRefSchema>;
 export type SegmentManifest = z.infer<typeof segmentManifestSchema>;
 export type ChangeMark = z.infer<typeof changeMarkSchema>;
+export type RetiredRecord = z.infer<typeof retiredRecordSchema>;
 
 /** The manifest's format: 1 is the whole-snapshot pointer of earlier builds (converted on load). */
 export function manifestFormat(bytes: Uint8Array): number | null {
@@ -97,6 +118,14 @@ export function decodeState(bytes: Uint8Array): IndexStateFile {
   return stateSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
 }
 
+export function encodeRetiredRecord(record: RetiredRecord): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(record));
+}
+
+export function decodeRetiredRecord(bytes: Uint8Array): RetiredRecord {
+  return retiredRecordSchema.parse(JSON.parse(new TextDecoder().decode(bytes)));
+}
+
 export function refOfManifest(manifest: SegmentManifest): StateRef {
   return {
     version: manifest.version,
@@ -116,9 +145,18 @@ export function newStateKey(version: number, nowMs: number): string {
   return `${STATE_PREFIX}${String(version).padStart(12, '0')}-${stamp(nowMs)}-${randomUUID().slice(0, 8)}.json`;
 }
 
-/** When a segment or state key was made (epoch ms), or null for a key this build did not make. */
+/** A fresh key for a retirement record taken at `nowMs`. */
+export function newRetiredKey(nowMs: number): string {
+  return `${RETIRED_PREFIX}${stamp(nowMs)}-${randomUUID().slice(0, 8)}.json`;
+}
+
+/**
+ * When a segment, state or retirement-record key was made (epoch ms), or null for a key this build
+ * did not make.
+ */
 export function createdMsOfKey(key: string): number | null {
-  const match = /(?:^segments\/p\d+\/|^states\/\d{12}-)([0-9a-z]{9})-[0-9a-f]{8}\.(?:seg|json)$/.exec(key);
+  const match =
+    /(?:^segments\/p\d+\/|^states\/\d{12}-|^retired\/)([0-9a-z]{9})-[0-9a-f]{8}\.(?:seg|json)$/.exec(key);
   return match?.[1] ? Number.parseInt(match[1], 36) : null;
 }
 
@@ -131,6 +169,12 @@ export function versionOfStateKey(key: string): number | null {
 /** Every segment key a state references. */
 export function segmentKeysOf(state: IndexStateFile): string[] {
   return state.partitions.flatMap((p) => p.segments.map((s) => s.key));
+}
+
+/** The segments `before` references and `after` does not: what a publication retires. */
+export function retiredBetween(before: IndexStateFile, after: IndexStateFile): string[] {
+  const kept = new Set(segmentKeysOf(after));
+  return segmentKeysOf(before).filter((key) => !kept.has(key));
 }
 
 /** Live articles a state counts. */

@@ -8,27 +8,26 @@ import {
   indexDefinitionFingerprint,
 } from '../snapshot/snapshot-codec';
 import { decodeManifest, MANIFEST_KEY, type Manifest } from '../snapshot/snapshot-manifest';
-import { DEFAULT_GRACE_MS, garbageKeys } from './garbage';
 import { DEFAULT_MAX_SEGMENTS } from './merge-policy';
 import { layoutForBuckets } from './partition-layout';
 import { decodeSegment } from './segment-codec';
 import {
   type ChangeMark,
-  createdMsOfKey,
   decodeSegmentManifest,
   decodeState,
+  encodeRetiredRecord,
   encodeSegmentManifest,
   encodeState,
   type IndexStateFile,
   manifestFormat,
+  newRetiredKey,
   newSegmentKey,
   newStateKey,
   refOfManifest,
+  retiredBetween,
   SEGMENT_PREFIX,
   type SegmentManifest,
-  STATE_PREFIX,
   segmentKeysOf,
-  versionOfStateKey,
 } from './segment-manifest';
 import { SegmentedIndex, type SegmentedIndexOptions, type SegmentView } from './segmented-index';
 
@@ -49,7 +48,7 @@ export function maxIso(a: string | null, b: string | null): string | null {
 export const DEFAULT_KEEP_VERSIONS = 5;
 /** Segments fetched at once (S3 serves parallel GETs well; a local disk does not mind). */
 const FETCH_CONCURRENCY = 6;
-const LEGACY_SNAPSHOT_PREFIX = 'snapshots/';
+export const LEGACY_SNAPSHOT_PREFIX = 'snapshots/';
 
 export class SegmentMissingError extends Error {
   override readonly name = 'SegmentMissingError';
@@ -220,14 +219,29 @@ export interface PublicationOutcome {
 }
 
 /**
+ * The base a publication swaps against: the manifest it read, its etag, and the state that
+ * manifest names (what the publication stops referencing is recorded as retired). A caller
+ * without the state (a bench writing the first publication) leaves it out: nothing is retired.
+ */
+export interface PublicationBase {
+  manifest: SegmentManifest | null;
+  etag: string | null;
+  state?: IndexStateFile | null;
+}
+
+/**
  * Writes a prepared publication: the new segments (compressed off the main thread), the state,
- * then the manifest by compare-and-swap against `base.etag`. On conflict everything written is
- * deleted (best effort; an orphan is collected after the grace period) and `'conflict'` returned.
+ * the retirement record of the segments the base state references and this one does not, then
+ * the manifest by compare-and-swap against `base.etag`. The record comes before the swap, so a
+ * retired segment is protected from the moment no current state references it; a record whose
+ * swap never happened names segments that are still live, which garbage collection never deletes.
+ * On conflict everything written is deleted (best effort; an orphan is collected after the grace
+ * period) and `'conflict'` returned.
  */
 export async function writePublication(
   store: BlobStore,
   prepared: PreparedPublication,
-  base: { manifest: SegmentManifest | null; etag: string | null },
+  base: PublicationBase,
   options: SegmentPublishOptions = {},
 ): Promise<PublicationOutcome | 'conflict'> {
   const now = options.now?.() ?? new Date();
@@ -256,6 +270,9 @@ export async function writePublication(
     const stateBytes = encodeState(prepared.state);
     await store.put(stateKey, stateBytes);
     written.push(stateKey);
+    bytesWritten += stateBytes.byteLength;
+    const retired = base.state ? retiredBetween(base.state, prepared.state) : [];
+    if (retired.length > 0) bytesWritten += await putRetiredRecord(store, retired, version, now, written);
     const keep = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
     const manifest: SegmentManifest = {
       format: 2,
@@ -277,7 +294,7 @@ export async function writePublication(
       await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
       return 'conflict';
     }
-    bytesWritten += stateBytes.byteLength + manifestBytes.byteLength;
+    bytesWritten += manifestBytes.byteLength;
     return { manifest, etag, state: prepared.state, bytesWritten, segmentsWritten: prepared.segments.length };
   } catch (error) {
     if (!swapAttempted) await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
@@ -285,84 +302,30 @@ export async function writePublication(
   }
 }
 
-/**
- * When each listed state version stopped being the current one: when the next version was written
- * (the latest of that version's keys, should a lost swap have written one too). Readers follow only
- * the current state (a rollback reads kept ones, which are never collected), so a state out of the
- * rollback window is unneeded since then. Counting from when the oldest kept state was written
- * instead, as this did before, never collected a state while batches kept coming more often than
- * every grace period ÷ 4: under steady ingest every state stayed (10,203 state blobs, 1.6 GB, after
- * growing an archive to 84k articles in batches of 10).
- */
-function replacementTimes(stateKeys: readonly string[]): Map<number, number> {
-  const writtenAt = new Map<number, number>();
-  for (const key of stateKeys) {
-    const version = versionOfStateKey(key);
-    const ms = createdMsOfKey(key);
-    if (version === null || ms === null) continue;
-    writtenAt.set(version, Math.max(writtenAt.get(version) ?? ms, ms));
-  }
-  const versions = [...writtenAt.keys()].sort((a, b) => a - b);
-  const replacedAt = new Map<number, number>();
-  for (let i = 0; i + 1 < versions.length; i++) {
-    replacedAt.set(versions[i] as number, writtenAt.get(versions[i + 1] as number) as number);
-  }
-  return replacedAt;
-}
-
-/**
- * Deletes the blobs the garbage rule (garbage.ts) allows: unreferenced by every kept state, and
- * unneeded for longer than the grace period. A state that fell out of the rollback window counts as
- * unneeded since the next version was written ({@link replacementTimes}); whole snapshots of an
- * earlier build since the oldest kept state was written.
- */
-export async function collectGarbage(
+/** Writes the retirement record of `keys` (noting its key in `written`); returns its bytes. */
+async function putRetiredRecord(
   store: BlobStore,
-  manifest: SegmentManifest,
-  state: IndexStateFile,
-  options: { nowMs?: number; graceMs?: number } = {},
-): Promise<string[]> {
-  const kept = [refOfManifest(manifest), ...manifest.previous];
-  const referenced = new Set<string>(kept.map((ref) => ref.stateKey));
-  for (const ref of kept) {
-    const keptState =
-      ref.stateKey === manifest.stateKey ? state : await readState(store, ref.stateKey).catch(() => null);
-    if (!keptState) return []; // cannot tell what a kept state needs: collect nothing this time
-    for (const key of segmentKeysOf(keptState)) referenced.add(key);
-  }
-  const oldestKept = kept.at(-1) as (typeof kept)[number];
-  const oldestKeptMs = createdMsOfKey(oldestKept.stateKey);
-  const retiredAt = new Map(state.retired.map((entry) => [entry.key, entry.at] as const));
-  const [segments, states, snapshots] = await Promise.all([
-    store.list(SEGMENT_PREFIX),
-    store.list(STATE_PREFIX),
-    store.list(LEGACY_SNAPSHOT_PREFIX),
-  ]);
-  if (oldestKeptMs !== null) {
-    const replacedAt = replacementTimes(states);
-    for (const key of states) {
-      const version = versionOfStateKey(key);
-      if (version !== null && version < oldestKept.version)
-        retiredAt.set(key, replacedAt.get(version) ?? oldestKeptMs);
-    }
-    for (const key of snapshots) retiredAt.set(key, oldestKeptMs);
-  }
-  const doomed = garbageKeys({
-    listed: [...segments, ...states, ...snapshots],
-    referenced,
-    retiredAt,
-    nowMs: options.nowMs ?? Date.now(),
-    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
-  });
-  for (const key of doomed) await store.delete(key);
-  return doomed;
+  keys: string[],
+  version: number,
+  now: Date,
+  written: string[],
+): Promise<number> {
+  const key = newRetiredKey(now.getTime());
+  const bytes = encodeRetiredRecord({ format: 1, at: now.getTime(), version, keys });
+  await store.put(key, bytes);
+  written.push(key);
+  return bytes.byteLength;
 }
 
 /**
  * Points the manifest at an earlier publication's state (default: the one before the current), as
  * a new publication so that loaders notice it. Its segments are still there: garbage collection
- * keeps every segment a kept state references. Changes made after that version are then missing
- * from the index: follow with a reindex (locally, a restart reconciles).
+ * keeps every segment a kept state references. The state is copied under a key of the new
+ * version, so that "when did each version stop being current" stays readable from the state keys
+ * (collect-garbage.ts; reusing the old key made the rolled-back state look replaced long ago), and
+ * what the current state references and the target does not is recorded as retired before the
+ * swap, like any publication's. Changes made after that version are then missing from the index:
+ * follow with a reindex (locally, a restart reconciles).
  */
 export async function rollbackSegments(
   store: BlobStore,
@@ -385,17 +348,30 @@ export async function rollbackSegments(
       `cannot roll back to ${options.toVersion ?? 'the previous version'}; kept versions: ${kept}`,
     );
   }
-  const state = await readState(store, target.stateKey);
+  const [state, current] = await Promise.all([
+    readState(store, target.stateKey),
+    readState(store, manifest.stateKey),
+  ]);
   const present = new Set(await store.list(SEGMENT_PREFIX));
   const missing = segmentKeysOf(state).filter((key) => !present.has(key));
   if (missing.length > 0)
     throw new SegmentMissingError(`version ${target.version} lacks segments: ${missing.join(', ')}`);
+  const now = options.now?.() ?? new Date();
+  const version = manifest.version + 1;
+  const stateKey = newStateKey(version, now.getTime());
+  const written: string[] = [];
+  // An earlier build's inline retirements, of either state, stay honoured (see segment-manifest.ts).
+  await store.put(stateKey, encodeState({ ...state, retired: [...current.retired, ...state.retired] }));
+  written.push(stateKey);
+  const retired = retiredBetween(current, state);
+  if (retired.length > 0) await putRetiredRecord(store, retired, version, now, written);
   const keep = options.keepVersions ?? DEFAULT_KEEP_VERSIONS;
   const next: SegmentManifest = {
     ...target,
     format: 2,
-    version: manifest.version + 1,
-    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    version,
+    stateKey,
+    createdAt: now.toISOString(),
     definitionFingerprint: indexDefinitionFingerprint(),
     highWatermark: null,
     // The rolled-back state lacks later changes: the next local start must scan the store.
@@ -403,6 +379,7 @@ export async function rollbackSegments(
     previous: [refOfManifest(manifest), ...manifest.previous].slice(0, keep - 1),
   };
   if ((await store.writeIfMatch(MANIFEST_KEY, encodeSegmentManifest(next), pointer.etag)) === false) {
+    await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
     throw new Error('the manifest changed during rollback; retry');
   }
   return next;
