@@ -42,6 +42,14 @@ export class SliceScheduler {
   /** Undefined while the turn's budget lasts; once spent, a promise resolved on the job's turn. */
   due(): Promise<void> | undefined {
     if (performance.now() - this.turnStarted < this.sliceMs) return undefined;
+    return this.nextTurn();
+  }
+
+  /**
+   * A promise resolved on the job's next turn, whatever is left of the current one: for a job whose
+   * caller already spent this turn outside the scheduler's view (reading a 5 MiB request body).
+   */
+  nextTurn(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.waiting.push(resolve);
       this.queueTurn();
