@@ -147,12 +147,17 @@ function timeout(ms: number): Promise<never> {
 }
 
 /**
- * The process that serves: npm starts a shell that starts node on the launcher (the deepest
- * descendant); the wrappers' own memory is not the server's.
+ * The process that serves: npm starts a shell that starts node on the launcher (the first node
+ * process down the chain); the wrappers' own memory is not the server's. Not simply the deepest
+ * descendant: on a fresh clone the launcher's first start bundles the workspace, and esbuild's
+ * service process stays its child, so the deepest descendant was esbuild, which then got the
+ * SIGTERM meant for the server (the bench waited for a server that never stopped).
  */
 async function serverPid(pid: number): Promise<number> {
   let serving = pid;
   for (let depth = 0; depth < 3; depth++) {
+    const name = (await readFile(`/proc/${serving}/comm`, 'utf8').catch(() => '')).trim();
+    if (name === 'node') break;
     const children = await readFile(`/proc/${serving}/task/${serving}/children`, 'utf8').catch(() => '');
     const first = children.trim().split(/\s+/)[0];
     if (!first) break;
