@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as z from 'zod';
 import { type Authorize, requireWriteKey } from '../auth';
-import { bodyLimitFor, dispatchMediaType, readDispatchBody } from '../dispatch-body';
+import { bodyLimitFor, dispatchMediaType, readDispatchBodyInTurns } from '../dispatch-body';
 import { ApiError, validationErrorBody } from '../errors';
 import {
   type IngestContext,
@@ -59,7 +59,7 @@ export function registerDispatchRoutes(
     async (c) => {
       const type = dispatchMediaType(c.req.header('content-type'));
       const query = parseParams(ingestQuerySchema, c.req.query());
-      const body = readDispatchBody(type, await c.req.arrayBuffer());
+      const body = await readDispatchBodyInTurns(type, await c.req.arrayBuffer());
       const context: IngestContext = {
         repository: deps.repository,
         stories: deps.stories,
