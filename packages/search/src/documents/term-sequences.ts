@@ -1,4 +1,4 @@
-import { type Analyzer, tokenize } from '../text/analysis';
+import { type Analyzer, analyseWords } from '../text/analysis';
 
 /** An article's analysed terms, title then body, as ids of one term table. */
 export interface TermIds {
@@ -29,22 +29,17 @@ export class TermSequences {
    */
   record(shortId: number, title: string, body: string, analyzer: Analyzer): Set<string> {
     const words = new Set<string>();
-    const ids: number[] = [];
-    let titleCount = 0;
-    for (const [field, text] of [title, body].entries()) {
-      for (const token of tokenize(text)) {
-        const analysed = analyzer.analyse(token);
-        if (!analysed) continue;
-        words.add(analysed.folded);
-        let id = this.ids.get(analysed.term);
-        if (id === undefined) {
-          id = this.ids.size;
-          this.ids.set(analysed.term, id);
-        }
-        ids.push(id);
+    const titleTerms = analyseWords(title, analyzer, words);
+    const terms = [...titleTerms, ...analyseWords(body, analyzer, words)];
+    const ids = terms.map((term) => {
+      let id = this.ids.get(term);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(term, id);
       }
-      if (field === 0) titleCount = ids.length;
-    }
+      return id;
+    });
+    const titleCount = titleTerms.length;
     this.byShortId[shortId] = { ids: Uint32Array.from(ids), titleCount };
     return words;
   }

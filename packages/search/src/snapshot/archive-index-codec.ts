@@ -10,7 +10,7 @@ import {
   type SearchField,
 } from '../minisearch/index-definition';
 import { collectTermEntries, decodeMiniSearch, encodeMiniSearchSteps } from '../minisearch/minisearch-codec';
-import { tokenize } from '../text/analysis';
+import { analyseWords } from '../text/analysis';
 import { countWords, SurfaceVocabulary } from '../text/surface-vocabulary';
 import { VarintReader, VarintWriter } from './varint';
 
@@ -155,18 +155,6 @@ class SnapshotArticle implements IndexedArticle, SequencedArticle {
   }
 }
 
-/** The index terms of a text in order, its folded words added to `words`. */
-function analyseText(text: string, words: Set<string>): string[] {
-  const terms: string[] = [];
-  for (const token of tokenize(text)) {
-    const analysed = ANALYZER.analyse(token);
-    if (!analysed) continue;
-    terms.push(analysed.term);
-    words.add(analysed.folded);
-  }
-  return terms;
-}
-
 /**
  * Writes the term ids of a title and body (see the layout above; nothing when a term has no id)
  * and counts the article's words into `surface`: one pass of analysis for both.
@@ -178,8 +166,8 @@ function encodeSequence(
   surface: Map<string, number>,
 ): void {
   const words = new Set<string>();
-  const title = analyseText(doc.title, words);
-  const body = analyseText(doc.body, words);
+  const title = analyseWords(doc.title, ANALYZER, words);
+  const body = analyseWords(doc.body, ANALYZER, words);
   countWords(surface, words);
   const ids: number[] = [];
   for (const term of [...title, ...body]) {

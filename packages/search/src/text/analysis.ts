@@ -111,3 +111,18 @@ export function createAnalyzer(options: AnalyzerOptions): Analyzer {
     },
   };
 }
+
+/**
+ * The index terms of a text in order, its folded words added to `words`: one pass of analysis for
+ * what a term sequence records and what the surface vocabulary counts.
+ */
+export function analyseWords(text: string, analyzer: Analyzer, words: Set<string>): string[] {
+  const terms: string[] = [];
+  for (const token of tokenize(text)) {
+    const analysed = analyzer.analyse(token);
+    if (!analysed) continue;
+    terms.push(analysed.term);
+    words.add(analysed.folded);
+  }
+  return terms;
+}

@@ -22,7 +22,7 @@ describe('SurfaceVocabulary', () => {
     expect(vocabulary.count('government')).toBe(1);
     expect(vocabulary.count('geneve')).toBe(1);
     expect(vocabulary.count('the')).toBe(0);
-    vocabulary.add(['Government'], ANALYZER);
+    vocabulary.addWords(documentWords(['Government'], ANALYZER));
     expect(vocabulary.count('government')).toBe(2);
     vocabulary.remove(['Government'], ANALYZER);
     vocabulary.remove(ARTICLES[0] as string[], ANALYZER);
@@ -52,7 +52,7 @@ describe('SurfaceVocabulary', () => {
     const loaded = SurfaceVocabulary.fromSection(SurfaceVocabulary.ofDocuments(ARTICLES, ANALYZER).encode());
     // Applied as count changes (the section stays bytes until a query needs the tree).
     loaded.remove(removed ?? [], ANALYZER);
-    loaded.add(added, ANALYZER);
+    loaded.addWords(documentWords(added, ANALYZER));
     const afresh = SurfaceVocabulary.ofDocuments([...kept, added], ANALYZER);
     expect(loaded.encode()).toEqual(afresh.encode());
     expect(loaded.size).toBe(afresh.size);

@@ -77,11 +77,6 @@ export class SurfaceVocabulary {
     return yield* writeSectionSteps(entries, counts.size);
   }
 
-  /** Counts the words of one article (its indexed texts). */
-  add(texts: readonly string[], analyzer: Analyzer): void {
-    this.addWords(documentWords(texts, analyzer));
-  }
-
   /** Counts one article's distinct folded words (see {@link documentWords}). */
   addWords(words: Iterable<string>): void {
     for (const word of words) this.change(word, 1);
