@@ -6,10 +6,16 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Article } from '@archive/core';
 import { startInvokeEndpoint } from '@archive/local';
-import { fromPartitioned, preparePublication, writePublication } from '@archive/search';
+import {
+  fromPartitioned,
+  type PartitionedIndex,
+  preparePublication,
+  writePublication,
+} from '@archive/search';
 import { FsBlobStore } from '@archive/store';
 import { build } from 'esbuild';
 import { esbuildBuildOptions, PROJECT_ROOT } from '../infra/lib/bundling';
+import { DEFAULT_ARTICLES_PER_PARTITION_FUNCTION, partitionTargetFor } from '../infra/lib/config';
 import { buildProductionIndex } from './production';
 import { type BenchQuery, toSearchRequest } from './queries';
 import { percentiles } from './stats';
@@ -31,6 +37,8 @@ import { percentiles } from './stats';
 
 export interface HostsRow {
   hosts: number;
+  /** Index partitions of the layout this K runs on. */
+  indexPartitions: number;
   coordinatorInitMs: number;
   coordinatorFirstAnswerMs: number;
   partitionInitMs: number[];
@@ -59,14 +67,17 @@ export async function runHostsBench(options: {
   try {
     log(`hosts: indexing ${options.articles.length} articles`);
     const index = buildProductionIndex(options.articles);
-    const store = new FsBlobStore(path.join(work, 'index'), { durable: false });
-    // Published as segments: the year partitions grouped by size, as a reindex would.
-    const segmented = fromPartitioned(index);
-    const published = await writePublication(store, await preparePublication(segmented, [], Date.now()), {
-      manifest: null,
-      etag: null,
-    });
-    if (published === 'conflict') throw new Error('publication conflict in an empty store');
+    // Published as segments, as a reindex would: once as the single-function stack lays partitions
+    // out (the index's default target) and once as a stack with partition functions does (half a
+    // function's share, infra/lib/config.ts), each layout measured on its own.
+    const single = await publish(index, path.join(work, 'single'));
+    const shared =
+      options.hosts.some((k) => k > 0) &&
+      (await publish(
+        index,
+        path.join(work, 'shared'),
+        partitionTargetFor(DEFAULT_ARTICLES_PER_PARTITION_FUNCTION),
+      ));
     const bundles = {
       search: await bundle('search'),
       partition: await bundle('partition'),
@@ -95,20 +106,41 @@ export async function runHostsBench(options: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       NODE_OPTIONS: '--enable-source-maps',
-      ARCHIVE_INDEX_BUCKET: pathToFileURL(work).href,
       ARCHIVE_INDEX_PREFIX: 'index/',
       ARCHIVE_TABLE_NAME: 'articles',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
     };
     const rows: HostsRow[] = [];
     for (const k of options.hosts) {
-      log(`hosts: K = ${k}`);
-      rows.push(await measureLayout(k, bundles, requestsFile, env));
+      const published = k > 0 ? (shared as Published) : single;
+      log(`hosts: K = ${k} (${published.partitions} index partitions)`);
+      const bucket = { ARCHIVE_INDEX_BUCKET: pathToFileURL(published.root).href };
+      rows.push({
+        ...(await measureLayout(k, bundles, requestsFile, { ...env, ...bucket })),
+        indexPartitions: published.partitions,
+      });
     }
     return rows;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+interface Published {
+  /** The directory the functions' `ARCHIVE_INDEX_BUCKET` names (the index is under `index/`). */
+  root: string;
+  partitions: number;
+}
+
+async function publish(index: PartitionedIndex, root: string, partitionTarget?: number): Promise<Published> {
+  const store = new FsBlobStore(path.join(root, 'index'), { durable: false });
+  const segmented = fromPartitioned(index, partitionTarget === undefined ? {} : { partitionTarget });
+  const published = await writePublication(store, await preparePublication(segmented, [], Date.now()), {
+    manifest: null,
+    etag: null,
+  });
+  if (published === 'conflict') throw new Error('publication conflict in an empty store');
+  return { root, partitions: segmented.partitions().length };
 }
 
 async function bundle(name: 'search' | 'partition'): Promise<string> {
@@ -124,17 +156,20 @@ async function measureLayout(
   bundles: { search: string; partition: string },
   requestsFile: string,
   env: Record<string, string>,
-): Promise<HostsRow> {
+): Promise<Omit<HostsRow, 'indexPartitions'>> {
   const names = Array.from({ length: k }, (_, i) => `archive-bench-partition-${i}`);
-  const partitions = await Promise.all(
-    names.map((name, i) =>
-      startChild([bundles.partition, 'serve', name], {
+  // One after another: on Lambda each cold start has a machine of its own, and K loads at once on
+  // this machine's two cores would measure their contention, not a function's cold start.
+  const partitions: Child[] = [];
+  for (const [i, name] of names.entries()) {
+    partitions.push(
+      await startChild([bundles.partition, 'serve', name], {
         ...env,
         ARCHIVE_PARTITION_INDEX: String(i),
         ARCHIVE_PARTITION_COUNT: String(k),
       }),
-    ),
-  );
+    );
+  }
   const proxy =
     k > 0
       ? await startInvokeEndpoint(
@@ -239,11 +274,11 @@ function round(ms: number): number {
 
 export function hostsTable(docs: number, rows: readonly HostsRow[]): string {
   const header =
-    '| docs | K | search init ms | search first answer ms | partition init ms | warm p50 ms | warm p99 ms | worst kind p99 | invocations / request | peak RSS MB (search / partitions) |';
-  const rule = '| ---: | -: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |';
+    '| docs | K | index partitions | search init ms | search first answer ms | partition init ms | warm p50 ms | warm p99 ms | worst kind p99 | invocations / request | peak RSS MB (search / partitions) |';
+  const rule = '| ---: | -: | -: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |';
   const body = rows.map((r) => {
     const worst = Object.entries(r.p99ByKind).sort((a, b) => b[1] - a[1])[0];
-    return `| ${docs} | ${r.hosts} | ${r.coordinatorInitMs} | ${r.coordinatorFirstAnswerMs} | ${r.partitionInitMs.join(' / ') || '–'} | ${r.warmP50} | ${r.warmP99} | ${worst ? `${worst[0]} ${worst[1]}` : '–'} | ${r.invocationsPerRequest} | ${r.coordinatorPeakRssMb} / ${r.partitionPeakRssMb.join(' / ') || '–'} |`;
+    return `| ${docs} | ${r.hosts} | ${r.indexPartitions} | ${r.coordinatorInitMs} | ${r.coordinatorFirstAnswerMs} | ${r.partitionInitMs.join(' / ') || '–'} | ${r.warmP50} | ${r.warmP99} | ${worst ? `${worst[0]} ${worst[1]}` : '–'} | ${r.invocationsPerRequest} | ${r.coordinatorPeakRssMb} / ${r.partitionPeakRssMb.join(' / ') || '–'} |`;
   });
   return [header, rule, ...body].join('\n');
 }

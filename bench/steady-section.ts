@@ -29,6 +29,8 @@ export interface SteadySectionOptions {
   batchIntervalMs: number;
   /** Bundled path: the search function's `ARCHIVE_INDEX_REFRESH_MS` (undefined: as deployed). */
   refreshMs: number | undefined;
+  /** Module path: whole-snapshot runs timed as the baseline (0: none, ratios null). */
+  baselineRuns?: number;
   dir: string;
   log: (line: string) => void;
 }
@@ -77,11 +79,14 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
       options.batches,
       options.queries,
       join(options.dir, 'module'),
+      options.baselineRuns,
     );
     log(`steady ingest onto ${s.articles} articles, ${s.batches} batches of ${BATCH} (modules):`);
-    log(
-      `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
-    );
+    if (s.whole) {
+      log(
+        `  whole snapshot: ${mb(s.whole.bytes)}, publication ${s.whole.publishMs.toFixed(0)} ms, load ${s.whole.loadMs.toFixed(0)} ms`,
+      );
+    }
     log(
       `  per batch (median): ${kb(s.batch.publishBytes)} written, apply + publish ${s.batch.publishMs.toFixed(0)} ms, merges ${s.batch.mergeMsMedian.toFixed(0)} ms, refresh ${s.batch.refreshMs.toFixed(1)} ms`,
     );
@@ -92,8 +97,9 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
       `  search p99: idle ${s.idleP99Ms.toFixed(1)} ms, under ingest ${s.underIngestP99Ms.toFixed(1)} ms; ingest to searchable p95 ${s.ingestToSearchableP95Ms.toFixed(0)} ms (${s.searchableBatches}/${s.batches} batches found at once)`,
     );
     const r = s.ratios;
+    const fixed = (x: Ratio, digits: number) => (x === null ? 'n/a (no baseline)' : x.toFixed(digits));
     log(
-      `  ratios: publishBytes ${r.publishBytes.toFixed(4)} (≤ 0.02), publishTime ${r.publishTime.toFixed(3)} (≤ 0.05), refreshTime ${r.refreshTime.toFixed(3)} (≤ 0.05), p99UnderIngest ${r.p99UnderIngest.toFixed(2)} (≤ 1.25)`,
+      `  ratios: publishBytes ${fixed(r.publishBytes, 4)} (≤ 0.02), publishTime ${fixed(r.publishTime, 3)} (≤ 0.05), refreshTime ${fixed(r.refreshTime, 3)} (≤ 0.05), p99UnderIngest ${fixed(r.p99UnderIngest, 2)} (≤ 1.25)`,
     );
     section.modules = s;
     section.ratios = { ...s.ratios };
@@ -123,7 +129,8 @@ export async function runSteadySection(options: SteadySectionOptions): Promise<S
     section.bundled = b;
     section.ratios.p99UnderIngest = b.ratios.p99UnderIngest;
     section.ingestToSearchableP95Ms = b.ingestToSearchableP95Ms;
-    if (section.modules) section.ratios.publishBytes = b.bytesWrittenPerBatch / section.modules.whole.bytes;
+    if (section.modules?.whole)
+      section.ratios.publishBytes = b.bytesWrittenPerBatch / section.modules.whole.bytes;
   }
   if (options.grow.length > 0) {
     const g = await growth(options.grow, join(options.dir, 'growth'), options.growEveryMs);

@@ -1,5 +1,6 @@
 /**
- * `npm run bench:steady -- [--articles N] [--batches B] [--grow G] [--path module,bundled]`: the
+ * `npm run bench:steady -- [--articles N] [--batches B] [--grow G] [--path module,bundled]
+ * [--baseline-runs R]`: the
  * index life cycle under steady ingest (issue 10) on a generated corpus: batches of 10 new articles
  * arriving onto an archive of N, on the modules the handlers wrap and on the bundled handlers, and
  * an archive grown from 0 to G (bench/steady-section.ts says what is measured). `npm run bench` runs
@@ -21,6 +22,7 @@ const opts = new Command()
   .option('--batches <n>', 'batches of 10 new articles', Number, 30)
   .option('--grow <n>', 'articles grown from 0 for write amplification (0: skip)', Number, 5_000)
   .option('--grow-every-ms <n>', 'growth: simulated time between batches (0: the wall clock)', Number, 60_000)
+  .option('--baseline-runs <n>', 'module path: whole-snapshot runs as the baseline (0: none)', Number, 3)
   .option('--path <paths>', 'module, bundled or both, comma-separated', 'module,bundled')
   .option('--batch-interval-ms <n>', 'bundled: search traffic after each batch before the next', Number, 3000)
   .option(
@@ -34,6 +36,7 @@ const opts = new Command()
     grow: number;
     growEveryMs: number;
     path: string;
+    baselineRuns: number;
     batchIntervalMs: number;
     refreshMs?: string;
   }>();
@@ -52,6 +55,7 @@ try {
     growEveryMs: opts.growEveryMs,
     batchIntervalMs: opts.batchIntervalMs,
     refreshMs: opts.refreshMs === undefined ? undefined : Number(opts.refreshMs),
+    baselineRuns: opts.baselineRuns,
     dir,
     log: (line) => console.log(line),
   });

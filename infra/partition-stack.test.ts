@@ -41,6 +41,11 @@ describe('partition functions', () => {
     });
   });
 
+  it('the indexer opens partitions of half a function share, so the assignment can balance them', () => {
+    const variables = props(s.stack.functions.indexer).Environment.Variables;
+    expect(variables.ARCHIVE_PARTITION_TARGET).toBe('50000');
+  });
+
   it('search is the coordinator: it names the partition functions and may invoke only them', () => {
     const search = s.stack.functions.search;
     const variables = props(search).Environment.Variables;
@@ -110,5 +115,18 @@ describe('K from settings', () => {
     // An archive one function holds keeps the single-function layout.
     expect(k({ expectedArticles: 80_000 })).toBe(0);
     expect(() => k({ partitionFunctions: 99 })).toThrow(/partitionFunctions/);
+  });
+});
+
+describe('partition target from settings', () => {
+  const target = (context: Record<string, unknown>) =>
+    settingsFromContext(new App({ context }).node).partitionTarget;
+
+  it("is the index's default without partition functions, and half a function's share with them", () => {
+    expect(target({})).toBeUndefined();
+    expect(target({ partitionFunctions: 2 })).toBe(50_000);
+    expect(target({ expectedArticles: 1_000_000, articlesPerPartitionFunction: 300_000 })).toBe(150_000);
+    expect(target({ partitionTarget: 20_000 })).toBe(20_000);
+    expect(() => target({ partitionTarget: 10 })).toThrow(/partitionTarget/);
   });
 });

@@ -145,7 +145,12 @@ export class ArchiveStack extends Stack {
       // partition now and then, which takes longer.
       timeout: Duration.minutes(5),
       reservedConcurrentExecutions: INDEXER_STREAM.reservedConcurrency,
-      environment: { [ENV.prefix]: INDEX_PREFIX },
+      environment: {
+        [ENV.prefix]: INDEX_PREFIX,
+        ...(settings.partitionTarget === undefined
+          ? {}
+          : { ARCHIVE_PARTITION_TARGET: String(settings.partitionTarget) }),
+      },
     }).bindBucket(storage.indexBucket, ENV.bucket, INDEX_PREFIX, 'read-write', {
       // It collects segments and states no kept publication needs (segments/garbage.ts), and the
       // whole snapshots of earlier builds once converted.

@@ -24,13 +24,14 @@ const runtime = await createLocalRuntime({
 const url = await runtime.listen(0);
 // Stalls while modules load and the runtime opens are not requests' doing: count from "listening".
 loop.reset();
-process.stdout.write(`${JSON.stringify({ url, key: runtime.ingestKey.key })}\n`);
 process.on('SIGUSR2', () => {
   process.stdout.write(
     `${JSON.stringify({ loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6 })}\n`,
   );
   loop.reset();
 });
+// Only once the handler is in place: a SIGUSR2 before it would end the process (its default action).
+process.stdout.write(`${JSON.stringify({ url, key: runtime.ingestKey.key })}\n`);
 process.on('SIGTERM', () => {
   runtime.close().then(() => process.exit(0));
 });
