@@ -1,4 +1,5 @@
 import { runToEnd } from '@archive/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ANALYZER } from '../minisearch/index-definition';
 import { countWords, documentWords, SurfaceVocabulary } from './surface-vocabulary';
@@ -82,5 +83,68 @@ describe('SurfaceVocabulary', () => {
       vocabulary.fuzzy('government', 2).length,
     );
     expect(budget.steps).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('SurfaceVocabulary under random changes', () => {
+  /** Levenshtein distance, the plain way, as the oracle. */
+  function distance(a: string, b: string): number {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) {
+        next[j] = Math.min(
+          (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+          (row[j] as number) + 1,
+          (next[j - 1] as number) + 1,
+        );
+      }
+      row = next;
+    }
+    return row[b.length] as number;
+  }
+
+  const word = fc.stringMatching(/^[abcé𐐨]{1,7}$/u);
+  const change = fc.record({ words: fc.uniqueArray(word, { maxLength: 6 }), add: fc.boolean() });
+
+  it('counts, sizes and finds exactly the live words, and after a round trip through its section', () => {
+    fc.assert(
+      fc.property(
+        fc.array(change, { maxLength: 40 }),
+        fc.array(word, { minLength: 1, maxLength: 4 }),
+        (changes, probes) => {
+          const vocabulary = SurfaceVocabulary.empty();
+          const oracle = new Map<string, number>();
+          for (const { words, add } of changes) {
+            // Only what was counted is uncounted, as an index removes only articles it holds.
+            const applied = add ? words : words.filter((w) => (oracle.get(w) ?? 0) > 0);
+            if (add) vocabulary.addWords(applied);
+            else
+              for (const w of applied) vocabulary.remove([w], { analyse: (t) => ({ folded: t }) } as never);
+            for (const w of applied) {
+              const n = (oracle.get(w) ?? 0) + (add ? 1 : -1);
+              if (n > 0) oracle.set(w, n);
+              else oracle.delete(w);
+            }
+          }
+          const reloaded = SurfaceVocabulary.fromSection(vocabulary.encode());
+          for (const v of [vocabulary, reloaded]) {
+            expect(v.size).toBe(oracle.size);
+            for (const [w, n] of oracle) expect(v.count(w)).toBe(n);
+            for (const probe of probes) {
+              for (const max of [1, 2]) {
+                const expected = [...oracle.keys()]
+                  .filter((w) => distance(w, probe) <= max)
+                  .map((w) => `${w}:${distance(w, probe)}`)
+                  .sort();
+                expect(sorted(v.fuzzy(probe, max))).toEqual(expected);
+                expect(sorted(v.fuzzy(probe, max, { steps: 1e9 }))).toEqual(expected);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
