@@ -120,7 +120,8 @@ describe('SurfaceVocabulary under random changes', () => {
             const applied = add ? words : words.filter((w) => (oracle.get(w) ?? 0) > 0);
             if (add) vocabulary.addWords(applied);
             else
-              for (const w of applied) vocabulary.remove([w], { analyse: (t) => ({ folded: t }) } as never);
+              for (const w of applied)
+                vocabulary.remove([w], { analyse: (t: string) => ({ folded: t }) } as never);
             for (const w of applied) {
               const n = (oracle.get(w) ?? 0) + (add ? 1 : -1);
               if (n > 0) oracle.set(w, n);
