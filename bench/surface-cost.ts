@@ -134,3 +134,35 @@ for (const [word, distance] of PROBES) {
       `words ${median(wordTimes).toFixed(2)} ms (${words} terms), bounded spell-check walk ${bounded.toFixed(2)} ms`,
   );
 }
+
+/**
+ * Steps a spelling walk takes on this vocabulary: words of the corpus with one letter dropped (a
+ * typo), at the distance the hint uses (2 from 7 letters, else 1), walked without a bound. Four such
+ * walks share one query's MAX_SPELLCHECK_STEPS.
+ */
+let seed = 3;
+const random = () => {
+  seed = (seed * 48271) % 2147483647;
+  return seed / 2147483647;
+};
+const typed = base
+  .flatMap((a) =>
+    a.paragraphs
+      .join(' ')
+      .toLowerCase()
+      .split(/[^a-z]+/),
+  )
+  .filter((w) => w.length >= 4);
+const steps: number[] = [];
+for (let k = 0; k < 400; k++) {
+  const word = typed[Math.floor(random() * typed.length)] as string;
+  const cut = Math.floor(random() * word.length);
+  const budget = { steps: Number.MAX_SAFE_INTEGER };
+  const typo = word.slice(0, cut) + word.slice(cut + 1);
+  surface.fuzzy(typo, typo.length >= 7 ? 2 : 1, budget);
+  steps.push(Number.MAX_SAFE_INTEGER - budget.steps);
+}
+steps.sort((a, b) => a - b);
+out(
+  `spelling walk steps over ${surface.size} words (400 typos): median ${steps[200]}, p90 ${steps[360]}, max ${steps[399]} (budget ${MAX_SPELLCHECK_STEPS} per query)`,
+);

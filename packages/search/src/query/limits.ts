@@ -64,10 +64,13 @@ export const DID_YOU_MEAN_BELOW = 3;
  */
 export const MAX_SPELLCHECK_WORDS = 4;
 /**
- * Most radix-tree characters the spell-check walks of one query may compare, per partition
- * (minisearch-internals' boundedFuzzyTerms); beyond it the hint uses what was found so far.
+ * Most radix-tree characters the spell-check walks of one query may compare, per host of partitions
+ * (radix-tree.ts's boundedFuzzyWalk over the surface vocabulary); beyond it the hint uses what was
+ * found so far. A typo's walk on Reuters' 45k words takes ~2,200 steps (median; max ~16,700,
+ * bench/surface-cost.ts), so four fit; 200,000 let 32 unknown words on a vocabulary inflated to 576k
+ * random words hold the event loop 88–134 ms, 100,000 65–96 ms (docs/INDEX-LIFECYCLE.md).
  */
-export const MAX_SPELLCHECK_STEPS = 200_000;
+export const MAX_SPELLCHECK_STEPS = 100_000;
 
 /** `/suggest` bounds. */
 export const MIN_SUGGEST_PREFIX = 2;
