@@ -70,7 +70,7 @@ export async function runHostsBench(options: {
     // Published as segments, as a reindex would: once as the single-function stack lays partitions
     // out (the index's default target) and once as a stack with partition functions does (half a
     // function's share, infra/lib/config.ts), each layout measured on its own.
-    const single = await publish(index, path.join(work, 'single'));
+    const single = options.hosts.includes(0) && (await publish(index, path.join(work, 'single')));
     const shared =
       options.hosts.some((k) => k > 0) &&
       (await publish(
@@ -112,7 +112,7 @@ export async function runHostsBench(options: {
     };
     const rows: HostsRow[] = [];
     for (const k of options.hosts) {
-      const published = k > 0 ? (shared as Published) : single;
+      const published = (k > 0 ? shared : single) as Published;
       log(`hosts: K = ${k} (${published.partitions} index partitions)`);
       const bucket = { ARCHIVE_INDEX_BUCKET: pathToFileURL(published.root).href };
       rows.push({

@@ -1,5 +1,6 @@
 import type { ArchiveIndex } from '../documents/archive-index';
 import type { SearchHit } from '../documents/search-types';
+import type { WordCounts } from '../query/relax';
 import { spellcheckBudget } from '../query/suggest';
 import { LocalPartitionHost } from './local-host';
 import { partitionBonuses, partitionTermStats, renderPartitionHits } from './partition-engine';
@@ -24,7 +25,11 @@ import { fromWire, toWire, type WireDocument, type WireReply, type WireRequest }
  *   partition's statistics by (partition version, term) and skip the round for words it has seen;
  * - `searchFolded`: round 2 plus, in the same answer, the proximity bonuses of every partition's
  *   `best` (a superset of the archive's best that round 3 asks for) and the rendered hits the merged
- *   page most likely takes from it, so a common query needs no third or fourth round.
+ *   page most likely takes from it, so a common query needs no third or fourth round;
+ * - `wordCountsFolded`: the plain-words counts (whether the default mode relaxes) plus, in the same
+ *   answer, the folded search under the decision asked about (every word required), which is the
+ *   search the coordinator sends next unless the counts say to relax: a common query of new words
+ *   then costs two round trips (statistics, counts with search) instead of three.
  */
 export class PartitionService {
   private host: LocalPartitionHost;
@@ -85,6 +90,14 @@ export class PartitionService {
         const [keys, query] = args as [string[], PartitionQuery];
         return this.searchFolded(keys, query);
       }
+      case 'wordCountsFolded': {
+        const [keys, query] = args as [string[], PartitionQuery];
+        const folded: FoldedCounts = {
+          counts: this.host.wordCounts(keys, query),
+          search: this.searchFolded(keys, query),
+        };
+        return folded;
+      }
       default:
         return (this.host[method as HostMethod] as (...a: unknown[]) => unknown).apply(this.host, args);
     }
@@ -125,6 +138,13 @@ export interface FoldedSearch {
   bonuses: [string, number][];
   /** Hits rendered ahead (their `score` is replaced by the merged one). */
   rendered: SearchHit[];
+}
+
+/** The answer of `wordCountsFolded`. */
+export interface FoldedCounts {
+  counts: WordCounts;
+  /** `searchFolded` of the same query (the decision that requires every word). */
+  search: FoldedSearch;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { FuzzyMatch } from '../query/fuzzy';
 import type { WordCounts } from '../query/relax';
 import { escapeHtml } from '../text/snippet';
 import { addTermStats } from './merge';
-import type { FoldedSearch } from './partition-service';
+import type { FoldedCounts, FoldedSearch } from './partition-service';
 import {
   type BonusRequest,
   type FeedbackCandidate,
@@ -76,6 +76,14 @@ export class RemotePartitionHost implements PartitionHost {
   private readonly stats: LRUCache<string, { value: StatsEntry }>;
   private readonly rendered: LRUCache<string, SearchHit>;
   private readonly counts = new LRUCache<string, WordCounts>({ max: 5_000 });
+  /**
+   * Searches answered ahead with the word counts (partition-service.ts's `wordCountsFolded`), by the
+   * query's statistics object: one per request, dropped with it.
+   */
+  private readonly speculated = new WeakMap<
+    PartitionQuery['global'],
+    { keys: string; query: PartitionQuery; search: FoldedSearch }
+  >();
   /** Bonuses of the `best` of each query's search round, by query (the coordinator passes the same object). */
   private readonly foldedBonuses = new WeakMap<PartitionQuery, Map<string, number>>();
 
@@ -89,6 +97,31 @@ export class RemotePartitionHost implements PartitionHost {
     // coordinator's cold start (K hosts, K times over) for a cache that fills over hours.
     this.stats = new LRUCache({ maxSize: options.statsCacheEntries ?? 200_000, sizeCalculation: () => 1 });
     this.rendered = new LRUCache({ max: options.renderCacheEntries ?? 5_000 });
+  }
+
+  /**
+   * The search a `wordCountsFolded` call answered ahead, if `query` is the one it was answered for:
+   * the same request, statistics and cursor (the coordinator's objects, unchanged between its rounds),
+   * the same decision about words, and the same partitions at the same versions.
+   */
+  private takeSpeculated(keys: string[], query: PartitionQuery): FoldedSearch | undefined {
+    const ahead = this.speculated.get(query.global);
+    if (!ahead) return undefined;
+    this.speculated.delete(query.global);
+    const asked = ahead.query;
+    const same =
+      asked.request === query.request &&
+      asked.after === query.after &&
+      asked.snippets === query.snippets &&
+      asked.weights === undefined &&
+      query.weights === undefined &&
+      JSON.stringify(asked.words) === JSON.stringify(query.words) &&
+      ahead.keys === this.versionsOf(keys);
+    return same ? ahead.search : undefined;
+  }
+
+  private versionsOf(keys: readonly string[]): string {
+    return JSON.stringify(keys.map((key) => `${key}@${this.version(key)}`));
   }
 
   private version(key: string): string {
@@ -173,13 +206,15 @@ export class RemotePartitionHost implements PartitionHost {
     ]);
     const known = this.counts.get(id);
     if (known) return known;
-    const counts = await this.call<WordCounts>('wordCounts', [keys, query]);
-    this.counts.set(id, counts);
-    return counts;
+    const folded = await this.call<FoldedCounts>('wordCountsFolded', [keys, query]);
+    this.counts.set(id, folded.counts);
+    this.speculated.set(query.global, { keys: this.versionsOf(keys), query, search: folded.search });
+    return folded.counts;
   }
 
   async search(keys: string[], query: PartitionQuery): Promise<PartitionResult[]> {
-    const folded = await this.call<FoldedSearch>('searchFolded', [keys, query]);
+    const folded =
+      this.takeSpeculated(keys, query) ?? (await this.call<FoldedSearch>('searchFolded', [keys, query]));
     this.foldedBonuses.set(query, new Map(folded.bonuses));
     const owner = new Map<string, { key: string; terms: string[] }>();
     for (const r of folded.results) {

@@ -113,12 +113,15 @@ describe('partitions on partition functions, through LambdaClient', () => {
     );
   }, 60_000);
 
-  it('cost one round trip per function for a query whose words were seen', async () => {
+  it('cost two round trips per function for new words and one for words seen', async () => {
     const [articles] = fc.sample(corpus, { numRuns: 1, seed: 7 });
     const { partitioned } = build(articles ?? []);
     serve(partitioned);
     const search = await coordinator();
+    const cold = search.invocations;
     await search.query({ q: 'geneva', sort: 'newest' });
+    // New words: the statistics round, then the word counts with the search folded in.
+    expect(search.invocations - cold).toBe(2 * FUNCTIONS.length);
     const before = search.invocations;
     await search.query({ q: 'geneva', sort: 'newest' });
     expect(search.invocations - before).toBe(FUNCTIONS.length);

@@ -21,7 +21,7 @@ export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024 - 1024;
 export const COMPRESS_ABOVE = 32 * 1024;
 
 /** The calls a partition function answers: the host methods, plus the folded round (remote-host.ts). */
-export type WireMethod = HostMethod | 'searchFolded' | 'termStatsEach';
+export type WireMethod = HostMethod | 'searchFolded' | 'termStatsEach' | 'wordCountsFolded';
 
 export interface WireRequest {
   method: WireMethod;
