@@ -403,7 +403,7 @@ describe('HTTP API', () => {
 });
 
 describe('alarms and outputs', () => {
-  it('alarms on indexer errors, iterator age, both dead-letter queues, API 5xx and search p99', () => {
+  it('alarms on indexer errors, iterator age, both dead-letter queues, API 5xx, search p99 and failed index refreshes', () => {
     const alarms = Object.values(resourcesOfType('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
     expect(byMetric('Errors')[0]?.Dimensions).toEqual([
@@ -419,8 +419,21 @@ describe('alarms and outputs', () => {
       Threshold: DEFAULT_SETTINGS.searchP99AlarmMs,
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(s, s.stack.functions.search) } }],
     });
-    expect(alarms).toHaveLength(6);
+    expect(byMetric('IndexRefreshFailures')[0]).toMatchObject({ Namespace: 'Archive', Threshold: 3 });
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it('counts the search function’s failed index refreshes from its log group', () => {
+    const filters = Object.values(resourcesOfType('AWS::Logs::MetricFilter')).map((f) => f.Properties);
+    expect(filters).toHaveLength(1);
+    expect(filters[0]).toMatchObject({
+      LogGroupName: { Ref: logicalId(s, s.stack.functions.search.logGroup) },
+      MetricTransformations: [
+        { MetricNamespace: 'Archive', MetricName: 'IndexRefreshFailures', MetricValue: '1' },
+      ],
+    });
+    expect(filters[0].FilterPattern).toContain('index refresh failed');
   });
 
   it('outputs the API URL, bucket and table names', () => {

@@ -227,6 +227,7 @@ export class ArchiveStack extends Stack {
       stage: this.api.stage,
       searchP99AlarmMs: settings.searchP99AlarmMs,
       partitionFunctions,
+      refreshLogGroups: [search, ...partitionFunctions].map((fn) => fn.logGroup),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
 

@@ -3,6 +3,7 @@ import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -17,11 +18,13 @@ export interface ArchiveAlarmsProps {
   readonly stage: HttpStage;
   readonly searchP99AlarmMs: number;
   readonly alarmEmail?: string;
+  /** Log groups of the functions that refresh an index (search, partition functions). */
+  readonly refreshLogGroups?: readonly ILogGroup[];
   /** Partition functions (none in the single-function layout). */
   readonly partitionFunctions?: readonly IFunction[];
 }
 
-/** The six alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
+/** The alarms of docs/DEPLOY.md ("What each alarm means"), all publishing to one SNS topic. */
 export class ArchiveAlarms extends Construct {
   readonly topic: Topic;
   readonly indexerErrors: Alarm;
@@ -30,6 +33,7 @@ export class ArchiveAlarms extends Construct {
   readonly alertDeadLettersNotEmpty: Alarm;
   readonly api5xx: Alarm;
   readonly searchLatency: Alarm;
+  readonly indexRefreshFailures: Alarm;
   /** Per partition function: invocations that failed, and invocations Lambda throttled. */
   readonly partitionErrors: Alarm[] = [];
   readonly partitionThrottles: Alarm[] = [];
@@ -106,6 +110,36 @@ export class ArchiveAlarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    // A search (or partition) function that cannot refresh keeps answering from the index it has:
+    // its answers stay 200 and grow stale, which no other alarm sees (found by injecting S3 faults,
+    // test/reliability/s3-faults.test.ts). Counted from the log line each failed refresh writes.
+    const refreshFailed = FilterPattern.any(
+      FilterPattern.stringValue('$.message', '=', 'index refresh failed'),
+      FilterPattern.stringValue('$.message', '=', 'partition refresh failed'),
+    );
+    (props.refreshLogGroups ?? []).forEach((logGroup, i) => {
+      logGroup.addMetricFilter(`RefreshFailures${i}`, {
+        filterPattern: refreshFailed,
+        metricNamespace: 'Archive',
+        metricName: 'IndexRefreshFailures',
+        metricValue: '1',
+      });
+    });
+    this.indexRefreshFailures = new Alarm(this, 'IndexRefreshFailures', {
+      alarmDescription:
+        'Search functions failed to refresh the index 3+ times in 5 minutes: answers come from an old index (S3 errors or a broken publication).',
+      metric: new Metric({
+        namespace: 'Archive',
+        metricName: 'IndexRefreshFailures',
+        period: fiveMinutes,
+        statistic: 'Sum',
+      }),
+      threshold: 3,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     // A partition function that fails or is throttled makes search answers incomplete (marked, with
     // the time ranges missing): the answers stay 200, so the API 5xx alarm would never see it.
     (props.partitionFunctions ?? []).forEach((fn, i) => {
@@ -140,6 +174,7 @@ export class ArchiveAlarms extends Construct {
       this.alertDeadLettersNotEmpty,
       this.api5xx,
       this.searchLatency,
+      this.indexRefreshFailures,
     ]) {
       alarm.addAlarmAction(action);
     }

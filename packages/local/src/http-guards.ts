@@ -23,12 +23,21 @@ export const LOCAL_HTTP_LIMITS = {
   failedAuthPerMinute: 20,
 } as const;
 
-export function localServerOptions(): ServerOptions {
+/** The server's timeouts; `LOCAL_HTTP_LIMITS` holds the values served (tests shorten them). */
+export interface LocalServerTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  connectionsCheckingIntervalMs: number;
+}
+
+export function localServerOptions(overrides: Partial<LocalServerTimeouts> = {}): ServerOptions {
+  const limits: LocalServerTimeouts = { ...LOCAL_HTTP_LIMITS, ...overrides };
   return {
-    headersTimeout: LOCAL_HTTP_LIMITS.headersTimeoutMs,
-    requestTimeout: LOCAL_HTTP_LIMITS.requestTimeoutMs,
-    keepAliveTimeout: LOCAL_HTTP_LIMITS.keepAliveTimeoutMs,
-    connectionsCheckingInterval: LOCAL_HTTP_LIMITS.connectionsCheckingIntervalMs,
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
   };
 }
 

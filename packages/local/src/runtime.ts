@@ -41,7 +41,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { ChangeFeed, type ChangeListener } from './change-feed';
 import { findDispatchFiles, readDispatches } from './dispatch-files';
-import { guardedApp, LOCAL_HTTP_LIMITS, localServerOptions } from './http-guards';
+import { guardedApp, LOCAL_HTTP_LIMITS, type LocalServerTimeouts, localServerOptions } from './http-guards';
 import { type LocalIngestKey, resolveLocalIngestKey } from './ingest-key';
 import type { LocalPlugin, LocalPluginInstance } from './plugins';
 
@@ -79,6 +79,8 @@ export interface LocalRuntimeConfig {
   importExamples?: boolean;
   examplesDir?: string;
   plugins?: LocalPlugin[];
+  /** The HTTP server's timeouts; default `LOCAL_HTTP_LIMITS` (tests shorten them). */
+  serverTimeouts?: Partial<LocalServerTimeouts>;
   /** Progress lines (startup, example import). Defaults to stderr. */
   log?: (message: string) => void;
   logger?: Logger;
@@ -234,7 +236,12 @@ export async function createLocalRuntime(config: LocalRuntimeConfig): Promise<Lo
           (resolvePromise, reject) => {
             const guarded = guardedApp(app);
             const s = serve(
-              { fetch: guarded.fetch, port, hostname, serverOptions: localServerOptions() },
+              {
+                fetch: guarded.fetch,
+                port,
+                hostname,
+                serverOptions: localServerOptions(config.serverTimeouts),
+              },
               (info) => resolvePromise({ server: s, info }),
             );
             s.once('error', reject);

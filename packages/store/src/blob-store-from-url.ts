@@ -36,5 +36,12 @@ export function indexBlobStore(config: IndexBlobStoreConfig): BlobStore {
 /** The S3 client for the index bucket: AWS's endpoint, or an S3-compatible one (path-style). */
 export function indexS3Client(s3Endpoint?: string): S3Client {
   const { S3Client } = s3Sdk();
-  return new S3Client(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {});
+  return new S3Client({
+    // The S3 client sets no timeout of its own: a stalled answer held an indexer run until its
+    // Lambda timeout, and every later refresh of a search instance waited on the one stuck check.
+    // `requestTimeout` is the socket's idle time, so a large segment still downloads at any length;
+    // a stalled attempt becomes one of the SDK's retries.
+    requestHandler: { connectionTimeout: 2000, requestTimeout: 15_000 },
+    ...(s3Endpoint ? { endpoint: s3Endpoint, forcePathStyle: true } : {}),
+  });
 }

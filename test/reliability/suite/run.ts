@@ -356,6 +356,7 @@ await stage(
       'packages/search/src/lifecycle/indexer.test.ts',
       'packages/search/src/lifecycle/index-loader.test.ts',
       'packages/store/src/blob-store-s3.test.ts',
+      'test/reliability/s3-faults.test.ts',
     ];
     const run = spawnSync('npx', ['vitest', 'run', ...files], {
       encoding: 'utf8',

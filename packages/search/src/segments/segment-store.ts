@@ -289,7 +289,7 @@ export async function writePublication(
     };
     const manifestBytes = encodeSegmentManifest(manifest);
     swapAttempted = true;
-    const etag = await store.writeIfMatch(MANIFEST_KEY, manifestBytes, base.etag);
+    const etag = await swapManifest(store, manifestBytes, base.etag, stateKey);
     if (etag === false) {
       await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
       return 'conflict';
@@ -300,6 +300,26 @@ export async function writePublication(
     if (!swapAttempted) await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
     throw error;
   }
+}
+
+/**
+ * The manifest's compare-and-swap, telling our own write from another writer's: when the answer to
+ * an applied write is lost, the client's retry finds the tag moved (by that write) and reports a
+ * conflict, and the caller would then delete the state and segments the manifest now names (found
+ * by injecting a lost response into the S3 client, test/reliability/s3-faults.test.ts). A conflict
+ * is therefore checked against the manifest as it now is: naming our state (a key no other
+ * publication uses), the swap happened, and its tag is returned.
+ */
+async function swapManifest(
+  store: BlobStore,
+  bytes: Uint8Array,
+  expectedEtag: string | null,
+  stateKey: string,
+): Promise<string | false> {
+  const etag = await store.writeIfMatch(MANIFEST_KEY, bytes, expectedEtag);
+  if (etag !== false) return etag;
+  const now = await readPointer(store);
+  return now?.format === 2 && now.manifest.stateKey === stateKey ? now.etag : false;
 }
 
 /** Writes the retirement record of `keys` (noting its key in `written`); returns its bytes. */
@@ -378,7 +398,7 @@ export async function rollbackSegments(
     changeMark: null,
     previous: [refOfManifest(manifest), ...manifest.previous].slice(0, keep - 1),
   };
-  if ((await store.writeIfMatch(MANIFEST_KEY, encodeSegmentManifest(next), pointer.etag)) === false) {
+  if ((await swapManifest(store, encodeSegmentManifest(next), pointer.etag, stateKey)) === false) {
     await Promise.all(written.map((key) => store.delete(key).catch(() => undefined)));
     throw new Error('the manifest changed during rollback; retry');
   }
