@@ -5,6 +5,7 @@ import { SegmentedIndex } from '../segments/segmented-index';
 import { MANIFEST_KEY } from '../snapshot/snapshot-manifest';
 import { assignPartitions } from './assignment';
 import { PartitionService } from './partition-service';
+import type { PublishedLayout } from './protocol';
 
 /**
  * What a partition function holds: the partitions (of the segmented index: time ranges sized by
@@ -102,10 +103,10 @@ export class PartitionHolder {
       return this.expireDrained();
     }
     const state = await readState(store, pointer.manifest.stateKey);
+    this.manifestVersion = pointer.manifest.version;
     await this.follow(state);
     this.state = state;
     this.etag = found.etag;
-    this.manifestVersion = pointer.manifest.version;
     return true;
   }
 
@@ -134,7 +135,7 @@ export class PartitionHolder {
     this.index = index;
     for (const id of [...this.drainUntil.keys()])
       if (!kept.some((p) => p.id === id)) this.drainUntil.delete(id);
-    this.publish();
+    this.publish(state);
   }
 
   private async expireDrained(): Promise<boolean> {
@@ -145,18 +146,40 @@ export class PartitionHolder {
     return true;
   }
 
-  private publish(): void {
+  private publish(state: IndexStateFile): void {
     const views = this.index.segmentList();
     this.service.replace(
       new Map(views.map((view) => [view.key, view.index])),
       new Map(
         views.map((view) => [
           view.key,
-          { version: `d${view.deleted.size}`, draining: this.drainUntil.has(view.partition) },
+          {
+            version: `d${view.deleted.size}`,
+            draining: this.drainUntil.has(view.partition),
+            partition: view.partition,
+          },
         ]),
       ),
+      publishedLayout(this.manifestVersion, state),
     );
   }
+}
+
+/** The partitions of a published state that hold articles, with their time ranges. */
+function publishedLayout(version: number, state: IndexStateFile): PublishedLayout {
+  const partitions: PublishedLayout['partitions'] = [];
+  for (const p of state.partitions) {
+    const live = p.segments.filter((s) => s.docs > s.deleted.length);
+    if (live.length === 0) continue;
+    const firsts = live.flatMap((s) => (s.firstMs === null ? [] : [s.firstMs]));
+    const lasts = live.flatMap((s) => (s.lastMs === null ? [] : [s.lastMs]));
+    partitions.push({
+      id: p.id,
+      firstMs: firsts.length > 0 ? Math.min(...firsts) : null,
+      lastMs: lasts.length > 0 ? Math.max(...lasts) : null,
+    });
+  }
+  return { version, partitions };
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   PartitionInfo,
   PartitionQuery,
   PartitionResult,
+  PublishedLayout,
   TermLookup,
 } from './protocol';
 import { fromWire, toWire, type WireDocument, type WireReply, type WireRequest } from './wire';
@@ -42,6 +43,7 @@ export class PartitionService {
   constructor(
     private partitions: ReadonlyMap<string, ArchiveIndex>,
     labels: ReadonlyMap<string, PartitionLabel> = new Map(),
+    private published: PublishedLayout | null = null,
   ) {
     this.host = new LocalPartitionHost(partitions);
     this.infos = describeWith(this.host, labels);
@@ -51,10 +53,12 @@ export class PartitionService {
   replace(
     partitions: ReadonlyMap<string, ArchiveIndex>,
     labels: ReadonlyMap<string, PartitionLabel> = new Map(),
+    published: PublishedLayout | null = null,
   ): void {
     this.partitions = partitions;
     this.host = new LocalPartitionHost(partitions);
     this.infos = describeWith(this.host, labels);
+    this.published = published;
   }
 
   describe(): PartitionInfo[] {
@@ -64,15 +68,16 @@ export class PartitionService {
   /** Answers one request document with one reply document (never throws). */
   answer(document: unknown): WireDocument {
     let reply: WireReply;
+    const layout = this.published ? { published: this.published } : {};
     try {
       const request = fromWire<WireRequest>(document);
       const stale = request.expect !== undefined && !sameVersions(request.expect, this.infos);
       reply = stale
-        ? { ok: false, stale: true, partitions: this.infos }
-        : { ok: true, result: this.call(request), partitions: this.infos };
+        ? { ok: false, stale: true, partitions: this.infos, ...layout }
+        : { ok: true, result: this.call(request), partitions: this.infos, ...layout };
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      reply = { ok: false, error: { name: e.name, message: e.message }, partitions: this.infos };
+      reply = { ok: false, error: { name: e.name, message: e.message }, partitions: this.infos, ...layout };
     }
     return toWire(reply);
   }
@@ -182,6 +187,8 @@ function sameVersions(expect: readonly [string, string][], infos: readonly Parti
 export interface PartitionLabel {
   version: string;
   draining: boolean;
+  /** The index partition it belongs to (a segment of a partition function). */
+  partition?: string;
 }
 
 function describeWith(
@@ -191,6 +198,11 @@ function describeWith(
   return host.describe().map((info) => {
     const label = labels.get(info.key);
     if (!label) return info;
-    return { ...info, version: label.version, ...(label.draining ? { draining: true } : {}) };
+    return {
+      ...info,
+      version: label.version,
+      ...(label.draining ? { draining: true } : {}),
+      ...(label.partition === undefined ? {} : { partition: label.partition }),
+    };
   });
 }

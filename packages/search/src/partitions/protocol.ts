@@ -41,6 +41,23 @@ export interface PartitionInfo {
   lastMs: number | null;
   /** Held by a partition function only until its new owner serves it (partitions/assignment.ts). */
   draining?: boolean;
+  /**
+   * The index partition (a time range of the segmented index) this one belongs to, when it is a
+   * segment served by a partition function; see {@link PublishedLayout}.
+   */
+  partition?: string;
+}
+
+/**
+ * The index partitions of the publication a partition function loaded, whoever holds them: replies
+ * carry it so that the coordinator, which holds no index, knows what the archive has and can mark
+ * an answer incomplete when a partition is on no function (a hand-over whose new owner has not
+ * loaded it while the former one's instance started cold with its new share only).
+ */
+export interface PublishedLayout {
+  /** The manifest version of that publication. */
+  version: number;
+  partitions: { id: string; firstMs: number | null; lastMs: number | null }[];
 }
 
 /** Round 1 request: the terms whose statistics the query needs. */

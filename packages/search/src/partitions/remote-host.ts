@@ -13,6 +13,7 @@ import {
   type PartitionInfo,
   type PartitionQuery,
   type PartitionResult,
+  type PublishedLayout,
   type RenderRequest,
   type TermLookup,
   type TermStats,
@@ -69,6 +70,8 @@ type StatsEntry = number[] | string[] | FuzzyMatch[] | null;
 export class RemotePartitionHost implements PartitionHost {
   /** The partitions this host said it holds in its last reply (null until it answered once). */
   partitions: PartitionInfo[] | null = null;
+  /** The newest publication layout its replies carried (partition functions send it). */
+  published: PublishedLayout | null = null;
   /** Invocations sent (the bench and tests count round trips with it). */
   invocations = 0;
   /** When this host last answered (epoch ms), whatever the call. */
@@ -149,6 +152,8 @@ export class RemotePartitionHost implements PartitionHost {
     }
     this.heardAt = Date.now();
     if (reply.partitions) this.partitions = reply.partitions;
+    if (reply.published && reply.published.version >= (this.published?.version ?? 0))
+      this.published = reply.published;
     if (reply.ok) return reply.result as T;
     if ('stale' in reply)
       throw new StalePartitionsError(`partition function ${this.name} holds newer versions`);

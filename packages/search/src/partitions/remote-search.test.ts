@@ -187,4 +187,49 @@ describe('a partition function that cannot answer', () => {
     // Once it answers again, so is the answer complete.
     expect((await search.query(q)).incomplete).toBeUndefined();
   });
+
+  it('a partition of the published layout that no function holds makes the answer incomplete', async () => {
+    // A hand-over caught in its gap: the layout both functions loaded names every partition, but
+    // the one moving is held by neither (its former owner's instance started cold with its new share).
+    const keys = partitioned.partitionKeys();
+    const moving = keys[keys.length - 1] as string;
+    const layout = {
+      version: 7,
+      partitions: keys.map((key) => {
+        const range = partitioned.partition(key)?.timeRange();
+        return { id: key, firstMs: range?.firstMs ?? null, lastMs: range?.lastMs ?? null };
+      }),
+    };
+    services = FUNCTIONS.map((_, f) => {
+      const share = new Map<string, ArchiveIndex>();
+      keys.forEach((key, i) => {
+        if (key !== moving && i % FUNCTIONS.length === f)
+          share.set(key, partitioned.partition(key) as ArchiveIndex);
+      });
+      const labels = new Map(
+        [...share.keys()].map((key) => [key, { version: 'v', draining: false, partition: key }]),
+      );
+      return new PartitionService(share, labels, layout);
+    });
+    const search = await coordinator();
+    const answer = await search.query(q);
+    expect(answer.incomplete?.missing.map((m) => m.partition)).toEqual([moving]);
+    expect(answer.incomplete?.unreachable).toEqual([]);
+    const others = keys.filter((key) => key !== moving);
+    let servedTotal = 0;
+    for (const key of others) servedTotal += runSearch(partitioned.partition(key) as ArchiveIndex, q).total;
+    expect(answer.total).toBe(servedTotal);
+    // Held again (the new owner loaded it): complete.
+    services = FUNCTIONS.map((_, f) => {
+      const share = new Map<string, ArchiveIndex>();
+      keys.forEach((key, i) => {
+        if (i % FUNCTIONS.length === f) share.set(key, partitioned.partition(key) as ArchiveIndex);
+      });
+      const labels = new Map(
+        [...share.keys()].map((key) => [key, { version: 'w', draining: false, partition: key }]),
+      );
+      return new PartitionService(share, labels, layout);
+    });
+    expect((await (await coordinator()).query(q)).incomplete).toBeUndefined();
+  });
 });

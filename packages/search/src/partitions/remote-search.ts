@@ -1,7 +1,7 @@
 import type { SearchRequest, SearchResponse } from '../documents/search-types';
 import type { SuggestResponse } from '../query/suggest';
 import { combinedVersion, searchSteps } from './coordinator';
-import type { PartitionInfo } from './protocol';
+import type { PartitionInfo, PublishedLayout } from './protocol';
 import { PartitionUnavailableError, type RemotePartitionHost, StalePartitionsError } from './remote-host';
 import type { Placement, Round } from './rounds';
 import { suggestSteps } from './suggest-steps';
@@ -117,14 +117,29 @@ export class RemoteSearch {
   }
 
   private missing(failed: ReadonlySet<RemotePartitionHost>): MissingPartitions | null {
-    if (failed.size === 0) return null;
-    const served = new Set(this.placements(failed).map((p) => p.info.key));
+    const placements = this.placements(failed);
+    const served = new Set(placements.map((p) => p.info.key));
     const missing = new Map<string, MissingPartitions['missing'][number]>();
     const unreachable: string[] = [];
+    // Index partitions of the newest publication any function loaded that no function serves now:
+    // a hand-over in which neither owner holds it, or a new partition its owner has not loaded yet.
+    const layout = this.newestLayout();
+    if (layout) {
+      const servedPartitions = new Set(placements.flatMap((p) => p.info.partition ?? []));
+      for (const partition of layout.partitions) {
+        if (servedPartitions.has(partition.id)) continue;
+        missing.set(partition.id, {
+          partition: partition.id,
+          from: partition.firstMs === null ? null : new Date(partition.firstMs).toISOString(),
+          to: partition.lastMs === null ? null : new Date(partition.lastMs).toISOString(),
+        });
+      }
+    }
     for (const host of failed) {
       if (!host.partitions) unreachable.push(host.name);
       for (const info of host.partitions ?? []) {
-        if (served.has(info.key)) continue;
+        // A segment of a partition the layout names is reported as that partition, above.
+        if (served.has(info.key) || (layout && info.partition !== undefined)) continue;
         missing.set(info.key, {
           partition: info.key,
           from: info.firstMs === null ? null : new Date(info.firstMs).toISOString(),
@@ -137,6 +152,14 @@ export class RemoteSearch {
       missing: [...missing.values()].sort((a, b) => (a.partition < b.partition ? -1 : 1)),
       unreachable,
     };
+  }
+
+  private newestLayout(): PublishedLayout | null {
+    let newest: PublishedLayout | null = null;
+    for (const host of this.hosts) {
+      if (host.published && host.published.version > (newest?.version ?? 0)) newest = host.published;
+    }
+    return newest;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { HostMethod, PartitionInfo } from './protocol';
+import type { HostMethod, PartitionInfo, PublishedLayout } from './protocol';
 
 /**
  * The rounds of protocol.ts as JSON documents, for partitions held by another function (Lambda's
@@ -33,10 +33,16 @@ export interface WireRequest {
   expect?: [string, string][];
 }
 
+/** What every reply says of its function: the partitions it holds and the layout it loaded. */
+interface ReplyHolding {
+  partitions?: PartitionInfo[];
+  published?: PublishedLayout;
+}
+
 export type WireReply =
-  | { ok: true; result: unknown; partitions: PartitionInfo[] }
-  | { ok: false; stale: true; partitions: PartitionInfo[] }
-  | { ok: false; error: { name: string; message: string }; partitions?: PartitionInfo[] };
+  | ({ ok: true; result: unknown; partitions: PartitionInfo[] } & ReplyHolding)
+  | ({ ok: false; stale: true; partitions: PartitionInfo[] } & ReplyHolding)
+  | ({ ok: false; error: { name: string; message: string } } & ReplyHolding);
 
 export class PayloadTooLargeError extends Error {
   override readonly name = 'PayloadTooLargeError';
