@@ -66,18 +66,7 @@ export async function runHostsBench(options: {
   const work = mkdtempSync(path.join(tmpdir(), 'bench-hosts-'));
   try {
     log(`hosts: indexing ${options.articles.length} articles`);
-    const index = buildProductionIndex(options.articles);
-    // Published as segments, as a reindex would: once as the single-function stack lays partitions
-    // out (the index's default target) and once as a stack with partition functions does (half a
-    // function's share, infra/lib/config.ts), each layout measured on its own.
-    const single = options.hosts.includes(0) && (await publish(index, path.join(work, 'single')));
-    const shared =
-      options.hosts.some((k) => k > 0) &&
-      (await publish(
-        index,
-        path.join(work, 'shared'),
-        partitionTargetFor(DEFAULT_ARTICLES_PER_PARTITION_FUNCTION),
-      ));
+    const { single, shared } = await buildAndPublish(options.articles, options.hosts, work);
     const bundles = {
       search: await bundle('search'),
       partition: await bundle('partition'),
@@ -124,6 +113,30 @@ export async function runHostsBench(options: {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Builds the index and publishes it as segments, as a reindex would: once as the single-function
+ * stack lays partitions out (the index's default target) and once as a stack with partition
+ * functions does (half a function's share, infra/lib/config.ts), each layout measured on its own.
+ * A function of its own so that the index is garbage once published: at 1M articles the bench
+ * process would otherwise hold it beside the functions' processes.
+ */
+async function buildAndPublish(
+  articles: readonly Article[],
+  hosts: readonly number[],
+  work: string,
+): Promise<{ single: Published | false; shared: Published | false }> {
+  const index = buildProductionIndex(articles);
+  const single = hosts.includes(0) && (await publish(index, path.join(work, 'single')));
+  const shared =
+    hosts.some((k) => k > 0) &&
+    (await publish(
+      index,
+      path.join(work, 'shared'),
+      partitionTargetFor(DEFAULT_ARTICLES_PER_PARTITION_FUNCTION),
+    ));
+  return { single, shared };
 }
 
 interface Published {
