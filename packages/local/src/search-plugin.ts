@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStories } from '@archive/api';
+import { runInSlices } from '@archive/core';
 import { IndexLoader, indexHealth, LocalIndexer, loadSegmented } from '@archive/search';
 import { decodeChangeRecord, FsBlobStore } from '@archive/store';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -36,6 +37,11 @@ export function searchPlugin(options: SearchPluginOptions = {}): LocalPlugin {
       });
       // Loaded once: the indexer changes this index in place and search serves it.
       const loaded = await loadSegmented(store);
+      // The loaded segments' spelling vocabularies are built in the background, in time slices,
+      // so the first spelling hint after a start does not build them inside its request.
+      runInSlices(loaded.index.prepareSurfaceSteps()).catch((error: unknown) =>
+        context.log(`preparing the spelling vocabulary failed: ${String(error)}`),
+      );
       const loader = IndexLoader.serving({ store, followStore: false }, loaded);
       let lastChangeAt: string | null = null;
       const indexer = new LocalIndexer<DynamoDBRecord>({

@@ -169,6 +169,14 @@ export class ArchiveIndex {
     return this.miniSearch;
   }
 
+  /**
+   * Builds the surface vocabulary loaded with this index in steps that may pause (see
+   * SurfaceVocabulary.prepareSteps); nothing for an index that counts its words as it goes.
+   */
+  *prepareSurfaceSteps(): Steps<void> {
+    if (this.surfaceWords) yield* this.surfaceWords.prepareSteps();
+  }
+
   /** The surface vocabulary of the live articles (see {@link surfaceWords}). */
   surface(): SurfaceVocabulary {
     this.surfaceWords ??= SurfaceVocabulary.ofDocuments(indexedTexts(this.documents()), ANALYZER);

@@ -1,6 +1,6 @@
 // Over 400 lines: the one owner of a partition's segment views (open, sealed, merged, followed);
 // every method keeps the same maps of views and indexes in step, which is why they stay together.
-import type { Article } from '@archive/core';
+import type { Article, Steps } from '@archive/core';
 import { ArchiveIndex } from '../documents/archive-index';
 import { ThreadSearch } from '../partitions/thread-search';
 import {
@@ -121,6 +121,14 @@ export class SegmentedIndex extends ThreadSearch {
 
   partitions(): readonly PartitionBounds[] {
     return this.layout;
+  }
+
+  /**
+   * Builds every loaded segment's surface vocabulary in steps that may pause, for a process to run
+   * in its time slices after a load, before a spelling hint needs them.
+   */
+  *prepareSurfaceSteps(): Steps<void> {
+    for (const view of this.segmentList()) yield* view.index.prepareSurfaceSteps();
   }
 
   /** Segments in order (sealed ones in state order, open ones after). */

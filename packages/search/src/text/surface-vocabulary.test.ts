@@ -149,3 +149,45 @@ describe('SurfaceVocabulary under random changes', () => {
     );
   });
 });
+
+describe('SurfaceVocabulary.prepareSteps', () => {
+  const big = () => {
+    const counts = new Map<string, number>();
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed;
+    };
+    while (counts.size < 40_000) counts.set(next().toString(36), 1 + (next() % 3));
+    return { counts, section: SurfaceVocabulary.encodeCounts(counts) };
+  };
+
+  it('builds a loaded section in many pauses, keeping the changes made meanwhile', () => {
+    const { counts, section } = big();
+    const loaded = SurfaceVocabulary.fromSection(section);
+    const steps = loaded.prepareSteps();
+    let pauses = 0;
+    const [first] = counts.keys();
+    while (!steps.next().done) {
+      if (pauses++ === 3) {
+        loaded.addWords(['zzzfresh', first as string]);
+      }
+    }
+    expect(pauses).toBeGreaterThan(5);
+    expect(loaded.size).toBe(counts.size + 1);
+    expect(loaded.count(first as string)).toBe((counts.get(first as string) as number) + 1);
+    expect(loaded.count('zzzfresh')).toBe(1);
+    expect(sorted(loaded.fuzzy('zzzfresx', 1))).toEqual(['zzzfresh:1']);
+  });
+
+  it('gives way to a query that needed the vocabulary first', () => {
+    const { counts, section } = big();
+    const loaded = SurfaceVocabulary.fromSection(section);
+    const steps = loaded.prepareSteps();
+    steps.next();
+    expect(loaded.size).toBe(counts.size);
+    while (!steps.next().done) {}
+    expect(loaded.size).toBe(counts.size);
+    expect(loaded.encode()).toEqual(section);
+  });
+});

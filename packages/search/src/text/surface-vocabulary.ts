@@ -5,6 +5,7 @@ import {
   type RadixNode,
   sortedRadixEntries,
   sortedRadixTree,
+  sortedRadixTreeSteps,
   type WalkBudget,
 } from '../minisearch/radix-tree';
 import { decodeShortUtf8, VarintReader, VarintWriter } from '../snapshot/varint';
@@ -132,15 +133,36 @@ export class SurfaceVocabulary {
     return writeSection(sortedRadixEntries(map._tree as RadixNode) as Iterable<[string, number]>, map.size);
   }
 
+  /**
+   * Builds the tree of a loaded section in steps that may pause, so that the first spelling hint
+   * after a load finds it built instead of building it inside that request (576k junk words: 440–
+   * 920 ms in one go). Changes that arrive meanwhile wait as count deltas, as before any use; a
+   * query that needs the tree first builds it itself, and this one then gives way.
+   */
+  *prepareSteps(): Steps<void> {
+    const section = this.section;
+    if (this.map !== null || section === null) return;
+    const { words, counts } = yield* decodeSectionSteps(section);
+    const tree = yield* sortedRadixTreeSteps(words, counts);
+    if (this.map !== null) return;
+    this.install(new SearchableMap<number>(tree as never));
+  }
+
   private tree(): SearchableMap<number> {
     if (this.map === null) {
-      this.map = decodeSection(this.section ?? new Uint8Array([0]));
-      this.section = null;
-      const pending = this.pending ?? new Map<string, number>();
-      this.pending = null;
-      for (const [word, delta] of pending) if (delta !== 0) this.change(word, delta);
+      const { words, counts } = runToEnd(decodeSectionSteps(this.section ?? new Uint8Array([0])));
+      this.install(new SearchableMap<number>(sortedRadixTree(words, counts) as never));
     }
-    return this.map;
+    return this.map as SearchableMap<number>;
+  }
+
+  /** Takes the tree decoded from the section, with the count changes made before. */
+  private install(map: SearchableMap<number>): void {
+    this.map = map;
+    this.section = null;
+    const pending = this.pending ?? new Map<string, number>();
+    this.pending = null;
+    for (const [word, delta] of pending) if (delta !== 0) this.change(word, delta);
   }
 }
 
@@ -238,13 +260,14 @@ function isHighSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdbff;
 }
 
-function decodeSection(section: Uint8Array): SearchableMap<number> {
+function* decodeSectionSteps(section: Uint8Array): Steps<{ words: string[]; counts: number[] }> {
   const reader = new VarintReader(section, 0);
   const size = reader.read();
   const words = new Array<string>(size);
   const counts = new Array<number>(size);
   let previous = '';
   for (let i = 0; i < size; i++) {
+    if (i % STEP_ENTRIES === STEP_ENTRIES - 1) yield;
     const shared = reader.read();
     const bytes = reader.readBytes(reader.read());
     const word = previous.slice(0, shared) + decodeShortUtf8(bytes);
@@ -252,7 +275,7 @@ function decodeSection(section: Uint8Array): SearchableMap<number> {
     counts[i] = reader.read();
     previous = word;
   }
-  return new SearchableMap<number>(sortedRadixTree(words, counts) as never);
+  return { words, counts };
 }
 
 /** The distinct folded words of an article's texts that analyse to an index term. */
