@@ -103,15 +103,15 @@ export class PartitionHolder {
       return this.expireDrained();
     }
     const state = await readState(store, pointer.manifest.stateKey);
-    this.manifestVersion = pointer.manifest.version;
-    await this.follow(state);
+    await this.follow(state, pointer.manifest.version);
     this.state = state;
     this.etag = found.etag;
+    this.manifestVersion = pointer.manifest.version;
     return true;
   }
 
-  /** Follows `state`, restricted to the partitions this function holds. */
-  private async follow(state: IndexStateFile): Promise<void> {
+  /** Follows `state` (of publication `version`), restricted to the partitions this function holds. */
+  private async follow(state: IndexStateFile, version: number): Promise<void> {
     const owners = assignPartitions(
       state.partitions.map((p) => ({ key: p.id, bytes: p.segments.reduce((n, s) => n + s.bytes, 0) })),
       this.options.functionCount,
@@ -135,18 +135,18 @@ export class PartitionHolder {
     this.index = index;
     for (const id of [...this.drainUntil.keys()])
       if (!kept.some((p) => p.id === id)) this.drainUntil.delete(id);
-    this.publish(state);
+    this.publish(state, version);
   }
 
   private async expireDrained(): Promise<boolean> {
     const now = this.now();
     const expired = [...this.drainUntil].some(([, until]) => until <= now);
     if (!expired || !this.state) return false;
-    await this.follow(this.state);
+    await this.follow(this.state, this.manifestVersion);
     return true;
   }
 
-  private publish(state: IndexStateFile): void {
+  private publish(state: IndexStateFile, version: number): void {
     const views = this.index.segmentList();
     this.service.replace(
       new Map(views.map((view) => [view.key, view.index])),
@@ -160,7 +160,7 @@ export class PartitionHolder {
           },
         ]),
       ),
-      publishedLayout(this.manifestVersion, state),
+      publishedLayout(version, state),
     );
   }
 }

@@ -200,17 +200,21 @@ describe('a partition function that cannot answer', () => {
         return { id: key, firstMs: range?.firstMs ?? null, lastMs: range?.lastMs ?? null };
       }),
     };
-    services = FUNCTIONS.map((_, f) => {
-      const share = new Map<string, ArchiveIndex>();
-      keys.forEach((key, i) => {
-        if (key !== moving && i % FUNCTIONS.length === f)
-          share.set(key, partitioned.partition(key) as ArchiveIndex);
+    /** Alternate partitions on each function, each labelled as its own index partition. */
+    const serveLayout = (version: string, held: (key: string) => boolean) => {
+      services = FUNCTIONS.map((_, f) => {
+        const share = new Map<string, ArchiveIndex>();
+        keys.forEach((key, i) => {
+          if (held(key) && i % FUNCTIONS.length === f)
+            share.set(key, partitioned.partition(key) as ArchiveIndex);
+        });
+        const labels = new Map(
+          [...share.keys()].map((key) => [key, { version, draining: false, partition: key }]),
+        );
+        return new PartitionService(share, labels, layout);
       });
-      const labels = new Map(
-        [...share.keys()].map((key) => [key, { version: 'v', draining: false, partition: key }]),
-      );
-      return new PartitionService(share, labels, layout);
-    });
+    };
+    serveLayout('v', (key) => key !== moving);
     const search = await coordinator();
     const answer = await search.query(q);
     expect(answer.incomplete?.missing.map((m) => m.partition)).toEqual([moving]);
@@ -220,16 +224,7 @@ describe('a partition function that cannot answer', () => {
     for (const key of others) servedTotal += runSearch(partitioned.partition(key) as ArchiveIndex, q).total;
     expect(answer.total).toBe(servedTotal);
     // Held again (the new owner loaded it): complete.
-    services = FUNCTIONS.map((_, f) => {
-      const share = new Map<string, ArchiveIndex>();
-      keys.forEach((key, i) => {
-        if (i % FUNCTIONS.length === f) share.set(key, partitioned.partition(key) as ArchiveIndex);
-      });
-      const labels = new Map(
-        [...share.keys()].map((key) => [key, { version: 'w', draining: false, partition: key }]),
-      );
-      return new PartitionService(share, labels, layout);
-    });
+    serveLayout('w', () => true);
     expect((await (await coordinator()).query(q)).incomplete).toBeUndefined();
   });
 });

@@ -127,12 +127,8 @@ export class RemoteSearch {
     if (layout) {
       const servedPartitions = new Set(placements.flatMap((p) => p.info.partition ?? []));
       for (const partition of layout.partitions) {
-        if (servedPartitions.has(partition.id)) continue;
-        missing.set(partition.id, {
-          partition: partition.id,
-          from: partition.firstMs === null ? null : new Date(partition.firstMs).toISOString(),
-          to: partition.lastMs === null ? null : new Date(partition.lastMs).toISOString(),
-        });
+        if (!servedPartitions.has(partition.id))
+          missing.set(partition.id, missingEntry(partition.id, partition));
       }
     }
     for (const host of failed) {
@@ -140,11 +136,7 @@ export class RemoteSearch {
       for (const info of host.partitions ?? []) {
         // A segment of a partition the layout names is reported as that partition, above.
         if (served.has(info.key) || (layout && info.partition !== undefined)) continue;
-        missing.set(info.key, {
-          partition: info.key,
-          from: info.firstMs === null ? null : new Date(info.firstMs).toISOString(),
-          to: info.lastMs === null ? null : new Date(info.lastMs).toISOString(),
-        });
+        missing.set(info.key, missingEntry(info.key, info));
       }
     }
     if (missing.size === 0 && unreachable.length === 0) return null;
@@ -197,6 +189,18 @@ export class RemoteSearch {
       }
     }
   }
+}
+
+/** How an answer names a partition it lacks: its key and time range. */
+function missingEntry(
+  partition: string,
+  range: { firstMs: number | null; lastMs: number | null },
+): MissingPartitions['missing'][number] {
+  return {
+    partition,
+    from: range.firstMs === null ? null : new Date(range.firstMs).toISOString(),
+    to: range.lastMs === null ? null : new Date(range.lastMs).toISOString(),
+  };
 }
 
 /** Like coordinator.ts's runAsync, but a round names every function that failed in it. */
